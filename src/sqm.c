@@ -1,0 +1,24 @@
+/*-------------------------------------------------------------------------
+ *
+ * sqm.c
+ *	  Module entry point of the sqm extension.
+ *
+ * _PG_init only calls each module's init function (GUCs, caches,
+ * callbacks); modules that need none are not mentioned here.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "sqm.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+}
