@@ -16,7 +16,8 @@ _as_owner() {
 
 cluster_free_port() {
 	local port
-	for port in $(seq "${1:-54320}" 54999); do
+	local first=${1:-54320}
+	for port in $(seq "$first" $((first + 500))); do
 		if [ ! -e "/tmp/.s.PGSQL.$port" ] && ! ls /tmp/sqm-*/.s.PGSQL."$port" >/dev/null 2>&1 \
 			&& ! (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
 			echo "$port"; return 0

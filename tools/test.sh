@@ -55,6 +55,13 @@ count_regress() {
 	[ "$ok" -gt 0 ] || [ "$bad" -gt 0 ] || fail 1	# nothing ran at all
 }
 
+# A test without its expected output cannot pass.
+for t in sql/*.sql specs/*.spec; do
+	[ -e "$t" ] || continue
+	n=$(basename "${t%.*}")
+	[ -f "expected/$n.out" ] || { echo "sqm: $t has no expected/$n.out" >&2; fail 1; }
+done
+
 echo "== pg_regress"
 make -s installcheck ISOLATION= 2>&1 | tee "$work/regress.log"
 count_regress "$work/regress.log"
