@@ -21,4 +21,5 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	sqm_lifecycle_init();
 }

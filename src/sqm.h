@@ -17,4 +17,18 @@
 #define SQM_MIN_YEAR 1000
 #define SQM_MAX_YEAR 9999
 
+/*
+ * SQLSTATEs of class SQ, raised by sqm's own rules (documented in doc/core.md
+ * and README.md).
+ */
+#define ERRCODE_SQM_ILLEGAL_MOVE	MAKE_SQLSTATE('S','Q','0','0','1')
+#define ERRCODE_SQM_GUARD_FAILED	MAKE_SQLSTATE('S','Q','0','0','2')
+#define ERRCODE_SQM_STALE_STATE		MAKE_SQLSTATE('S','Q','0','0','3')
+#define ERRCODE_SQM_OBJECT_CLOSED	MAKE_SQLSTATE('S','Q','0','0','4')
+#define ERRCODE_SQM_APPEND_ONLY		MAKE_SQLSTATE('S','Q','0','1','0')
+
+/* Module init functions, called from _PG_init. */
+extern void sqm_lifecycle_init(void);
+extern void sqm_audit_init(void);
+
 #endif							/* SQM_H */

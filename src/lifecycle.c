@@ -1,0 +1,1269 @@
+/*-------------------------------------------------------------------------
+ *
+ * lifecycle.c
+ *	  The lifecycle engine: one trigger that enforces every kind's lifecycle
+ *	  on its governed table (doc/core.md).
+ *
+ * A kind's lifecycle is data: sqm.lifecycle_kind names the governed table,
+ * sqm.lifecycle_state its states (initial, terminal) and sqm.lifecycle_move
+ * the legal moves with their capability and guard.  This file owns
+ *
+ *	- the trigger sqm.lifecycle_enforce(kind), BEFORE INSERT OR UPDATE OR
+ *	  DELETE FOR EACH ROW on every governed table: an object starts in an
+ *	  initial state, changes state only by a move of its kind (with the
+ *	  columns the move requires filled in, and its guard passing), is not
+ *	  edited in a terminal state, keeps its org_id and id, and is never
+ *	  deleted;
+ *	- sqm.move(), the compare-and-set move the API functions use, and
+ *	  sqm.move_capability();
+ *	- the per-backend cache of the definitions, its invalidation (the
+ *	  statement trigger sqm.lifecycle_invalidate() on the definition tables
+ *	  plus a relcache callback) and sqm.lifecycle_cache_stats();
+ *	- the GUC sqm.reason, the reason for the current transaction's change,
+ *	  which sqm.move sets and the audit trail records.
+ *
+ * The cache.  Kinds are loaded on first use with SPI (kept plans, read with
+ * the latest snapshot, so that what an invalidation announced is seen even
+ * under REPEATABLE READ) into a "generation": a memory context under
+ * CacheMemoryContext holding a hash of kinds by name and one of kinds by
+ * governed table.  The relcache callback marks the generation invalid when
+ * a definition table, a governed table of a loaded kind, or everything is
+ * invalidated; the syscache callback on pg_proc does so when guards are
+ * cached.  Callbacks only set a flag; the next lookup starts a new
+ * generation.  Code that runs user code (a guard, sqm.move's UPDATE) while
+ * it holds pointers into the cache "pins" it: a generation replaced while
+ * pinned is kept in a graveyard and freed by the first lookup after the
+ * last pin is gone.
+ *
+ * With a warm cache the trigger does no SPI, no catalog access and no
+ * allocation for an ordinary row: a hash probe by relation OID, a string
+ * compare of the trigger's argument, and a scan of the kind's few states.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "sqm.h"
+
+/* How a governed trigger is created; the hint of every protocol error. */
+#define LC_TRIGGER_HINT \
+	"Create it as: CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON <table> " \
+	"FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('<kind>')."
+
+#define LC_NO_MOVE	(-1)
+
+/* One state of a kind. */
+typedef struct LcState
+{
+	char	   *name;
+	int			len;			/* strlen(name) */
+	bool		initial;
+	bool		terminal;
+} LcState;
+
+/* One legal move of a kind. */
+typedef struct LcMove
+{
+	int			from;			/* index into the kind's states */
+	int			to;
+	char	   *capability;
+	int			nrequired;
+	char	  **required;		/* columns the new row must have filled in */
+	AttrNumber *required_attnums;	/* their numbers, set with columns_checked;
+									 * InvalidAttrNumber: no such column */
+	Oid			guard;			/* InvalidOid: no guard */
+	bool		guard_ready;	/* guard_fn is set up */
+	FmgrInfo	guard_fn;
+} LcMove;
+
+/* A kind as loaded from the definitions; entry of LcGeneration.kinds. */
+typedef struct LcKind
+{
+	char		name[NAMEDATALEN];	/* hash key */
+	MemoryContext cxt;			/* the generation's context */
+	char	   *label;			/* label_en, or the kind's name */
+	Oid			governed;		/* the governed table */
+	int			nstates;
+	LcState    *states;			/* ordered by name */
+	int			nmoves;
+	LcMove	   *moves;			/* ordered by from, to */
+	int		   *move_at;		/* [from * nstates + to]: index into moves */
+
+	/* the governed table's protocol columns, checked on the first trigger */
+	bool		columns_checked;
+	AttrNumber	org_attnum;
+	AttrNumber	id_attnum;
+	AttrNumber	state_attnum;
+
+	/* sqm.move's kept plans, prepared on its first call for the kind */
+	SPIPlanPtr	update_plan;
+	SPIPlanPtr	current_plan;
+} LcKind;
+
+/* Entry of LcGeneration.rels: a governed table and its kind. */
+typedef struct LcRel
+{
+	Oid			relid;			/* hash key */
+	LcKind	   *kind;
+} LcRel;
+
+typedef struct LcGeneration
+{
+	MemoryContext cxt;			/* holds everything below */
+	HTAB	   *kinds;			/* kind name -> LcKind */
+	HTAB	   *rels;			/* governed table -> LcRel */
+	bool		has_guards;		/* a loaded kind has a guard */
+	struct LcGeneration *next;	/* in the graveyard */
+} LcGeneration;
+
+/* The protocol columns every governed table has (doc/core.md). */
+typedef struct LcColumn
+{
+	const char *name;
+	Oid			type;
+} LcColumn;
+
+static const LcColumn lc_protocol_columns[] = {
+	{"org_id", INT8OID},
+	{"id", INT8OID},
+	{"state", TEXTOID},
+};
+
+/* The definition tables, whose invalidation invalidates the cache. */
+static const char *const lc_definition_tables[] = {
+	"lifecycle_kind", "lifecycle_state", "lifecycle_move"
+};
+
+static MemoryContext lc_cache_cxt = NULL;	/* parent of all generations */
+static LcGeneration *lc_current = NULL;
+static bool lc_valid = false;	/* lc_current may be used */
+static LcGeneration *lc_graveyard = NULL;	/* replaced while pinned */
+static int	lc_pins = 0;
+static Oid	lc_definition_relids[lengthof(lc_definition_tables)];
+
+/* The loader's kept plans (one text argument, the kind), independent of generations. */
+static Oid	lc_text_argtype[1] = {TEXTOID};
+static SPIPlanPtr lc_kind_plan = NULL;
+static SPIPlanPtr lc_state_plan = NULL;
+static SPIPlanPtr lc_move_plan = NULL;
+
+/* sqm.lifecycle_cache_stats() */
+static int64 lc_loads = 0;
+static int64 lc_hits = 0;
+
+/* GUC sqm.reason */
+static char *lc_reason = NULL;
+
+/* Set by sqm_lifecycle_init: without its callbacks the cache would go stale. */
+static bool lc_initialised = false;
+
+PG_FUNCTION_INFO_V1(sqm_lifecycle_enforce);
+PG_FUNCTION_INFO_V1(sqm_lifecycle_invalidate);
+PG_FUNCTION_INFO_V1(sqm_move);
+PG_FUNCTION_INFO_V1(sqm_move_capability);
+PG_FUNCTION_INFO_V1(sqm_lifecycle_cache_stats);
+
+
+/* ----------------------------------------------------------------
+ *		The cache
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Called for every relcache invalidation: InvalidOid means all relations.
+ * Only marks the cache invalid; never touches the catalogs.
+ */
+static void
+lc_relcache_callback(Datum arg, Oid relid)
+{
+	int			i;
+
+	if (!lc_valid)
+		return;
+	if (!OidIsValid(relid) ||
+		hash_search(lc_current->rels, &relid, HASH_FIND, NULL) != NULL)
+	{
+		lc_valid = false;
+		return;
+	}
+	for (i = 0; i < lengthof(lc_definition_relids); i++)
+		if (relid == lc_definition_relids[i])
+			lc_valid = false;
+}
+
+/* A function changed or vanished: cached guards may be stale. */
+static void
+lc_proc_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	if (lc_valid && lc_current->has_guards)
+		lc_valid = false;
+}
+
+static void
+lc_free_generation(LcGeneration *gen)
+{
+	HASH_SEQ_STATUS status;
+	LcKind	   *kind;
+
+	hash_seq_init(&status, gen->kinds);
+	while ((kind = hash_seq_search(&status)) != NULL)
+	{
+		if (kind->update_plan != NULL)
+			SPI_freeplan(kind->update_plan);
+		if (kind->current_plan != NULL)
+			SPI_freeplan(kind->current_plan);
+	}
+	MemoryContextDelete(gen->cxt);
+}
+
+/*
+ * The current generation; starts a new one when the cache was invalidated.
+ * The OIDs of the definition tables are looked up here, each time: the
+ * extension may have been dropped and created again.
+ */
+static LcGeneration *
+lc_generation(void)
+{
+	MemoryContext cxt;
+	LcGeneration *gen;
+	HASHCTL		ctl;
+	Oid			nsp;
+	int			i;
+
+	if (lc_valid)
+		return lc_current;
+
+	if (!lc_initialised)
+		elog(ERROR, "unexpected use of the lifecycle cache before sqm_lifecycle_init");
+
+	if (lc_current != NULL)
+	{
+		if (lc_pins > 0)
+		{
+			lc_current->next = lc_graveyard;
+			lc_graveyard = lc_current;
+		}
+		else
+			lc_free_generation(lc_current);
+		lc_current = NULL;
+	}
+	while (lc_pins == 0 && lc_graveyard != NULL)
+	{
+		gen = lc_graveyard;
+		lc_graveyard = gen->next;
+		lc_free_generation(gen);
+	}
+
+	nsp = get_namespace_oid("sqm", true);
+	for (i = 0; i < lengthof(lc_definition_tables); i++)
+		lc_definition_relids[i] = OidIsValid(nsp) ?
+			get_relname_relid(lc_definition_tables[i], nsp) : InvalidOid;
+
+	if (lc_cache_cxt == NULL)
+	{
+		if (CacheMemoryContext == NULL)
+			CreateCacheMemoryContext();
+		lc_cache_cxt = AllocSetContextCreate(CacheMemoryContext,
+											 "sqm lifecycle cache",
+											 ALLOCSET_SMALL_SIZES);
+	}
+	cxt = AllocSetContextCreate(lc_cache_cxt, "sqm lifecycle generation",
+								ALLOCSET_SMALL_SIZES);
+	gen = MemoryContextAllocZero(cxt, sizeof(LcGeneration));
+	gen->cxt = cxt;
+
+	ctl.keysize = NAMEDATALEN;
+	ctl.entrysize = sizeof(LcKind);
+	ctl.hcxt = cxt;
+	gen->kinds = hash_create("sqm lifecycle kinds", 16, &ctl,
+							 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(LcRel);
+	gen->rels = hash_create("sqm governed tables", 16, &ctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	lc_current = gen;
+	lc_valid = true;
+	return gen;
+}
+
+static SPIPlanPtr
+lc_prepare_kept(const char *query, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan = SPI_prepare(query, nargs, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "unexpected failure of SPI_prepare: %s",
+			 SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "unexpected failure of SPI_keepplan");
+	return plan;
+}
+
+/* Runs a loader plan for one kind with the latest snapshot. */
+static void
+lc_load_query(SPIPlanPtr plan, Datum kind)
+{
+	int			ret;
+
+	ret = SPI_execute_snapshot(plan, &kind, NULL, GetLatestSnapshot(),
+							   InvalidSnapshot, true, false, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "unexpected SPI result %d loading a lifecycle kind", ret);
+}
+
+static int
+lc_state_index(const LcKind *kind, const char *name, int len)
+{
+	int			i;
+
+	for (i = 0; i < kind->nstates; i++)
+		if (kind->states[i].len == len &&
+			memcmp(kind->states[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+/* The state a text datum names, or -1; allocates only for compressed text. */
+static int
+lc_state_index_datum(const LcKind *kind, Datum state)
+{
+	text	   *t = DatumGetTextPP(state);
+
+	return lc_state_index(kind, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+static int
+lc_state_index_cstring(const LcKind *kind, const char *name)
+{
+	return lc_state_index(kind, name, strlen(name));
+}
+
+/* A move's required columns, from its text[] (which has no NULLs). */
+static void
+lc_load_required(MemoryContext cxt, LcMove *move, Datum required)
+{
+	Datum	   *elems;
+	int			i;
+
+	deconstruct_array(DatumGetArrayTypeP(required), TEXTOID, -1, false,
+					  TYPALIGN_INT, &elems, NULL, &move->nrequired);
+	move->required = MemoryContextAlloc(cxt, sizeof(char *) * Max(move->nrequired, 1));
+	move->required_attnums = MemoryContextAllocZero(cxt,
+													sizeof(AttrNumber) * Max(move->nrequired, 1));
+	for (i = 0; i < move->nrequired; i++)
+		move->required[i] = MemoryContextStrdup(cxt, TextDatumGetCString(elems[i]));
+}
+
+/*
+ * Loads a kind from the definitions into a generation; NULL if there is no
+ * such kind.  The entry is made only when everything is read, so an error
+ * leaves no half-loaded kind behind (only some memory of the generation).
+ */
+static LcKind *
+lc_load_kind(LcGeneration *gen, const char *name)
+{
+	LcKind		loaded;
+	LcKind	   *kind;
+	LcRel	   *rel;
+	Datum		arg = CStringGetTextDatum(name);
+	SPITupleTable *tuptable;
+	bool		isnull;
+	int			i;
+
+	memset(&loaded, 0, sizeof(loaded));
+	strlcpy(loaded.name, name, NAMEDATALEN);
+	loaded.cxt = gen->cxt;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+
+	if (lc_kind_plan == NULL)
+		lc_kind_plan = lc_prepare_kept(
+			"SELECT k.governed_table::pg_catalog.oid, COALESCE(k.label_en, k.kind)"
+			"  FROM sqm.lifecycle_kind k WHERE k.kind OPERATOR(pg_catalog.=) $1",
+			1, lc_text_argtype);
+	if (lc_state_plan == NULL)
+		lc_state_plan = lc_prepare_kept(
+			"SELECT s.state, s.initial, s.terminal FROM sqm.lifecycle_state s"
+			" WHERE s.kind OPERATOR(pg_catalog.=) $1"
+			" ORDER BY s.state COLLATE pg_catalog.\"C\"",
+			1, lc_text_argtype);
+	if (lc_move_plan == NULL)
+		lc_move_plan = lc_prepare_kept(
+			"SELECT m.from_state, m.to_state, m.capability, m.guard::pg_catalog.oid, m.requires"
+			"  FROM sqm.lifecycle_move m WHERE m.kind OPERATOR(pg_catalog.=) $1"
+			" ORDER BY m.from_state COLLATE pg_catalog.\"C\", m.to_state COLLATE pg_catalog.\"C\"",
+			1, lc_text_argtype);
+
+	lc_load_query(lc_kind_plan, arg);
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return NULL;
+	}
+	tuptable = SPI_tuptable;
+	loaded.governed = DatumGetObjectId(SPI_getbinval(tuptable->vals[0],
+													 tuptable->tupdesc, 1, &isnull));
+	loaded.label = MemoryContextStrdup(gen->cxt,
+									   SPI_getvalue(tuptable->vals[0], tuptable->tupdesc, 2));
+
+	lc_load_query(lc_state_plan, arg);
+	tuptable = SPI_tuptable;
+	loaded.nstates = (int) SPI_processed;
+	loaded.states = MemoryContextAllocZero(gen->cxt,
+										   sizeof(LcState) * Max(loaded.nstates, 1));
+	for (i = 0; i < loaded.nstates; i++)
+	{
+		HeapTuple	tuple = tuptable->vals[i];
+		LcState    *state = &loaded.states[i];
+
+		state->name = MemoryContextStrdup(gen->cxt,
+										  SPI_getvalue(tuple, tuptable->tupdesc, 1));
+		state->len = strlen(state->name);
+		state->initial = DatumGetBool(SPI_getbinval(tuple, tuptable->tupdesc, 2, &isnull));
+		state->terminal = DatumGetBool(SPI_getbinval(tuple, tuptable->tupdesc, 3, &isnull));
+	}
+
+	lc_load_query(lc_move_plan, arg);
+	tuptable = SPI_tuptable;
+	loaded.nmoves = (int) SPI_processed;
+	loaded.moves = MemoryContextAllocZero(gen->cxt,
+										  sizeof(LcMove) * Max(loaded.nmoves, 1));
+	loaded.move_at = MemoryContextAlloc(gen->cxt,
+										sizeof(int) * Max(loaded.nstates * loaded.nstates, 1));
+	for (i = 0; i < loaded.nstates * loaded.nstates; i++)
+		loaded.move_at[i] = LC_NO_MOVE;
+	for (i = 0; i < loaded.nmoves; i++)
+	{
+		HeapTuple	tuple = tuptable->vals[i];
+		LcMove	   *move = &loaded.moves[i];
+		Datum		guard;
+
+		move->from = lc_state_index_cstring(&loaded,
+											SPI_getvalue(tuple, tuptable->tupdesc, 1));
+		move->to = lc_state_index_cstring(&loaded,
+										  SPI_getvalue(tuple, tuptable->tupdesc, 2));
+		if (move->from < 0 || move->to < 0)
+			elog(ERROR, "unexpected move of lifecycle kind \"%s\" between unknown states", name);
+		move->capability = MemoryContextStrdup(gen->cxt,
+											   SPI_getvalue(tuple, tuptable->tupdesc, 3));
+		guard = SPI_getbinval(tuple, tuptable->tupdesc, 4, &isnull);
+		move->guard = isnull ? InvalidOid : DatumGetObjectId(guard);
+		lc_load_required(gen->cxt, move,
+						 SPI_getbinval(tuple, tuptable->tupdesc, 5, &isnull));
+		if (OidIsValid(move->guard))
+			gen->has_guards = true;
+		loaded.move_at[move->from * loaded.nstates + move->to] = i;
+	}
+
+	SPI_finish();
+
+	kind = hash_search(gen->kinds, name, HASH_ENTER, NULL);
+	*kind = loaded;
+	rel = hash_search(gen->rels, &loaded.governed, HASH_ENTER, NULL);
+	rel->kind = kind;
+	lc_loads++;
+	return kind;
+}
+
+/* The kind of that name, loaded if need be; NULL if there is none. */
+static LcKind *
+lc_lookup_kind(const char *name)
+{
+	LcGeneration *gen = lc_generation();
+	LcKind	   *kind;
+
+	if (strlen(name) >= NAMEDATALEN)
+		return NULL;			/* longer than any kind's name */
+	kind = hash_search(gen->kinds, name, HASH_FIND, NULL);
+	if (kind != NULL)
+	{
+		lc_hits++;
+		return kind;
+	}
+	return lc_load_kind(gen, name);
+}
+
+
+/* ----------------------------------------------------------------
+ *		Texts of errors
+ * ----------------------------------------------------------------
+ */
+
+/* "schema.table" as PostgreSQL quotes it; only for messages. */
+static char *
+lc_relation_name(Oid relid)
+{
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL)
+		return psprintf("with OID %u (dropped)", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  relname);
+}
+
+/* Which states lc_state_list names. */
+typedef enum LcStateFilter
+{
+	LC_ALL_STATES,
+	LC_INITIAL_STATES,
+	LC_TERMINAL_STATES
+} LcStateFilter;
+
+/* The names of the kind's states of one sort, in name order: "a, b". */
+static char *
+lc_state_list(const LcKind *kind, LcStateFilter filter)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < kind->nstates; i++)
+	{
+		if ((filter == LC_INITIAL_STATES && !kind->states[i].initial) ||
+			(filter == LC_TERMINAL_STATES && !kind->states[i].terminal))
+			continue;
+		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", kind->states[i].name);
+	}
+	return buf.data;
+}
+
+/* Hint naming the moves allowed from a state (from < 0: unknown state). */
+static char *
+lc_moves_hint(const LcKind *kind, int from, const char *from_name)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < kind->nmoves; i++)
+	{
+		if (kind->moves[i].from != from)
+			continue;
+		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "",
+						 kind->states[kind->moves[i].to].name);
+	}
+	if (buf.len == 0)
+		return psprintf("No moves are allowed from \"%s\".", from_name);
+	return psprintf("Allowed from \"%s\": %s.", from_name, buf.data);
+}
+
+static char *
+lc_initial_hint(const LcKind *kind)
+{
+	char	   *initial = lc_state_list(kind, LC_INITIAL_STATES);
+
+	if (initial[0] == '\0')
+		return psprintf("Lifecycle kind \"%s\" has no initial state yet; mark one in sqm.lifecycle_state.",
+						kind->name);
+	return psprintf("Initial states of %s: %s.", kind->label, initial);
+}
+
+/* Detail for an illegal move, or NULL. */
+static char *
+lc_move_detail(const LcKind *kind, int from, const char *from_name,
+			   int to, const char *to_name)
+{
+	if (from < 0)
+		return psprintf("\"%s\" is not a state of %s.", from_name, kind->label);
+	if (to < 0)
+		return psprintf("\"%s\" is not a state of %s.", to_name, kind->label);
+	if (kind->states[from].terminal)
+		return psprintf("\"%s\" is a terminal state.", from_name);
+	return NULL;
+}
+
+static void
+lc_unknown_state(const LcKind *kind, const char *state)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown state \"%s\" of lifecycle kind \"%s\"", state, kind->name),
+			 errhint("The states of %s are: %s.", kind->label,
+					 lc_state_list(kind, LC_ALL_STATES))));
+}
+
+
+/* ----------------------------------------------------------------
+ *		The trigger
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * The checks every sqm trigger opens with: called by the trigger manager,
+ * for the right event, level and timing.  Row triggers fire BEFORE and
+ * never for TRUNCATE; statement triggers fire AFTER.
+ */
+static TriggerData *
+lc_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname, bool row)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerEvent event;
+	const char *tgname;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function %s was not called by the trigger manager", funcname),
+				 errhint(row ? LC_TRIGGER_HINT :
+						 "It is fired by the definition tables of the lifecycle engine.")));
+
+	event = trigdata->tg_event;
+	tgname = trigdata->tg_trigger->tgname;
+
+	if (row && TRIGGER_FIRED_BY_TRUNCATE(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s must not fire on TRUNCATE", tgname,
+						lc_relation_name(RelationGetRelid(trigdata->tg_relation))),
+				 errhint(LC_TRIGGER_HINT)));
+
+	if (row != (TRIGGER_FIRED_FOR_ROW(event) != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s must fire FOR EACH %s", tgname,
+						lc_relation_name(RelationGetRelid(trigdata->tg_relation)),
+						row ? "ROW" : "STATEMENT"),
+				 row ? errhint(LC_TRIGGER_HINT) : 0));
+
+	if (row ? !TRIGGER_FIRED_BEFORE(event) : !TRIGGER_FIRED_AFTER(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s must fire %s", tgname,
+						lc_relation_name(RelationGetRelid(trigdata->tg_relation)),
+						row ? "BEFORE the row is written" : "AFTER the statement"),
+				 errdetail("It fires %s.",
+						   TRIGGER_FIRED_BEFORE(event) ? "BEFORE" :
+						   TRIGGER_FIRED_AFTER(event) ? "AFTER" : "INSTEAD OF"),
+				 row ? errhint(LC_TRIGGER_HINT) : 0));
+
+	return trigdata;
+}
+
+/* The column of that name, or NULL. */
+static Form_pg_attribute
+lc_find_column(TupleDesc tupdesc, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return att;
+	}
+	return NULL;
+}
+
+/* The attribute numbers of org_id, id and state; refuses other tables. */
+static void
+lc_check_columns(Relation rel, AttrNumber *attnums)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	int			c;
+
+	for (c = 0; c < lengthof(lc_protocol_columns); c++)
+	{
+		const LcColumn *col = &lc_protocol_columns[c];
+		Form_pg_attribute att = lc_find_column(tupdesc, col->name);
+
+		if (att == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("table %s does not follow the governed-table protocol",
+							lc_relation_name(RelationGetRelid(rel))),
+					 errdetail("It has no column \"%s\".", col->name),
+					 errhint("A governed table has the columns org_id bigint, id bigint and state text.")));
+		if (att->atttypid != col->type)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("table %s does not follow the governed-table protocol",
+							lc_relation_name(RelationGetRelid(rel))),
+					 errdetail("Column \"%s\" is of type %s, not %s.", col->name,
+							   format_type_be(att->atttypid), format_type_be(col->type)),
+					 errhint("A governed table has the columns org_id bigint, id bigint and state text.")));
+		attnums[c] = att->attnum;
+	}
+}
+
+/*
+ * The kind the trigger enforces.  Warm: one hash probe and a string
+ * compare.  Cold: the trigger's argument, the table's columns and the
+ * kind's governed table are checked, and the column numbers kept.
+ */
+static LcKind *
+lc_kind_for_trigger(TriggerData *trigdata)
+{
+	Relation	rel = trigdata->tg_relation;
+	Oid			relid = RelationGetRelid(rel);
+	Trigger    *trigger = trigdata->tg_trigger;
+	LcRel	   *entry;
+	LcKind	   *kind;
+	AttrNumber	attnums[lengthof(lc_protocol_columns)];
+	int			m;
+
+	if (trigger->tgnargs == 1)
+	{
+		entry = hash_search(lc_generation()->rels, &relid, HASH_FIND, NULL);
+		if (entry != NULL && entry->kind->columns_checked &&
+			strcmp(entry->kind->name, trigger->tgargs[0]) == 0)
+		{
+			lc_hits++;
+			return entry->kind;
+		}
+	}
+
+	if (trigger->tgnargs != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s must name exactly one lifecycle kind",
+						trigger->tgname, lc_relation_name(relid)),
+				 errdetail_plural("It has %d argument.", "It has %d arguments.",
+								  trigger->tgnargs, trigger->tgnargs),
+				 errhint(LC_TRIGGER_HINT)));
+
+	lc_check_columns(rel, attnums);
+
+	kind = lc_lookup_kind(trigger->tgargs[0]);
+	if (kind == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s names unknown lifecycle kind \"%s\"",
+						trigger->tgname, lc_relation_name(relid), trigger->tgargs[0]),
+				 errhint("Register the kind in sqm.lifecycle_kind, or correct the trigger's argument.")));
+	if (kind->governed != relid)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("lifecycle kind \"%s\" governs table %s, not %s",
+						kind->name, lc_relation_name(kind->governed), lc_relation_name(relid)),
+				 errdetail("Trigger \"%s\" on table %s names kind \"%s\".",
+						   trigger->tgname, lc_relation_name(relid), kind->name),
+				 errhint("Each kind governs one table: register a kind for this table, or correct the trigger's argument.")));
+
+	kind->org_attnum = attnums[0];
+	kind->id_attnum = attnums[1];
+	kind->state_attnum = attnums[2];
+	for (m = 0; m < kind->nmoves; m++)
+	{
+		LcMove	   *move = &kind->moves[m];
+		int			r;
+
+		for (r = 0; r < move->nrequired; r++)
+		{
+			Form_pg_attribute att = lc_find_column(RelationGetDescr(rel), move->required[r]);
+
+			move->required_attnums[r] = att ? att->attnum : InvalidAttrNumber;
+		}
+	}
+	kind->columns_checked = true;
+	return kind;
+}
+
+/*
+ * The columns a move requires are filled in in the new row; else SQ002,
+ * naming every one that is missing.
+ */
+static void
+lc_check_required(LcKind *kind, LcMove *move, TupleTableSlot *newslot,
+				  Relation rel, int64 id)
+{
+	StringInfoData missing;
+	bool		isnull;
+	bool		complete = true;
+	int			r;
+
+	for (r = 0; r < move->nrequired; r++)
+	{
+		if (move->required_attnums[r] == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" required by the move of %s from \"%s\" to \"%s\" does not exist",
+							move->required[r], kind->label, kind->states[move->from].name,
+							kind->states[move->to].name),
+					 errhint("Correct requires of the move in sqm.lifecycle_move."),
+					 errtable(rel)));
+		(void) slot_getattr(newslot, move->required_attnums[r], &isnull);
+		if (isnull)
+			complete = false;
+	}
+	if (complete)
+		return;
+
+	initStringInfo(&missing);
+	for (r = 0; r < move->nrequired; r++)
+	{
+		(void) slot_getattr(newslot, move->required_attnums[r], &isnull);
+		if (isnull)
+			appendStringInfo(&missing, "%s%s", missing.len > 0 ? ", " : "", move->required[r]);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_SQM_GUARD_FAILED),
+			 errmsg("%s %lld cannot move from \"%s\" to \"%s\" without %s", kind->label,
+					(long long) id, kind->states[move->from].name,
+					kind->states[move->to].name, missing.data),
+			 errhint("Fill in %s in the same change as the move.", missing.data),
+			 errtable(rel)));
+}
+
+/* Sets up a move's guard on its first call. */
+static void
+lc_prepare_guard(LcKind *kind, LcMove *move)
+{
+	if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(move->guard)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("guard of the move of %s from \"%s\" to \"%s\" does not exist",
+						kind->label, kind->states[move->from].name,
+						kind->states[move->to].name),
+				 errdetail("The guard was the function with OID %u.", move->guard),
+				 errhint("Correct the move's guard in sqm.lifecycle_move.")));
+	fmgr_info_cxt(move->guard, &move->guard_fn, kind->cxt);
+	move->guard_ready = true;
+}
+
+/*
+ * Calls a move's guard with the new row; a guard refuses by raising an
+ * error.  The cache is pinned meanwhile: the guard may run anything.
+ */
+static void
+lc_call_guard(LcKind *kind, LcMove *move, HeapTuple newtuple, TupleDesc tupdesc)
+{
+	LOCAL_FCINFO(fcinfo, 1);
+
+	if (!move->guard_ready)
+		lc_prepare_guard(kind, move);
+
+	InitFunctionCallInfoData(*fcinfo, &move->guard_fn, 1, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = heap_copy_tuple_as_datum(newtuple, tupdesc);
+	fcinfo->args[0].isnull = false;
+
+	lc_pins++;
+	PG_TRY();
+	{
+		(void) FunctionCallInvoke(fcinfo);
+	}
+	PG_FINALLY();
+	{
+		lc_pins--;
+	}
+	PG_END_TRY();
+}
+
+/* Equality of two text datums, without copying short ones. */
+static bool
+lc_text_equal(Datum a, Datum b)
+{
+	text	   *ta = DatumGetTextPP(a);
+	text	   *tb = DatumGetTextPP(b);
+
+	return VARSIZE_ANY_EXHDR(ta) == VARSIZE_ANY_EXHDR(tb) &&
+		memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(ta)) == 0;
+}
+
+Datum
+sqm_lifecycle_enforce(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata;
+	TriggerEvent event;
+	TupleDesc	tupdesc;
+	LcKind	   *kind;
+	HeapTuple	newtuple;
+	Datum		old_id;
+	Datum		new_id;
+	Datum		old_org;
+	Datum		new_org;
+	Datum		old_state;
+	Datum		new_state;
+	bool		old_id_null;
+	bool		new_id_null;
+	bool		old_org_null;
+	bool		new_org_null;
+	bool		old_state_null;
+	bool		new_state_null;
+	int			from;
+	int			to;
+	int			move;
+
+	trigdata = lc_trigger_protocol(fcinfo, "sqm.lifecycle_enforce()", true);
+	event = trigdata->tg_event;
+	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	kind = lc_kind_for_trigger(trigdata);
+
+	if (TRIGGER_FIRED_BY_INSERT(event))
+	{
+		/* An object starts in an initial state. */
+		newtuple = trigdata->tg_trigtuple;
+		new_id = slot_getattr(trigdata->tg_trigslot, kind->id_attnum, &new_id_null);
+		new_state = slot_getattr(trigdata->tg_trigslot, kind->state_attnum, &new_state_null);
+		to = new_state_null ? -1 : lc_state_index_datum(kind, new_state);
+		if (to >= 0 && kind->states[to].initial)
+			return PointerGetDatum(newtuple);
+
+		if (new_state_null)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("%s %lld has no state", kind->label,
+							(long long) DatumGetInt64(new_id)),
+					 errhint("%s", lc_initial_hint(kind)),
+					 errtable(trigdata->tg_relation)));
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_ILLEGAL_MOVE),
+				 errmsg("%s %lld cannot start in state \"%s\"", kind->label,
+						(long long) DatumGetInt64(new_id), TextDatumGetCString(new_state)),
+				 to < 0 ? errdetail("\"%s\" is not a state of %s.",
+									TextDatumGetCString(new_state), kind->label) : 0,
+				 errhint("%s", lc_initial_hint(kind)),
+				 errtable(trigdata->tg_relation)));
+	}
+
+	old_id = slot_getattr(trigdata->tg_trigslot, kind->id_attnum, &old_id_null);
+	old_state = slot_getattr(trigdata->tg_trigslot, kind->state_attnum, &old_state_null);
+
+	if (TRIGGER_FIRED_BY_DELETE(event))
+	{
+		char	   *terminal = lc_state_list(kind, LC_TERMINAL_STATES);
+
+		/* History never vanishes. */
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s %lld cannot be deleted", kind->label,
+						(long long) DatumGetInt64(old_id)),
+				 errdetail("The history of cases is kept."),
+				 terminal[0] != '\0' ?
+				 errhint("Move it to a terminal state instead (%s).", terminal) :
+				 errhint("Move it to a terminal state instead."),
+				 errtable(trigdata->tg_relation)));
+	}
+
+	if (!TRIGGER_FIRED_BY_UPDATE(event))
+		elog(ERROR, "unrecognized trigger event %u", event);
+
+	/* UPDATE: the object keeps its organisation and number. */
+	newtuple = trigdata->tg_newtuple;
+	old_org = slot_getattr(trigdata->tg_trigslot, kind->org_attnum, &old_org_null);
+	new_org = slot_getattr(trigdata->tg_newslot, kind->org_attnum, &new_org_null);
+	new_id = slot_getattr(trigdata->tg_newslot, kind->id_attnum, &new_id_null);
+	if (old_org_null != new_org_null || old_id_null != new_id_null ||
+		DatumGetInt64(old_org) != DatumGetInt64(new_org) ||
+		DatumGetInt64(old_id) != DatumGetInt64(new_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s %lld cannot change its organisation or id", kind->label,
+						(long long) DatumGetInt64(old_id)),
+				 (!new_org_null && !new_id_null) ?
+				 errdetail("It would become %s %lld of organisation %lld.", kind->label,
+						   (long long) DatumGetInt64(new_id),
+						   (long long) DatumGetInt64(new_org)) : 0,
+				 errhint("An object's organisation and id are fixed; create a new object instead."),
+				 errtable(trigdata->tg_relation)));
+
+	new_state = slot_getattr(trigdata->tg_newslot, kind->state_attnum, &new_state_null);
+	from = old_state_null ? -1 : lc_state_index_datum(kind, old_state);
+
+	if (new_state_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("%s %lld has no state", kind->label, (long long) DatumGetInt64(old_id)),
+				 old_state_null ? 0 :
+				 errhint("%s", lc_moves_hint(kind, from, TextDatumGetCString(old_state))),
+				 errtable(trigdata->tg_relation)));
+
+	if (!old_state_null && lc_text_equal(old_state, new_state))
+	{
+		/* An edit: allowed unless the object is finished. */
+		if (from >= 0 && kind->states[from].terminal)
+			ereport(ERROR,
+					(errcode(ERRCODE_SQM_OBJECT_CLOSED),
+					 errmsg("%s %lld is in terminal state \"%s\" and cannot be changed",
+							kind->label, (long long) DatumGetInt64(old_id),
+							kind->states[from].name),
+					 errdetail("An object in a terminal state is final."),
+					 errtable(trigdata->tg_relation)));
+		return PointerGetDatum(newtuple);
+	}
+
+	/* A move: it must be one of the kind's, and its guard must pass. */
+	to = lc_state_index_datum(kind, new_state);
+	move = (from >= 0 && to >= 0) ? kind->move_at[from * kind->nstates + to] : LC_NO_MOVE;
+	if (move == LC_NO_MOVE)
+	{
+		char	   *from_name = old_state_null ? "" : TextDatumGetCString(old_state);
+		char	   *to_name = TextDatumGetCString(new_state);
+		char	   *detail = lc_move_detail(kind, from, from_name, to, to_name);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_ILLEGAL_MOVE),
+				 errmsg("illegal move of %s %lld from \"%s\" to \"%s\"", kind->label,
+						(long long) DatumGetInt64(old_id), from_name, to_name),
+				 detail ? errdetail("%s", detail) : 0,
+				 errhint("%s", lc_moves_hint(kind, from, from_name)),
+				 errtable(trigdata->tg_relation)));
+	}
+	if (kind->moves[move].nrequired > 0)
+		lc_check_required(kind, &kind->moves[move], trigdata->tg_newslot,
+						  trigdata->tg_relation, DatumGetInt64(old_id));
+	if (OidIsValid(kind->moves[move].guard))
+		lc_call_guard(kind, &kind->moves[move], newtuple, tupdesc);
+
+	return PointerGetDatum(newtuple);
+}
+
+/*
+ * Statement trigger on the definition tables: invalidating the table's
+ * relcache entry reaches every session's relcache callback (this one at the
+ * next command, the others when the transaction commits).
+ */
+Datum
+sqm_lifecycle_invalidate(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata;
+
+	trigdata = lc_trigger_protocol(fcinfo, "sqm.lifecycle_invalidate()", false);
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	return PointerGetDatum(NULL);
+}
+
+
+/* ----------------------------------------------------------------
+ *		The API helpers
+ * ----------------------------------------------------------------
+ */
+
+static LcKind *
+lc_lookup_kind_or_error(text *name)
+{
+	char	   *kindname = text_to_cstring(name);
+	LcKind	   *kind = lc_lookup_kind(kindname);
+
+	if (kind == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown lifecycle kind \"%s\"", kindname),
+				 errhint("The kinds are registered in sqm.lifecycle_kind.")));
+	return kind;
+}
+
+/* sqm.move's plans: the compare-and-set UPDATE and the look at the object. */
+static void
+lc_prepare_move_plans(LcKind *kind)
+{
+	Oid			argtypes[4] = {TEXTOID, INT8OID, INT8OID, TEXTOID};
+	char	   *table;
+	SPIPlanPtr	update_plan;
+	SPIPlanPtr	current_plan;
+
+	if (kind->update_plan != NULL)
+		return;
+	if (get_rel_name(kind->governed) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("the governed table of lifecycle kind \"%s\" does not exist", kind->name),
+				 errhint("Correct governed_table in sqm.lifecycle_kind.")));
+	table = lc_relation_name(kind->governed);
+
+	update_plan = lc_prepare_kept(psprintf("UPDATE %s SET state = $1"
+										   " WHERE org_id OPERATOR(pg_catalog.=) $2"
+										   " AND id OPERATOR(pg_catalog.=) $3"
+										   " AND state OPERATOR(pg_catalog.=) $4",
+										   table),
+								  4, argtypes);
+	kind->update_plan = update_plan;
+	current_plan = lc_prepare_kept(psprintf("SELECT state FROM %s"
+											" WHERE org_id OPERATOR(pg_catalog.=) $1"
+											" AND id OPERATOR(pg_catalog.=) $2",
+											table),
+								   2, argtypes + 1);
+	kind->current_plan = current_plan;
+}
+
+/* sqm.move changed no row: say why. */
+static void
+lc_move_failed(LcKind *kind, Datum org, Datum id, const char *expected)
+{
+	int			ret;
+	Datum		values[2] = {org, id};
+	char	   *current;
+
+	ret = SPI_execute_plan(kind->current_plan, values, NULL, false, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "unexpected SPI result %d reading %s %lld", ret, kind->label,
+			 (long long) DatumGetInt64(id));
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("%s %lld does not exist in organisation %lld", kind->label,
+						(long long) DatumGetInt64(id), (long long) DatumGetInt64(org))));
+
+	current = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (current != NULL && strcmp(current, expected) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_STALE_STATE),
+				 errmsg("%s %lld could not be moved from state \"%s\"", kind->label,
+						(long long) DatumGetInt64(id), expected),
+				 errdetail("It changed concurrently, or a row-level security policy or another trigger kept it unchanged."),
+				 errhint("Reload the object and try again.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_SQM_STALE_STATE),
+			 errmsg("%s %lld is not in state \"%s\"", kind->label,
+					(long long) DatumGetInt64(id), expected),
+			 current != NULL ? errdetail("It is in state \"%s\".", current) :
+			 errdetail("It has no state."),
+			 errhint("Reload the object and try again.")));
+}
+
+/*
+ * sqm.move(kind, org, id, expected_state, new_state, reason): compare-and-set.
+ * The UPDATE's condition on the state is checked again on the newest row
+ * version when it waits for a concurrent writer (READ COMMITTED), so a
+ * stale caller fails instead of making another move than it meant.
+ */
+Datum
+sqm_move(PG_FUNCTION_ARGS)
+{
+	LcKind	   *kind;
+	char	   *expected;
+	char	   *target;
+	int			from;
+	int			to;
+	Datum		values[4];
+	int			ret;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) ||
+		PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sqm.move needs a kind, an organisation, an id, the expected state and the new state"),
+				 errhint("Only the reason may be NULL.")));
+
+	kind = lc_lookup_kind_or_error(PG_GETARG_TEXT_PP(0));
+	expected = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	target = text_to_cstring(PG_GETARG_TEXT_PP(4));
+	from = lc_state_index_cstring(kind, expected);
+	if (from < 0)
+		lc_unknown_state(kind, expected);
+	to = lc_state_index_cstring(kind, target);
+	if (to < 0)
+		lc_unknown_state(kind, target);
+	if (from == to)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_ILLEGAL_MOVE),
+				 errmsg("illegal move of %s %lld from \"%s\" to \"%s\"", kind->label,
+						(long long) PG_GETARG_INT64(2), expected, target),
+				 errdetail("An object does not move to the state it is in."),
+				 errhint("%s", lc_moves_hint(kind, from, expected))));
+
+	/* set_config('sqm.reason', reason, true): the audit trail records it */
+	(void) set_config_option("sqm.reason",
+							 PG_ARGISNULL(5) ? "" : text_to_cstring(PG_GETARG_TEXT_PP(5)),
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
+							 true, 0, false);
+
+	values[0] = PG_GETARG_DATUM(4);
+	values[1] = PG_GETARG_DATUM(1);
+	values[2] = PG_GETARG_DATUM(2);
+	values[3] = PG_GETARG_DATUM(3);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+	lc_pins++;
+	PG_TRY();
+	{
+		lc_prepare_move_plans(kind);
+		ret = SPI_execute_plan(kind->update_plan, values, NULL, false, 0);
+		if (ret != SPI_OK_UPDATE)
+			elog(ERROR, "unexpected SPI result %d moving %s %lld", ret, kind->label,
+				 (long long) PG_GETARG_INT64(2));
+		if (SPI_processed == 0)
+			lc_move_failed(kind, values[1], values[2], expected);
+	}
+	PG_FINALLY();
+	{
+		lc_pins--;
+	}
+	PG_END_TRY();
+	SPI_finish();
+
+	PG_RETURN_VOID();
+}
+
+/* sqm.move_capability(kind, from_state, to_state): NULL if no such move. */
+Datum
+sqm_move_capability(PG_FUNCTION_ARGS)
+{
+	LcKind	   *kind = lc_lookup_kind_or_error(PG_GETARG_TEXT_PP(0));
+	text	   *from_name = PG_GETARG_TEXT_PP(1);
+	text	   *to_name = PG_GETARG_TEXT_PP(2);
+	int			from;
+	int			to;
+	int			move;
+
+	from = lc_state_index(kind, VARDATA_ANY(from_name), VARSIZE_ANY_EXHDR(from_name));
+	to = lc_state_index(kind, VARDATA_ANY(to_name), VARSIZE_ANY_EXHDR(to_name));
+	if (from < 0 || to < 0)
+		PG_RETURN_NULL();
+	move = kind->move_at[from * kind->nstates + to];
+	if (move == LC_NO_MOVE)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(kind->moves[move].capability));
+}
+
+/* sqm.lifecycle_cache_stats(): one row (loads, hits) of this session. */
+Datum
+sqm_lifecycle_cache_stats(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	InitMaterializedSRF(fcinfo, 0);
+	values[0] = Int64GetDatum(lc_loads);
+	values[1] = Int64GetDatum(lc_hits);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
+
+/* ----------------------------------------------------------------
+ *		Module init
+ * ----------------------------------------------------------------
+ */
+
+void
+sqm_lifecycle_init(void)
+{
+	DefineCustomStringVariable("sqm.reason",
+							   "Reason for the change the current transaction makes to sqm's cases.",
+							   "sqm.move sets it for the rest of the transaction; the audit trail records it with each change.",
+							   &lc_reason,
+							   "",
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
+
+	CacheRegisterRelcacheCallback(lc_relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(PROCOID, lc_proc_callback, (Datum) 0);
+	lc_initialised = true;
+}
