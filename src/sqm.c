@@ -22,4 +22,5 @@ void
 _PG_init(void)
 {
 	sqm_lifecycle_init();
+	sqm_audit_init();
 }
