@@ -236,7 +236,9 @@ CREATE TRIGGER unit_version_check BEFORE INSERT OR UPDATE OR DELETE ON sqm.unit_
 
 -- After a unit's version is shortened, the units under it must still have it as
 -- parent throughout.  Deferrable, because sqm.change_unit shortens a version
--- before it inserts the one that continues it.
+-- before it inserts the one that continues it; a reorganisation that ends a
+-- department and moves its units elsewhere runs in one transaction with
+-- SET CONSTRAINTS sqm.unit_children_check DEFERRED.
 CREATE FUNCTION sqm.unit_children_check() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -340,24 +342,35 @@ CREATE TRIGGER refuse_unit_change BEFORE UPDATE OR DELETE ON sqm.unit
 -- ---------------------------------------------------------------------------
 -- Reading the organisation.
 
--- The unit that holds a unit's history on a date: follows succession links
--- effective by then (in order of their dates); the unit itself when none.
-CREATE FUNCTION sqm.unit_successor(org bigint, unit bigint, as_of date) RETURNS bigint
+-- The unit an item of a unit, dated item_day, is attributed to on as_of:
+-- follow the succession links that took effect after the item and by as_of
+-- (in order of their dates); the unit itself when there are none.  An item
+-- dated on or after a re-attribution stays with the unit it was recorded for.
+CREATE FUNCTION sqm.unit_attribution(org bigint, unit bigint, item_day date, as_of date) RETURNS bigint
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     WITH RECURSIVE chain(unit_id, effective, depth) AS (
-        SELECT unit, '-infinity'::date, 0
+        SELECT unit, item_day, 0
         UNION ALL
         SELECT s.successor_id, s.effective, chain.depth + 1
           FROM chain JOIN sqm.unit_succession s
             ON s.org_id = org AND s.predecessor_id = chain.unit_id AND s.carries_history
-         WHERE s.effective <= as_of AND s.effective >= chain.effective AND chain.depth < 100
+         WHERE s.effective <= as_of AND s.effective > item_day AND s.effective >= chain.effective
+           AND chain.depth < 100
     )
     SELECT chain.unit_id FROM chain
      WHERE EXISTS (SELECT FROM sqm.unit u WHERE u.org_id = org AND u.unit_id = unit)
      ORDER BY depth DESC LIMIT 1;
 END;
+COMMENT ON FUNCTION sqm.unit_attribution(bigint, bigint, date, date) IS
+  'The unit an item recorded for a unit on item_day counts under on as_of, following succession links that took effect after the item; the unit itself if none';
+
+-- The unit that holds a unit's history on a date.
+CREATE FUNCTION sqm.unit_successor(org bigint, unit bigint, as_of date) RETURNS bigint
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN sqm.unit_attribution(org, unit, '-infinity', as_of);
 COMMENT ON FUNCTION sqm.unit_successor(bigint, bigint, date) IS
   'The unit holding a unit''s history on a date (following merge, split and re-attribution links); the unit itself if it has no successor by then; NULL if the unit is not in the organisation';
 
@@ -536,7 +549,10 @@ COMMENT ON FUNCTION sqm.create_unit(bigint, text, text, date, bigint) IS
   'Create a unit (administration, department or unit) existing from a date, optionally under a parent; returns its id';
 
 -- Starts a new version of a unit from a date, with a new name or parent; the
--- version it cuts short keeps the earlier state in the history.
+-- version it cuts short keeps the earlier state in the history.  It shortens
+-- the old version before inserting the new one, so the check that units under
+-- it are still covered is deferred to the end of the transaction (which in
+-- autocommit is the end of the call).
 CREATE FUNCTION sqm.change_unit(org bigint, unit bigint, effective date,
                                 new_name text, set_parent boolean, new_parent bigint)
 RETURNS void
@@ -575,7 +591,6 @@ BEGIN
     INSERT INTO sqm.unit_version (org_id, unit_id, valid, name, parent_id)
     VALUES (org, unit, daterange(effective, upper(cur.valid)), coalesce(new_name, cur.name),
             CASE WHEN set_parent THEN new_parent ELSE cur.parent_id END);
-    SET CONSTRAINTS sqm.unit_children_check IMMEDIATE;
 END
 $$;
 COMMENT ON FUNCTION sqm.change_unit(bigint, bigint, date, text, boolean, bigint) IS
@@ -660,7 +675,7 @@ COMMENT ON FUNCTION sqm.link_successor(bigint, bigint, bigint, date, text, boole
 -- Changing reference data is for those the DBA grants it to.
 REVOKE ALL ON FUNCTION
     sqm.unit_version_check(), sqm.unit_children_check(), sqm.unit_succession_check(), sqm.refuse_unit_change(),
-    sqm.unit_successor(bigint, bigint, date), sqm.unit_existed(bigint, bigint, sqm.period),
+    sqm.unit_attribution(bigint, bigint, date, date), sqm.unit_successor(bigint, bigint, date), sqm.unit_existed(bigint, bigint, sqm.period),
     sqm.unit_name(bigint, bigint, date), sqm.unit_hierarchy(bigint, date),
     sqm.quality_year(bigint, date), sqm.quality_year(bigint, timestamptz),
     sqm.create_organisation(text, text, integer, text, text), sqm.unit_kind_of(bigint, bigint),
