@@ -1,0 +1,246 @@
+/*-------------------------------------------------------------------------
+ *
+ * guards.c
+ *	  Guards of lifecycle moves that need logic beyond "this column is set".
+ *
+ * A guard is named in sqm.lifecycle_move and called by the lifecycle engine
+ * (lifecycle.c) with the new row of the governed table; it returns nothing
+ * when the move may proceed and raises ERRCODE_SQM_GUARD_FAILED, naming the
+ * object and what is missing, when it may not.  Moves that only need a
+ * column filled in say so in lifecycle_move.requires instead.
+ *
+ * The deviation guards here implement domain.md §3.1: measures are decided
+ * after an investigation summary; the report closes only with a summary and
+ * every linked measure finished or cancelled, or with an explicit "no measure
+ * needed".
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <ctype.h>
+
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+
+#include "sqm.h"
+
+PG_FUNCTION_INFO_V1(sqm_guard_deviation_measures_decided);
+PG_FUNCTION_INFO_V1(sqm_guard_deviation_measures_done);
+PG_FUNCTION_INFO_V1(sqm_guard_deviation_followed_up);
+PG_FUNCTION_INFO_V1(sqm_guard_deviation_closable);
+
+/* How the measures linked to one object stand. */
+typedef struct LinkedMeasures
+{
+	int64		open;			/* planned or in progress */
+	int64		done;			/* done, not yet evaluated */
+	int64		evaluated;
+	int64		cancelled;
+	int64		first_open;		/* id of one open measure, for messages */
+} LinkedMeasures;
+
+static SPIPlanPtr linked_measures_plan = NULL;
+
+/*
+ * Count the measures linked to (org, kind, id).  The plan is prepared once per
+ * backend and kept.
+ */
+static LinkedMeasures
+count_linked_measures(int64 org, const char *kind, int64 id)
+{
+	LinkedMeasures result = {0};
+	Datum		values[3];
+	bool		isnull;
+	int			rc;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected: SPI_connect failed in a guard");
+
+	if (linked_measures_plan == NULL)
+	{
+		Oid			argtypes[3] = {INT8OID, TEXTOID, INT8OID};
+		SPIPlanPtr	plan;
+
+		plan = SPI_prepare("SELECT count(*) FILTER (WHERE state IN ('planned', 'in_progress')),"
+						   "       count(*) FILTER (WHERE state = 'done'),"
+						   "       count(*) FILTER (WHERE state = 'evaluated'),"
+						   "       count(*) FILTER (WHERE state = 'cancelled'),"
+						   "       min(id) FILTER (WHERE state IN ('planned', 'in_progress'))"
+						   "  FROM sqm.measure"
+						   " WHERE org_id OPERATOR(pg_catalog.=) $1"
+						   "   AND source_kind OPERATOR(pg_catalog.=) $2"
+						   "   AND source_id OPERATOR(pg_catalog.=) $3",
+						   3, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "unexpected: could not prepare the linked-measures query: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		linked_measures_plan = plan;
+	}
+
+	values[0] = Int64GetDatum(org);
+	values[1] = CStringGetTextDatum(kind);
+	values[2] = Int64GetDatum(id);
+	/*
+	 * Not read-only: under READ COMMITTED that takes a fresh snapshot, so a
+	 * measure planned by a transaction that committed while this move waited
+	 * for the row lock is seen (sqm.plan_measure locks the source row).
+	 */
+	rc = SPI_execute_plan(linked_measures_plan, values, NULL, false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "unexpected: linked-measures query returned %d", rc);
+
+	result.open = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	result.done = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	result.evaluated = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	result.cancelled = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
+	result.first_open = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull));
+	if (isnull)
+		result.first_open = 0;
+
+	SPI_finish();
+	return result;
+}
+
+/* An int8 column of the row, which the governed-table protocol guarantees. */
+static int64
+row_int8(HeapTupleHeader row, const char *column)
+{
+	bool		isnull;
+	Datum		d = GetAttributeByName(row, column, &isnull);
+
+	if (isnull)
+		elog(ERROR, "unexpected: column %s of a governed row is null", column);
+	return DatumGetInt64(d);
+}
+
+/* Whether a text column of the row holds something other than blanks. */
+static bool
+row_text_given(HeapTupleHeader row, const char *column)
+{
+	bool		isnull;
+	Datum		d = GetAttributeByName(row, column, &isnull);
+	char	   *s;
+
+	if (isnull)
+		return false;
+	for (s = TextDatumGetCString(d); *s; s++)
+		if (!isspace((unsigned char) *s))
+			return true;
+	return false;
+}
+
+/* The deviation has an investigation summary, or the guard refuses. */
+static void
+require_summary(int64 id, const char *move)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SQM_GUARD_FAILED),
+			 errmsg("deviation %lld cannot %s: the investigation summary is missing",
+					(long long) id, move),
+			 errdetail("A deviation is investigated before measures are decided or it is closed."),
+			 errhint("Record the summary with sqm.record_deviation_summary().")));
+}
+
+/* investigating/escalated → measures_decided: a summary and at least one measure. */
+Datum
+sqm_guard_deviation_measures_decided(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		org = row_int8(row, "org_id");
+	int64		id = row_int8(row, "id");
+	LinkedMeasures m;
+
+	if (!row_text_given(row, "summary"))
+		require_summary(id, "have measures decided");
+
+	m = count_linked_measures(org, "deviation", id);
+	if (m.open + m.done + m.evaluated == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_GUARD_FAILED),
+				 errmsg("deviation %lld cannot have measures decided: no measure is linked to it",
+						(long long) id),
+				 errhint("Plan a measure with sqm.plan_measure(), or close the deviation with a reason why no measure is needed.")));
+	PG_RETURN_VOID();
+}
+
+/* measures_decided → measures_done: every linked measure carried out or cancelled. */
+Datum
+sqm_guard_deviation_measures_done(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		org = row_int8(row, "org_id");
+	int64		id = row_int8(row, "id");
+	LinkedMeasures m = count_linked_measures(org, "deviation", id);
+
+	if (m.open > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_GUARD_FAILED),
+				 errmsg("deviation %lld cannot have its measures carried out: measure %lld is not done",
+						(long long) id, (long long) m.first_open),
+				 errdetail("%lld linked measure(s) are planned or in progress.", (long long) m.open),
+				 errhint("Carry out or cancel (with a reason) every linked measure first.")));
+	if (m.done + m.evaluated == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_GUARD_FAILED),
+				 errmsg("deviation %lld cannot have its measures carried out: no linked measure was done",
+						(long long) id),
+				 errhint("Every linked measure was cancelled; plan a new one, or close the deviation with a reason why no measure is needed.")));
+	PG_RETURN_VOID();
+}
+
+/* measures_done → followed_up: every measure carried out has been evaluated. */
+Datum
+sqm_guard_deviation_followed_up(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		org = row_int8(row, "org_id");
+	int64		id = row_int8(row, "id");
+	LinkedMeasures m = count_linked_measures(org, "deviation", id);
+
+	if (m.open + m.done > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_GUARD_FAILED),
+				 errmsg("deviation %lld cannot be followed up: %lld linked measure(s) are not evaluated",
+						(long long) id, (long long) (m.open + m.done)),
+				 errdetail("Following up means judging whether each measure had the intended effect."),
+				 errhint("Evaluate every measure with sqm.evaluate_measure().")));
+	PG_RETURN_VOID();
+}
+
+/*
+ * → closed: an investigation summary, and every linked measure finished or
+ * cancelled — or, with no measure carried out, an explicit reason why none is
+ * needed.
+ */
+Datum
+sqm_guard_deviation_closable(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		org = row_int8(row, "org_id");
+	int64		id = row_int8(row, "id");
+	LinkedMeasures m;
+
+	if (!row_text_given(row, "summary"))
+		require_summary(id, "be closed");
+
+	m = count_linked_measures(org, "deviation", id);
+	if (m.open > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_GUARD_FAILED),
+				 errmsg("deviation %lld cannot be closed: measure %lld is not finished",
+						(long long) id, (long long) m.first_open),
+				 errdetail("%lld linked measure(s) are planned or in progress.", (long long) m.open),
+				 errhint("Carry out or cancel (with a reason) every linked measure first.")));
+	if (m.done + m.evaluated == 0 && !row_text_given(row, "no_measure_reason"))
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_GUARD_FAILED),
+				 errmsg("deviation %lld cannot be closed: no measure was carried out and no reason says none is needed",
+						(long long) id),
+				 errdetail("\"No measure needed\" is an explicit, justified decision, not a missing field."),
+				 errhint("Plan a measure, or give the reason when closing with sqm.close_deviation().")));
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,217 @@
+-- Access control (domain.md §5): who may do what, for which organisation and
+-- unit.
+--
+-- sqm knows six roles: reporter, unit manager, investigator, quality
+-- coordinator, auditor and report reader.  Each has capabilities (report,
+-- triage, close …; sqm.role_capability).  Membership (sqm.membership) gives a
+-- member a role in an organisation, for the whole organisation or for one unit
+-- and the units below it.  A member is a database role, or — for applications
+-- that connect as one role for many people — an actor named in the GUC
+-- sqm.actor; actor memberships count only when the database role is a member
+-- of sqm_app, so a GUC alone never grants anything.
+--
+-- The caller is the role that called in (SET ROLE target, else the session
+-- user), never current_user: inside SECURITY DEFINER API functions that is the
+-- owner, who bypasses RLS.  API functions check authorisation themselves with
+-- sqm.authorize(); RLS policies on governed tables use sqm.may() too.
+--
+-- Cluster-wide database roles (sqm_reporter … sqm_app) are created by
+-- sqm.create_roles(), which a DBA runs once per cluster: roles outlive any one
+-- database, so the extension script does not create them and DROP EXTENSION
+-- leaves no role behind.
+
+CREATE TABLE sqm.role_capability (
+    role        text NOT NULL CHECK (role IN ('reporter', 'unit_manager', 'investigator',
+                                              'quality_coordinator', 'auditor', 'report_reader')),
+    capability  text NOT NULL,
+    PRIMARY KEY (role, capability)
+);
+COMMENT ON TABLE sqm.role_capability IS 'What each sqm role may do (capabilities named in sqm.lifecycle_move and checked by the API)';
+
+INSERT INTO sqm.role_capability (role, capability) VALUES
+    ('reporter', 'report'),
+    ('unit_manager', 'report'), ('unit_manager', 'read_cases'), ('unit_manager', 'triage'),
+    ('unit_manager', 'investigate'), ('unit_manager', 'withdraw'), ('unit_manager', 'manage_measures'),
+    ('unit_manager', 'close'), ('unit_manager', 'read_statistics'),
+    ('investigator', 'report'), ('investigator', 'read_cases'), ('investigator', 'triage'),
+    ('investigator', 'investigate'), ('investigator', 'withdraw'), ('investigator', 'reclassify'),
+    ('investigator', 'escalate'), ('investigator', 'manage_measures'), ('investigator', 'close'),
+    ('investigator', 'read_statistics'),
+    ('quality_coordinator', 'report'), ('quality_coordinator', 'read_cases'), ('quality_coordinator', 'triage'),
+    ('quality_coordinator', 'investigate'), ('quality_coordinator', 'withdraw'), ('quality_coordinator', 'reclassify'),
+    ('quality_coordinator', 'escalate'), ('quality_coordinator', 'manage_measures'), ('quality_coordinator', 'close'),
+    ('quality_coordinator', 'read_statistics'), ('quality_coordinator', 'manage_taxonomy'),
+    ('auditor', 'read_audit'), ('auditor', 'read_statistics'),
+    ('report_reader', 'read_statistics');
+
+CREATE TABLE sqm.membership (
+    org_id           bigint NOT NULL REFERENCES sqm.organisation,
+    member           text NOT NULL CHECK (member OPERATOR(pg_catalog.<>) ''),
+    member_is_actor  boolean NOT NULL DEFAULT false,
+    role             text NOT NULL CHECK (role IN ('reporter', 'unit_manager', 'investigator',
+                                                   'quality_coordinator', 'auditor', 'report_reader')),
+    unit_id          bigint,
+    FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit
+);
+CREATE UNIQUE INDEX membership_key ON sqm.membership
+    (org_id, member, member_is_actor, role, COALESCE(unit_id, 0));
+COMMENT ON TABLE sqm.membership IS
+  'Who has which sqm role in which organisation: for the whole organisation (unit_id NULL) or a unit and the units below it';
+COMMENT ON COLUMN sqm.membership.member IS 'A database role name, or an actor name (member_is_actor) as apps pass in sqm.actor';
+COMMENT ON COLUMN sqm.membership.member_is_actor IS
+  'The member is an end user named by an application in sqm.actor; counts only for sessions whose role is a member of sqm_app';
+
+REVOKE ALL ON sqm.role_capability, sqm.membership FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('sqm.membership', '');
+
+-- sqm.may and sqm.is_member are SECURITY DEFINER: they read sqm.membership,
+-- which RLS protects with sqm.is_member itself.  They identify the caller by
+-- sqm.caller_role() and sqm.actor(), which a definer function does not change.
+
+-- The role that called in: the SET ROLE target, else the session user.  Not
+-- current_user, which inside a SECURITY DEFINER function is the owner.
+CREATE FUNCTION sqm.caller_role() RETURNS name
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN CASE WHEN pg_catalog.current_setting('role') OPERATOR(pg_catalog.=) 'none' THEN pg_catalog.session_user()
+            ELSE pg_catalog.current_setting('role')::name END;
+COMMENT ON FUNCTION sqm.caller_role() IS
+  'The database role acting: the SET ROLE target, else the session user (never the owner of a SECURITY DEFINER function)';
+
+-- Whether the calling role may assert actors (is a member of sqm_app).
+CREATE FUNCTION sqm.caller_is_app() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) 'sqm_app')
+            THEN pg_catalog.pg_has_role(sqm.caller_role(), 'sqm_app', 'MEMBER') ELSE false END;
+COMMENT ON FUNCTION sqm.caller_is_app() IS
+  'Whether the calling role is a member of sqm_app, and so may name the end user in sqm.actor';
+
+-- Who the caller is, as a person: the end user an app names in sqm.actor, or
+-- else the calling role.  (sqm.actor() alone, which the audit records, is only
+-- trusted from apps.)
+CREATE FUNCTION sqm.caller_identity() RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN CASE WHEN sqm.caller_is_app() THEN sqm.actor() ELSE sqm.caller_role()::text END;
+COMMENT ON FUNCTION sqm.caller_identity() IS
+  'The person acting: the end user named in sqm.actor when the calling role is an app (member of sqm_app), else the calling role';
+
+-- Whether the caller may do something for a unit (NULL unit: anywhere in the
+-- organisation).  A unit membership covers the unit and the units below it
+-- today.  Superusers may do everything (they could write the tables anyway).
+CREATE FUNCTION sqm.may(org bigint, unit bigint, capability text) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    WITH caller AS (
+        SELECT m.unit_id
+          FROM sqm.membership m JOIN sqm.role_capability c ON c.role = m.role
+         WHERE m.org_id = org AND c.capability = may.capability
+           AND ((NOT m.member_is_actor AND m.member = sqm.caller_role())
+                OR (m.member_is_actor AND m.member = sqm.actor() AND sqm.caller_is_app()))
+    )
+    SELECT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = sqm.caller_role() AND r.rolsuper)
+        OR EXISTS (SELECT FROM caller WHERE caller.unit_id IS NULL)
+        OR (unit IS NOT NULL AND EXISTS (
+             WITH RECURSIVE up(unit_id, depth) AS (
+                 SELECT unit, 0
+                 UNION ALL
+                 SELECT v.parent_id, up.depth + 1
+                   FROM up JOIN sqm.unit_version v
+                     ON v.org_id = org AND v.unit_id = up.unit_id AND v.valid @> (sqm.now() AT TIME ZONE 'UTC')::date
+                  WHERE v.parent_id IS NOT NULL AND up.depth < 100)
+             SELECT FROM up JOIN caller ON caller.unit_id = up.unit_id));
+END;
+COMMENT ON FUNCTION sqm.may(bigint, bigint, text) IS
+  'Whether the caller (database role, or app actor) has a capability for a unit of an organisation (NULL unit: organisation-wide)';
+
+CREATE FUNCTION sqm.authorize(org bigint, unit bigint, capability text, object text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT sqm.may(org, unit, capability) THEN
+        RAISE EXCEPTION 'permission denied to % %', replace(capability, '_', ' '), object
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('%s (actor %s) has no sqm role with capability "%s" for %s in organisation %s.',
+                                  sqm.caller_role(), sqm.actor(), capability,
+                                  CASE WHEN unit IS NULL THEN 'the organisation' ELSE 'unit ' || unit END, org),
+                  HINT = 'A quality coordinator can grant the role with sqm.grant_membership().';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION sqm.authorize(bigint, bigint, text, text) IS
+  'Raise insufficient_privilege (42501) naming the object unless the caller has the capability for the unit';
+
+-- Visibility of a governed row: cases for those who may read them, the
+-- reporter's own reports, and statistics columns for report readers.
+CREATE FUNCTION sqm.may_see(org bigint, unit bigint, reported_by text) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN sqm.may(org, unit, 'read_cases') OR sqm.may(org, unit, 'read_statistics')
+       OR (reported_by IS NOT NULL AND reported_by OPERATOR(pg_catalog.=) sqm.caller_identity()
+           AND sqm.may(org, unit, 'report'));
+COMMENT ON FUNCTION sqm.may_see(bigint, bigint, text) IS
+  'RLS: whether the caller may see a row of a unit (cases, statistics, or a report of their own)';
+
+CREATE FUNCTION sqm.is_member(org bigint) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT EXISTS (SELECT FROM sqm.membership m
+                    WHERE m.org_id = org
+                      AND ((NOT m.member_is_actor AND m.member = sqm.caller_role())
+                           OR (m.member_is_actor AND m.member = sqm.actor() AND sqm.caller_is_app())));
+END;
+COMMENT ON FUNCTION sqm.is_member(bigint) IS 'Whether the caller has any sqm role in the organisation';
+
+CREATE FUNCTION sqm.grant_membership(org bigint, member text, role text, unit bigint DEFAULT NULL,
+                                     member_is_actor boolean DEFAULT false)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM sqm.authorize(org, NULL, 'manage_taxonomy', format('grant roles in organisation %s', org));
+    IF role IS NULL OR role NOT IN ('reporter', 'unit_manager', 'investigator', 'quality_coordinator', 'auditor', 'report_reader') THEN
+        RAISE EXCEPTION 'unknown sqm role "%"', role
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The roles are reporter, unit_manager, investigator, quality_coordinator, auditor and report_reader.';
+    END IF;
+    IF unit IS NOT NULL THEN
+        PERFORM sqm.unit_kind_of(org, unit);
+    END IF;
+    INSERT INTO sqm.membership (org_id, member, member_is_actor, role, unit_id)
+    VALUES (org, member, coalesce(member_is_actor, false), role, unit)
+    ON CONFLICT DO NOTHING;
+END
+$$;
+COMMENT ON FUNCTION sqm.grant_membership(bigint, text, text, bigint, boolean) IS
+  'Give a database role (or an app actor) an sqm role in an organisation, organisation-wide or for a unit and below; quality coordinators only';
+
+-- Creates the cluster-wide group roles (once per cluster) and grants each what
+-- it needs in this database.  Idempotent.
+CREATE FUNCTION sqm.create_roles() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['sqm_reporter', 'sqm_unit_manager', 'sqm_investigator', 'sqm_quality_coordinator',
+                             'sqm_auditor', 'sqm_report_reader', 'sqm_app'] LOOP
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+        END IF;
+        EXECUTE format('GRANT USAGE ON SCHEMA sqm TO %I', r);
+    END LOOP;
+    PERFORM sqm.grant_to_roles();
+END
+$$;
+COMMENT ON FUNCTION sqm.create_roles() IS
+  'Create the group roles sqm_reporter, sqm_unit_manager, sqm_investigator, sqm_quality_coordinator, sqm_auditor, sqm_report_reader and sqm_app if missing, and grant them what they need here';
+REVOKE ALL ON FUNCTION sqm.create_roles() FROM PUBLIC;
+REVOKE ALL ON FUNCTION sqm.may(bigint, bigint, text), sqm.authorize(bigint, bigint, text, text),
+                       sqm.may_see(bigint, bigint, text), sqm.is_member(bigint), sqm.grant_membership(bigint, text, text, bigint, boolean)
+    FROM PUBLIC;
