@@ -25,3 +25,37 @@ SELECT p AS "period", sqm.period_kind(p) AS "kind", sqm.first_day(p) AS "first d
 SELECT r AS "written as", r::sqm.regnr AS "canonical", sqm.regnr_body(r::sqm.regnr) AS "body",
        sqm.regnr_year(r::sqm.regnr) AS "year", sqm.regnr_seq(r::sqm.regnr) AS "sequence"
   FROM unnest('{2025.010 SN,2025. 010 SN,SN 2024/106,2023.219 KS}'::text[]) AS r;
+
+-- ---------------------------------------------------------------- deviations
+SELECT org_id AS org FROM sqm.organisation WHERE name = 'Socialförvaltningen, Alingsås kommun' \gset
+\echo
+\echo 'Avvikelser (SoL/LSS) per år, och hur många som utreddes enligt lex Sarah (sqm.stat_deviation_totals):'
+SELECT period AS "år", reports AS "avvikelser", escalated_to_lex_sarah AS "utredda enligt lex Sarah"
+  FROM sqm.stat_deviation_totals WHERE org_id = :org AND regime_group = 'SoL/LSS' ORDER BY period;
+
+\echo 'Avvikelser per enhet 2025 (2024), under dagens organisation (sqm.deviations_per_unit):'
+SELECT unit AS "enhet", reports_shown AS "2025",
+       CASE WHEN previous_shown = '–' THEN '–' ELSE '(' || previous_shown || ')' END AS "(2024)"
+  FROM sqm.deviations_per_unit(:org, '2025', 'today');
+
+\echo 'Avvikelsetyper 2025 och 2024 (en avvikelse kan ha flera typer; sqm.deviations_per_type):'
+SELECT coalesce(a.label, b.label) AS "typ", a.reports AS "2025", b.reports AS "2024"
+  FROM sqm.deviations_per_type(:org, '2025') a
+  FULL JOIN sqm.deviations_per_type(:org, '2024') b ON b.type_code = a.type_code
+ ORDER BY a.reports DESC NULLS LAST, b.reports DESC;
+
+\echo 'Status för 2024 års avvikelser vid uppföljningen 2025-01-31 (sqm.deviation_status_at):'
+SELECT label AS "status", reports AS "avvikelser" FROM sqm.deviation_status_at(:org, '2024', '2025-01-31');
+
+\echo 'De två avvikelser som varit öppna längst vid uppföljningen (sqm.deviations_open_longest):'
+SELECT reported_on AS "rapporterad", unit AS "enhet", days_open AS "dagar öppen",
+       CASE WHEN escalated THEN 'ja' ELSE 'nej' END AS "utreds enligt lex Sarah"
+  FROM sqm.deviations_open_longest(:org, '2025-01-31', 2);
+
+\echo 'HSL-avvikelser (Boende) och avvikelser i samverkan med regionen:'
+SELECT t.period AS "år", t.regime_group AS "regim", t.reports AS "avvikelser",
+       (SELECT string_agg(p.label || ' ' || p.reports, ', ' ORDER BY p.reports DESC, p.label)
+          FROM sqm.deviations_per_type(:org, t.period, t.regime_group) p) AS "typer"
+  FROM sqm.stat_deviation_totals t
+ WHERE t.org_id = :org AND t.regime_group IN ('HSL', 'collaboration') AND sqm.first_day(t.period) >= '2024-01-01'
+ ORDER BY t.regime_group, t.period;
