@@ -87,4 +87,16 @@ for t in test/*.sql; do
 	[ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && { echo "sqm: $t did not run to its plan" >&2; fail 1; }
 done
 
+# Tests that need more than one database or session print TAP themselves.
+for t in test/*.sh; do
+	[ -e "$t" ] || continue
+	echo "== $t"
+	out=$(bash "$t" 2>&1); rc=$?
+	echo "$out"
+	ok=$(echo "$out" | grep -cE '^ok [0-9]+')
+	bad=$(echo "$out" | grep -cE '^not ok [0-9]+')
+	pass "$ok"; fail "$bad"
+	[ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && { echo "sqm: $t failed" >&2; fail 1; }
+done
+
 finish
