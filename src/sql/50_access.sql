@@ -68,24 +68,21 @@ SELECT pg_catalog.pg_extension_config_dump('sqm.membership', '');
 -- which RLS protects with sqm.is_member itself.  They identify the caller by
 -- sqm.caller_role() and sqm.actor(), which a definer function does not change.
 
--- The role that called in: the SET ROLE target, else the session user.  Not
--- current_user, which inside a SECURITY DEFINER function is the owner.
+-- The caller (src/access.c): the SET ROLE target, else the session user --
+-- not current_user, which inside a SECURITY DEFINER function is the owner.
 CREATE FUNCTION sqm.caller_role() RETURNS name
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-RETURN CASE WHEN pg_catalog.current_setting('role') OPERATOR(pg_catalog.=) 'none' THEN pg_catalog.session_user()
-            ELSE pg_catalog.current_setting('role')::name END;
+  AS 'MODULE_PATHNAME', 'sqm_caller_role' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sqm.caller_role() IS
   'The database role acting: the SET ROLE target, else the session user (never the owner of a SECURITY DEFINER function)';
 
--- Whether the calling role may assert actors (is a member of sqm_app).
+CREATE FUNCTION sqm.caller_is_superuser() RETURNS boolean
+  AS 'MODULE_PATHNAME', 'sqm_caller_is_superuser' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sqm.caller_is_superuser() IS 'Whether the calling role is a superuser';
+
 CREATE FUNCTION sqm.caller_is_app() RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-RETURN CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) 'sqm_app')
-            THEN pg_catalog.pg_has_role(sqm.caller_role(), 'sqm_app', 'MEMBER') ELSE false END;
+  AS 'MODULE_PATHNAME', 'sqm_caller_is_app' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sqm.caller_is_app() IS
-  'Whether the calling role is a member of sqm_app, and so may name the end user in sqm.actor';
+  'Whether the calling role is a member of sqm_app (or a superuser), and so may name the end user in sqm.actor';
 
 -- Who the caller is, as a person: the end user an app names in sqm.actor, or
 -- else the calling role.  (sqm.actor() alone, which the audit records, is only
@@ -111,7 +108,7 @@ BEGIN ATOMIC
            AND ((NOT m.member_is_actor AND m.member = sqm.caller_role())
                 OR (m.member_is_actor AND m.member = sqm.actor() AND sqm.caller_is_app()))
     )
-    SELECT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = sqm.caller_role() AND r.rolsuper)
+    SELECT sqm.caller_is_superuser()
         OR EXISTS (SELECT FROM caller WHERE caller.unit_id IS NULL)
         OR (unit IS NOT NULL AND EXISTS (
              WITH RECURSIVE up(unit_id, depth) AS (

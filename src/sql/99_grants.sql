@@ -35,7 +35,7 @@ DECLARE
 BEGIN
     EXECUTE 'GRANT USAGE ON SCHEMA sqm TO ' || everyone || ', sqm_app';
     -- what RLS policies and every reader call
-    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.caller_role(), sqm.caller_is_app(), sqm.caller_identity(), sqm.may(bigint, bigint, text),
+    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.caller_role(), sqm.caller_is_app(), sqm.caller_is_superuser(), sqm.caller_identity(), sqm.may(bigint, bigint, text),
              sqm.may_see(bigint, bigint, text), sqm.is_member(bigint), sqm.actor(), sqm.now(),
              sqm.unit_name(bigint, bigint, date), sqm.unit_existed(bigint, bigint, sqm.period),
              sqm.unit_attribution(bigint, bigint, date, date), sqm.unit_successor(bigint, bigint, date),
