@@ -179,37 +179,44 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    day   date;
-    bad   text;
+    day      date;
+    unit_ok  boolean;
+    bad      text;
+    twice    boolean;
+    type_regime text := CASE NEW.regime WHEN 'LSS' THEN 'SoL' ELSE NEW.regime END;
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.unit_id = OLD.unit_id AND NEW.types = OLD.types
        AND NEW.reported_at = OLD.reported_at AND NEW.regime = OLD.regime THEN
         RETURN NEW;
     END IF;
-    SELECT (NEW.reported_at AT TIME ZONE o.time_zone)::date INTO day
-      FROM sqm.organisation o WHERE o.org_id = NEW.org_id;
-    IF NOT EXISTS (SELECT FROM sqm.unit_version v
-                    WHERE v.org_id = NEW.org_id AND v.unit_id = NEW.unit_id AND v.valid @> day) THEN
+    -- one statement: this runs for every report
+    SELECT r.day,
+           EXISTS (SELECT FROM sqm.unit_version v
+                    WHERE v.org_id = NEW.org_id AND v.unit_id = NEW.unit_id AND v.valid @> r.day),
+           (SELECT string_agg(t.code, ', ') FROM unnest(NEW.types) AS t(code)
+             WHERE NOT EXISTS (SELECT FROM sqm.deviation_type d
+                                WHERE d.org_id = NEW.org_id AND d.code = t.code AND d.valid @> r.day
+                                  AND d.regime = type_regime)),
+           (SELECT count(DISTINCT t) <> cardinality(NEW.types) FROM unnest(NEW.types) t)
+      INTO day, unit_ok, bad, twice
+      FROM sqm.organisation o CROSS JOIN LATERAL (SELECT (NEW.reported_at AT TIME ZONE o.time_zone)::date AS day) r
+     WHERE o.org_id = NEW.org_id;
+    IF NOT unit_ok THEN
         RAISE EXCEPTION 'unit % of organisation % did not exist on %, the report date of deviation %',
                         NEW.unit_id, NEW.org_id, day, NEW.id
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Report the deviation for the unit where it happened, as the organisation was then.';
     END IF;
-    SELECT string_agg(t.code, ', ') INTO bad
-      FROM unnest(NEW.types) AS t(code)
-     WHERE NOT EXISTS (SELECT FROM sqm.deviation_type d
-                        WHERE d.org_id = NEW.org_id AND d.code = t.code AND d.valid @> day
-                          AND d.regime = CASE NEW.regime WHEN 'LSS' THEN 'SoL' ELSE NEW.regime END);
     IF bad IS NOT NULL THEN
         RAISE EXCEPTION 'deviation % has types that organisation % does not use for % reports on %: %',
                         NEW.id, NEW.org_id, NEW.regime, day, bad
             USING ERRCODE = 'foreign_key_violation',
                   DETAIL = format('Valid then: %s.', (SELECT string_agg(d.code, ', ' ORDER BY d.code) FROM sqm.deviation_type d
                                                        WHERE d.org_id = NEW.org_id AND d.valid @> day
-                                                         AND d.regime = CASE NEW.regime WHEN 'LSS' THEN 'SoL' ELSE NEW.regime END)),
+                                                         AND d.regime = type_regime)),
                   HINT = 'Choose types from the organisation''s taxonomy valid on the report date (sqm.deviation_type).';
     END IF;
-    IF (SELECT count(DISTINCT t) FROM unnest(NEW.types) t) <> cardinality(NEW.types) THEN
+    IF twice THEN
         RAISE EXCEPTION 'deviation % names a type twice', NEW.id
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
