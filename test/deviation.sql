@@ -3,7 +3,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(168);
+SELECT plan(173);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_organisation('Test', 'SN') AS org \gset
@@ -188,6 +188,36 @@ SELECT sqm.record_deviation_summary(:org, :d2, 'investigating', 'Fel adress i sy
 SELECT lives_ok(format($$SELECT sqm.close_deviation(%s, %s, 'investigating', 'Adressen rättades; ingen åtgärd behövs')$$, :org, :d2),
                 'a deviation closes with an explicit reason why no measure is needed');
 SELECT is((SELECT no_measure_reason FROM sqm.deviation WHERE id = :d2), 'Adressen rättades; ingen åtgärd behövs', 'the reason is kept');
+
+-- closing with a measure still open is refused even with a "no measure" reason;
+-- measures carried out needs at least one that was done
+SELECT sqm.report_deviation(:org, :ua, 'SoL', '2025-03-01', 'Öppen åtgärd', '{info}', '2025-03-03 08:00+01') AS d7 \gset
+SELECT sqm.triage_deviation(:org, :d7, 'reported', 'low');
+SELECT sqm.move_object('deviation', :org, :d7, 'triaged', 'investigating');
+SELECT sqm.record_deviation_summary(:org, :d7, 'investigating', 'Utrett');
+SELECT sqm.plan_measure(:org, 'deviation', :d7, 'Ny rutin', 'chef', '2025-04-01', '2025-05-01') AS m7 \gset
+SELECT throws_ok(format($$SELECT sqm.close_deviation(%s, %s, 'investigating', 'Behövs inte')$$, :org, :d7), 'SQ002',
+                 format('deviation %s cannot be closed: measure %s is not finished', :d7, :m7),
+                 'closing while a linked measure is planned is refused, whatever the reason given');
+SELECT sqm.move_object('deviation', :org, :d7, 'investigating', 'measures_decided');
+SELECT sqm.cancel_measure(:org, :m7, 'planned', 'Ersätts');
+SELECT throws_ok(format($$SELECT sqm.move_object('deviation', %s, %s, 'measures_decided', 'measures_done')$$, :org, :d7), 'SQ002',
+                 format('deviation %s cannot have its measures carried out: no linked measure was done', :d7),
+                 'measures carried out when every measure was cancelled is refused');
+
+-- statistics for a split quality year (September–August)
+SET LOCAL sqm.frozen_now = '2025-12-01 10:00+01';
+SELECT sqm.create_organisation('Delat år', 'SN', 9) AS sept \gset
+SELECT sqm.create_unit(:sept, 'Enhet S', 'unit', '2024-01-01') AS us \gset
+SELECT sqm.add_deviation_type(:sept, 'info', 'Information', 'Information', '2024-01-01');
+SELECT sqm.report_deviation(:sept, :us, 'SoL', d, 'x', '{info}', d)
+  FROM unnest('{2024-08-31 12:00+02,2024-09-01 12:00+02,2025-03-01 12:00+01,2025-08-31 12:00+02,2025-09-01 12:00+02}'::timestamptz[]) d;
+SELECT is((SELECT string_agg(period || ':' || reports, ' ' ORDER BY period) FROM sqm.stat_deviation_totals WHERE org_id = :sept),
+          '2023/24@9:1 2024/25@9:3 2025/26@9:1', 'totals per September–August quality year');
+SELECT is((SELECT reports_shown || ' (' || previous_shown || ')' FROM sqm.deviations_per_unit(:sept, '2024/25@9') WHERE unit_id = :us),
+          '3 (1)', 'per unit for a split quality year beside the previous one');
+SELECT is((SELECT reports FROM sqm.deviations_per_unit(:sept, '2025Q1') WHERE unit_id IS NULL), 1::bigint,
+          'per unit for a quarter');
 
 -- withdraw, reclassify, escalate
 SELECT sqm.report_deviation(:org, :ua, 'SoL', '2025-03-01', 'Dubblett', '{info}', '2025-03-03 08:00+01') AS d3 \gset
