@@ -226,7 +226,8 @@ $$;
 COMMENT ON FUNCTION sqm.deviation_rules() IS
   'Trigger: a deviation''s unit existed on its report date and its types are the organisation''s, valid then, of its regime';
 
-CREATE TRIGGER deviation_rules BEFORE INSERT OR UPDATE ON sqm.deviation
+-- only when what it checks changes: moves do not pay for it
+CREATE TRIGGER deviation_rules BEFORE INSERT OR UPDATE OF unit_id, types, reported_at, regime ON sqm.deviation
     FOR EACH ROW EXECUTE FUNCTION sqm.deviation_rules();
 CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.deviation
     FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('deviation');
