@@ -36,6 +36,8 @@ test:
 	./tools/test.sh
 run:
 	./tools/run.sh
+bench:
+	./bench/run.sh
 
 # META.json must carry the same version as sqm.control.
 version-check:

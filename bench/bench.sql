@@ -1,0 +1,159 @@
+-- sqm benchmarks (bench/run.sh).  Each measurement runs three times; the best
+-- time counts.  Ratios are against baselines measured in this same run.
+\set ON_ERROR_STOP 1
+\pset footer off
+SET sqm.frozen_now = '2025-03-03 10:00+01';
+
+SELECT sqm.create_organisation('Bench', 'SN') AS org \gset
+SELECT sqm.create_unit(:org, 'Enhet', 'unit', '2024-01-01') AS unit \gset
+SELECT sqm.add_deviation_type(:org, 'info', 'Information', 'Information', '2024-01-01');
+
+-- Baseline tables: the same columns, no constraints, no triggers; an index
+-- on the key, so that an UPDATE by key finds its row as sqm's does.
+CREATE TABLE bare_deviation (LIKE sqm.deviation);
+CREATE INDEX ON bare_deviation (org_id, id);
+CREATE TABLE bare_audit (LIKE sqm.audit_event);
+
+-- The same lifecycle rules as a PL/pgSQL trigger, for comparison with the C
+-- engine: look the move up in the lifecycle data, write an audit row with a
+-- hash chained by sha256().  The table is sqm.deviation's twin (constraints,
+-- indexes, foreign keys, the content rules), so only the two triggers differ.
+CREATE TABLE plpgsql_deviation (LIKE sqm.deviation INCLUDING ALL,
+                                FOREIGN KEY (org_id) REFERENCES sqm.organisation,
+                                FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit);
+CREATE TRIGGER deviation_rules BEFORE INSERT OR UPDATE OF unit_id, types, reported_at, regime ON plpgsql_deviation
+    FOR EACH ROW EXECUTE FUNCTION sqm.deviation_rules();
+CREATE FUNCTION plpgsql_lifecycle() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    prev bytea;
+    s bigint;
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.state <> OLD.state AND NOT EXISTS (
+         SELECT FROM sqm.lifecycle_move m WHERE m.kind = 'deviation' AND m.from_state = OLD.state AND m.to_state = NEW.state) THEN
+        RAISE EXCEPTION 'illegal move' USING ERRCODE = 'SQ001';
+    END IF;
+    PERFORM pg_advisory_xact_lock(4242, NEW.org_id::int);
+    SELECT a.seq, a.hash INTO s, prev FROM bare_audit a WHERE a.org_id = NEW.org_id ORDER BY a.seq DESC LIMIT 1;
+    INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, from_state, to_state,
+                            before, after, reason, prev_hash, hash)
+    VALUES (NEW.org_id, coalesce(s, 0) + 1, sqm.now(), sqm.actor(), session_user, 'deviation', NEW.id,
+            CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'move' END,
+            CASE TG_OP WHEN 'UPDATE' THEN OLD.state END, NEW.state, NULL,
+            jsonb_build_object('state', NEW.state), NULL, coalesce(prev, '\x00'),
+            sha256(coalesce(prev, '\x00') || convert_to(NEW.id::text || NEW.state, 'UTF8')));
+    RETURN NEW;
+END $$;
+CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE ON plpgsql_deviation FOR EACH ROW EXECUTE FUNCTION plpgsql_lifecycle();
+CREATE INDEX ON bare_audit (org_id, seq);
+
+CREATE FUNCTION best_ms(q text) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz; best numeric; ms numeric;
+BEGIN
+    FOR i IN 1 .. 3 LOOP
+        t0 := clock_timestamp();
+        EXECUTE q;
+        ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+        best := least(best, ms);
+    END LOOP;
+    RETURN round(coalesce(best, ms), 1);
+END $$;
+
+CREATE TEMP TABLE result (measure text, sqm_ms numeric, baseline text, baseline_ms numeric);
+
+-- 1. Reporting N deviations: the API against a bare INSERT of the same
+--    deviation row and its audit row into unconstrained tables.
+INSERT INTO result SELECT 'report N deviations: sqm.report_deviation()',
+    best_ms(format($q$DO $d$ BEGIN FOR i IN 1 .. %s LOOP
+        PERFORM sqm.report_deviation(%s, %s, 'SoL', '2025-03-01', 'Händelse', '{info}', '2025-03-02'); END LOOP; END $d$$q$, :n, :org, :unit)),
+    'bare INSERT deviation + INSERT audit row',
+    best_ms(format($q$DO $d$ BEGIN FOR i IN 1 .. %s LOOP
+        INSERT INTO bare_deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, reported_by, description, types)
+        VALUES (%s, i, 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', 'bench', 'Händelse', '{info}');
+        INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, to_state, after, prev_hash, hash)
+        VALUES (%s, i, now(), 'bench', 'bench', 'deviation', i, 'create', 'reported',
+                '{"state": "reported", "regime": "SoL", "description": "Händelse"}', '\x00', '\x00'); END LOOP; END $d$$q$,
+        :n, :org, :unit, :org));
+
+INSERT INTO result SELECT 'report N deviations: INSERT through the C triggers',
+    best_ms(format($q$INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, reported_by, description, types)
+        SELECT %s, 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', 'bench', 'Händelse', '{info}' FROM generate_series(1, %s)$q$,
+        :org, :unit, :n)),
+    'same INSERT into the PL/pgSQL-trigger table',
+    best_ms(format($q$INSERT INTO plpgsql_deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, reported_by, description, types)
+        SELECT %s, nextval('sqm.case_id_seq'), 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', 'bench', 'Händelse', '{info}'
+          FROM generate_series(1, %s)$q$, :org, :unit, :n));
+
+-- 2. One move: triaged → investigating, through the API and through
+--    sqm.move(), against a bare UPDATE plus an audit INSERT.  Each run is
+--    rolled back, so that the next one finds the same rows.
+UPDATE sqm.deviation SET state = 'triaged', severity = 'low', triaged_at = '2025-03-02' WHERE org_id = :org;
+UPDATE bare_deviation SET state = 'triaged';
+SELECT best_ms(format($q$DO $d$ BEGIN FOR i IN 1 .. %s LOOP
+        UPDATE bare_deviation SET state = 'investigating' WHERE org_id = %s AND id = i AND state = 'triaged';
+        INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, from_state, to_state, before, after, prev_hash, hash)
+        VALUES (%s, %s + i, now(), 'bench', 'bench', 'deviation', i, 'move', 'triaged', 'investigating',
+                '{"state": "triaged"}', '{"state": "investigating"}', '\x00', '\x00'); END LOOP;
+        RAISE EXCEPTION USING ERRCODE = 'P0004'; EXCEPTION WHEN assert_failure THEN NULL; END $d$$q$, :n, :org, :org, :n))
+       AS bare_move_ms \gset
+INSERT INTO result
+SELECT format('move N deviations: %s', f),
+       best_ms(format($q$DO $d$ DECLARE r record; BEGIN
+           FOR r IN SELECT id FROM sqm.deviation WHERE org_id = %s AND state = 'triaged' LIMIT %s LOOP
+               PERFORM %s; END LOOP;
+           RAISE EXCEPTION USING ERRCODE = 'P0004'; EXCEPTION WHEN assert_failure THEN NULL; END $d$$q$,
+           :org, :n, format(call, :org))),
+       'bare UPDATE + INSERT audit row', :bare_move_ms
+  FROM (VALUES ('sqm.move_object() (API)', $c$sqm.move_object('deviation', %s, r.id, 'triaged', 'investigating')$c$),
+               ('sqm.move() (engine)', $c$sqm.move('deviation', %s, r.id, 'triaged', 'investigating')$c$)) v(f, call);
+UPDATE plpgsql_deviation SET state = 'triaged', severity = 'low', triaged_at = '2025-03-02';
+INSERT INTO result SELECT 'move N deviations: UPDATE through the C triggers',
+    best_ms(format($q$DO $d$ BEGIN
+        UPDATE sqm.deviation SET state = 'investigating' WHERE org_id = %s AND state = 'triaged'
+           AND id IN (SELECT id FROM sqm.deviation WHERE org_id = %s ORDER BY id LIMIT %s);
+        RAISE EXCEPTION USING ERRCODE = 'P0004'; EXCEPTION WHEN assert_failure THEN NULL; END $d$$q$, :org, :org, :n)),
+    'same UPDATE through the PL/pgSQL trigger',
+    best_ms(format($q$DO $d$ BEGIN
+        UPDATE plpgsql_deviation SET state = 'investigating' WHERE state = 'triaged'
+           AND id IN (SELECT id FROM plpgsql_deviation ORDER BY id LIMIT %s);
+        RAISE EXCEPTION USING ERRCODE = 'P0004'; EXCEPTION WHEN assert_failure THEN NULL; END $d$$q$, :n));
+
+SELECT measure, sqm_ms AS "sqm (ms)", baseline, baseline_ms AS "baseline (ms)",
+       round(sqm_ms / nullif(baseline_ms, 0), 2) AS ratio
+  FROM result;
+
+-- 3. Memory: the backend's memory before and after many moves (a two-state
+--    kind, moved back and forth through sqm.move()).
+CREATE TABLE sqm.bench_case (org_id bigint, id bigint, state text, PRIMARY KEY (org_id, id));
+INSERT INTO sqm.lifecycle_kind (kind, governed_table, label_sv, label_en) VALUES ('bench', 'sqm.bench_case', 'mätfall', 'bench case');
+INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label_en) VALUES
+    ('bench', 'a', true, false, 'a', 'a'), ('bench', 'b', false, false, 'b', 'b');
+INSERT INTO sqm.lifecycle_move (kind, from_state, to_state, capability) VALUES
+    ('bench', 'a', 'b', 'manage_measures'), ('bench', 'b', 'a', 'manage_measures');
+CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.bench_case
+    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('bench');
+CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.bench_case
+    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('bench');
+INSERT INTO sqm.bench_case SELECT :org, g, 'a' FROM generate_series(1, 100) g;
+
+CREATE TEMP TABLE memory (at text, bytes bigint);
+INSERT INTO memory SELECT 'before', sum(total_bytes) FROM pg_backend_memory_contexts;
+DO $$
+DECLARE
+    org bigint := (SELECT org_id FROM sqm.organisation WHERE name = 'Bench');
+    total integer := current_setting('bench.moves')::integer;
+BEGIN
+    FOR i IN 0 .. total - 1 LOOP
+        PERFORM sqm.move('bench', org, 1 + i % 100, CASE (i / 100) % 2 WHEN 0 THEN 'a' ELSE 'b' END,
+                                                   CASE (i / 100) % 2 WHEN 0 THEN 'b' ELSE 'a' END);
+        IF i % 100000 = 99999 THEN
+            COMMIT;
+        END IF;
+    END LOOP;
+END $$;
+INSERT INTO memory SELECT 'after', sum(total_bytes) FROM pg_backend_memory_contexts;
+SELECT current_setting('bench.moves') AS moves,
+       (SELECT bytes FROM memory WHERE at = 'before') AS "backend memory before (bytes)",
+       (SELECT bytes FROM memory WHERE at = 'after') AS "after (bytes)",
+       round((SELECT bytes FROM memory WHERE at = 'after')::numeric / (SELECT bytes FROM memory WHERE at = 'before'), 3) AS ratio;
+SELECT ok AS "audit chain verifies after the run" FROM sqm.verify_audit(:org);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make bench: sqm's benchmarks on a throwaway cluster.  Prints the machine, then
+# each measurement beside its baseline measured in the same run, as a ratio.
+# Not part of the tests.  BENCH_N (default 10000) rows per measurement,
+# BENCH_MOVES (default 1000000) moves for the memory check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tools/cluster.sh
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+
+tools/deps.sh
+make -s >/dev/null
+work=$(mktemp -d /tmp/sqm-bench.XXXXXX)
+chmod 755 "$work"
+trap 'cluster_remove "$work"' EXIT
+make -s install DESTDIR="$work/ext" >/dev/null
+port=$(cluster_free_port 54600)
+cluster_start "$work" "$port" "$work/ext"
+
+echo "== machine"
+echo "host:   $(uname -srm)"
+echo "cpu:    $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') × $(nproc)"
+echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
+echo "server: $(psql -X -At -d postgres -c 'SHOW server_version')"
+echo
+
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE sqm_bench"
+psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "CREATE EXTENSION sqm"
+psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "ALTER DATABASE sqm_bench SET bench.moves = ${BENCH_MOVES:-1000000}"
+psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -v n="${BENCH_N:-10000}" -f bench/bench.sql
+
+echo
+echo "== audit trail overhead (server CPU time, median of 5; bench/audit.sh)"
+bench/audit.sh sqm_bench "${BENCH_AUDIT_N:-100000}" 5
