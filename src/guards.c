@@ -54,7 +54,6 @@ count_linked_measures(int64 org, const char *kind, int64 id)
 	LinkedMeasures result = {0};
 	Datum		values[3];
 	bool		isnull;
-	int			rc;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "unexpected: SPI_connect failed in a guard");
@@ -62,36 +61,24 @@ count_linked_measures(int64 org, const char *kind, int64 id)
 	if (linked_measures_plan == NULL)
 	{
 		Oid			argtypes[3] = {INT8OID, TEXTOID, INT8OID};
-		SPIPlanPtr	plan;
 
-		plan = SPI_prepare("SELECT count(*) FILTER (WHERE state IN ('planned', 'in_progress')),"
-						   "       count(*) FILTER (WHERE state = 'done'),"
-						   "       count(*) FILTER (WHERE state = 'evaluated'),"
-						   "       count(*) FILTER (WHERE state = 'cancelled'),"
-						   "       min(id) FILTER (WHERE state IN ('planned', 'in_progress'))"
-						   "  FROM sqm.measure"
-						   " WHERE org_id OPERATOR(pg_catalog.=) $1"
-						   "   AND source_kind OPERATOR(pg_catalog.=) $2"
-						   "   AND source_id OPERATOR(pg_catalog.=) $3",
-						   3, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "unexpected: could not prepare the linked-measures query: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		linked_measures_plan = plan;
+		linked_measures_plan =
+			sqm_prepare_kept("SELECT count(*) FILTER (WHERE state IN ('planned', 'in_progress')),"
+							 "       count(*) FILTER (WHERE state = 'done'),"
+							 "       count(*) FILTER (WHERE state = 'evaluated'),"
+							 "       count(*) FILTER (WHERE state = 'cancelled'),"
+							 "       min(id) FILTER (WHERE state IN ('planned', 'in_progress'))"
+							 "  FROM sqm.measure"
+							 " WHERE org_id OPERATOR(pg_catalog.=) $1"
+							 "   AND source_kind OPERATOR(pg_catalog.=) $2"
+							 "   AND source_id OPERATOR(pg_catalog.=) $3",
+							 3, argtypes);
 	}
 
 	values[0] = Int64GetDatum(org);
 	values[1] = CStringGetTextDatum(kind);
 	values[2] = Int64GetDatum(id);
-	/*
-	 * Not read-only: under READ COMMITTED that takes a fresh snapshot, so a
-	 * measure planned by a transaction that committed while this move waited
-	 * for the row lock is seen (sqm.plan_measure locks the source row).
-	 */
-	rc = SPI_execute_plan(linked_measures_plan, values, NULL, false, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "unexpected: linked-measures query returned %d", rc);
+	sqm_execute_one_row(linked_measures_plan, values, NULL, "linked-measures");
 
 	result.open = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	result.done = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
@@ -105,9 +92,43 @@ count_linked_measures(int64 org, const char *kind, int64 id)
 	return result;
 }
 
+/*
+ * Shared by every guard (lex_sarah.c too): the new row's columns, and kept
+ * plans for the queries a guard runs.
+ */
+
+/* Prepare a query once per backend and keep the plan. */
+SPIPlanPtr
+sqm_prepare_kept(const char *query, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan = SPI_prepare(query, nargs, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "unexpected: could not prepare a guard query: %s",
+			 SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "unexpected: could not keep a guard query");
+	return plan;
+}
+
+/*
+ * Run a kept plan that returns exactly one row.  Not read-only: under READ
+ * COMMITTED that takes a fresh snapshot, so what a transaction committed while
+ * the move waited for its row lock is seen.
+ */
+void
+sqm_execute_one_row(SPIPlanPtr plan, Datum *values, const char *nulls, const char *what)
+{
+	int			rc = SPI_execute_plan(plan, values, nulls, false, 1);
+
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "unexpected: %s query returned %d with %llu rows", what, rc,
+			 (unsigned long long) SPI_processed);
+}
+
 /* An int8 column of the row, which the governed-table protocol guarantees. */
-static int64
-row_int8(HeapTupleHeader row, const char *column)
+int64
+sqm_row_int8(HeapTupleHeader row, const char *column)
 {
 	bool		isnull;
 	Datum		d = GetAttributeByName(row, column, &isnull);
@@ -118,8 +139,8 @@ row_int8(HeapTupleHeader row, const char *column)
 }
 
 /* Whether a text column of the row holds something other than blanks. */
-static bool
-row_text_given(HeapTupleHeader row, const char *column)
+bool
+sqm_row_text_given(HeapTupleHeader row, const char *column)
 {
 	bool		isnull;
 	Datum		d = GetAttributeByName(row, column, &isnull);
@@ -150,11 +171,11 @@ Datum
 sqm_guard_deviation_measures_decided(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
-	int64		org = row_int8(row, "org_id");
-	int64		id = row_int8(row, "id");
+	int64		org = sqm_row_int8(row, "org_id");
+	int64		id = sqm_row_int8(row, "id");
 	LinkedMeasures m;
 
-	if (!row_text_given(row, "summary"))
+	if (!sqm_row_text_given(row, "summary"))
 		require_summary(id, "have measures decided");
 
 	m = count_linked_measures(org, "deviation", id);
@@ -172,8 +193,8 @@ Datum
 sqm_guard_deviation_measures_done(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
-	int64		org = row_int8(row, "org_id");
-	int64		id = row_int8(row, "id");
+	int64		org = sqm_row_int8(row, "org_id");
+	int64		id = sqm_row_int8(row, "id");
 	LinkedMeasures m = count_linked_measures(org, "deviation", id);
 
 	if (m.open > 0)
@@ -197,8 +218,8 @@ Datum
 sqm_guard_deviation_followed_up(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
-	int64		org = row_int8(row, "org_id");
-	int64		id = row_int8(row, "id");
+	int64		org = sqm_row_int8(row, "org_id");
+	int64		id = sqm_row_int8(row, "id");
 	LinkedMeasures m = count_linked_measures(org, "deviation", id);
 
 	if (m.open + m.done > 0)
@@ -220,11 +241,11 @@ Datum
 sqm_guard_deviation_closable(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
-	int64		org = row_int8(row, "org_id");
-	int64		id = row_int8(row, "id");
+	int64		org = sqm_row_int8(row, "org_id");
+	int64		id = sqm_row_int8(row, "id");
 	LinkedMeasures m;
 
-	if (!row_text_given(row, "summary"))
+	if (!sqm_row_text_given(row, "summary"))
 		require_summary(id, "be closed");
 
 	m = count_linked_measures(org, "deviation", id);
@@ -235,7 +256,7 @@ sqm_guard_deviation_closable(PG_FUNCTION_ARGS)
 						(long long) id, (long long) m.first_open),
 				 errdetail("%lld linked measure(s) are planned or in progress.", (long long) m.open),
 				 errhint("Carry out or cancel (with a reason) every linked measure first.")));
-	if (m.done + m.evaluated == 0 && !row_text_given(row, "no_measure_reason"))
+	if (m.done + m.evaluated == 0 && !sqm_row_text_given(row, "no_measure_reason"))
 		ereport(ERROR,
 				(errcode(ERRCODE_SQM_GUARD_FAILED),
 				 errmsg("deviation %lld cannot be closed: no measure was carried out and no reason says none is needed",

@@ -27,6 +27,14 @@
 #define ERRCODE_SQM_OBJECT_CLOSED	MAKE_SQLSTATE('S','Q','0','0','4')
 #define ERRCODE_SQM_APPEND_ONLY		MAKE_SQLSTATE('S','Q','0','1','0')
 
+/* Shared by the lifecycle guards (guards.c, lex_sarah.c). */
+#include "executor/spi.h"
+#include "access/htup.h"
+extern SPIPlanPtr sqm_prepare_kept(const char *query, int nargs, Oid *argtypes);
+extern void sqm_execute_one_row(SPIPlanPtr plan, Datum *values, const char *nulls, const char *what);
+extern int64 sqm_row_int8(HeapTupleHeader row, const char *column);
+extern bool sqm_row_text_given(HeapTupleHeader row, const char *column);
+
 /* Module init functions, called from _PG_init. */
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);

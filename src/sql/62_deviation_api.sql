@@ -15,9 +15,10 @@ LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    tbl regclass;
+    tbl   regclass;
+    label text;
 BEGIN
-    SELECT k.governed_table INTO tbl FROM sqm.lifecycle_kind k WHERE k.kind = governed_object.kind;
+    SELECT k.governed_table, k.label_en INTO tbl, label FROM sqm.lifecycle_kind k WHERE k.kind = governed_object.kind;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown kind of object "%"', kind
             USING ERRCODE = 'invalid_parameter_value',
@@ -26,10 +27,10 @@ BEGIN
     EXECUTE format('SELECT unit_id, state FROM %s WHERE org_id OPERATOR(pg_catalog.=) $1 AND id OPERATOR(pg_catalog.=) $2', tbl)
        INTO unit_id, state USING org, id;
     IF state IS NULL THEN
-        RAISE EXCEPTION '% % does not exist in organisation %', kind, id, org
+        RAISE EXCEPTION '% % does not exist in organisation %', label, id, org
             USING ERRCODE = 'undefined_object';
     END IF;
-    PERFORM sqm.authorize(org, unit_id, capability, format('%s %s %s', action, kind, id));
+    PERFORM sqm.authorize(org, unit_id, capability, format('%s %s %s', action, label, id));
 END
 $$;
 COMMENT ON FUNCTION sqm.governed_object(text, bigint, bigint, text, text) IS
@@ -50,11 +51,12 @@ AS $$
 DECLARE
     cur     record;
     tbl     regclass;
+    label   text;
     cols    text;
     written bigint;
 BEGIN
     SELECT * INTO cur FROM sqm.governed_object(kind, org, id, capability, action);
-    SELECT k.governed_table INTO tbl FROM sqm.lifecycle_kind k WHERE k.kind = write_object.kind;
+    SELECT k.governed_table, k.label_en INTO tbl, label FROM sqm.lifecycle_kind k WHERE k.kind = write_object.kind;
     SELECT string_agg(quote_ident(c), ', ' ORDER BY c) INTO cols FROM jsonb_object_keys(changes) c;
     PERFORM set_config('sqm.reason', coalesce(reason, ''), true);
     EXECUTE format('UPDATE %s t SET state = $1%s
@@ -68,7 +70,7 @@ BEGIN
     GET DIAGNOSTICS written = ROW_COUNT;
     PERFORM set_config('sqm.reason', '', true);
     IF written = 0 THEN
-        RAISE EXCEPTION '% % is not in state "%"', kind, id, expected_state
+        RAISE EXCEPTION '% % is not in state "%"', label, id, expected_state
             USING ERRCODE = 'SQ003',
                   DETAIL = format('It is in state "%s".', cur.state),
                   HINT = 'Reload the object and try again.';
