@@ -44,6 +44,18 @@ INSERT INTO sqm.role_capability (role, capability) VALUES
     ('auditor', 'read_audit'), ('auditor', 'read_statistics'),
     ('report_reader', 'read_statistics');
 
+-- Lex Sarah (doc/lex_sarah.md).  Any staff role may report; investigators and
+-- quality coordinators investigate and read who reported; the quality
+-- coordinator is the designated role that decides that an outcome is serious
+-- and notifies IVO on the organisation's behalf.
+INSERT INTO sqm.role_capability (role, capability) VALUES
+    ('reporter', 'report_lex_sarah'), ('unit_manager', 'report_lex_sarah'),
+    ('investigator', 'report_lex_sarah'), ('investigator', 'investigate_lex_sarah'),
+    ('investigator', 'read_reporter_identity'),
+    ('quality_coordinator', 'report_lex_sarah'), ('quality_coordinator', 'investigate_lex_sarah'),
+    ('quality_coordinator', 'read_reporter_identity'), ('quality_coordinator', 'decide_seriousness'),
+    ('quality_coordinator', 'notify_ivo');
+
 CREATE TABLE sqm.membership (
     org_id           bigint NOT NULL REFERENCES sqm.organisation,
     member           text NOT NULL CHECK (member OPERATOR(pg_catalog.<>) ''),

@@ -68,6 +68,50 @@ BEGIN
     EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.add_deviation_type(bigint, text, text, text, date, date, text),
              sqm.end_deviation_type(bigint, text, date), sqm.grant_membership(bigint, text, text, bigint, boolean)
              TO sqm_quality_coordinator';
+    -- lex Sarah: reference data and settings for every member; full rows, with
+    -- free text and reporter identities, for investigators and coordinators;
+    -- the columns statistics need (no free text, no names) for the others
+    EXECUTE 'GRANT SELECT ON sqm.legal_basis, sqm.lex_sarah_item, sqm.lex_sarah_theme, sqm.organisation_setting TO ' || everyone;
+    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.is_serious(sqm.lex_sarah_outcome) TO ' || everyone;
+    EXECUTE 'GRANT SELECT ON sqm.lex_sarah_report, sqm.lex_sarah_reporter, sqm.lex_sarah_investigation, sqm.lex_sarah_record,
+             sqm.ivo_notification, sqm.ivo_supplement, sqm.ivo_answer TO sqm_investigator, sqm_quality_coordinator';
+    EXECUTE 'GRANT SELECT (org_id, id, state, unit_id, regime, happened_at, reported_at, received_at, source, deviation_id,
+             legal_basis, investigation_id, assigned_at) ON sqm.lex_sarah_report
+             TO sqm_unit_manager, sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT SELECT (org_id, id, state, unit_id, opened_at, started_at, assessed_at, completed_at, closed_at, outcome,
+             seriousness_decided_at, themes) ON sqm.lex_sarah_investigation
+             TO sqm_unit_manager, sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT SELECT (org_id, id, investigation_id, item, recorded_at, nature, measure_date) ON sqm.lex_sarah_record
+             TO sqm_unit_manager, sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT SELECT (org_id, id, state, unit_id, investigation_id, drafted_at, decided_at, sent_at, regnr)
+             ON sqm.ivo_notification TO sqm_unit_manager, sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT SELECT (org_id, id, notification_id, sent_at) ON sqm.ivo_supplement
+             TO sqm_unit_manager, sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT SELECT (org_id, id, notification_id, answered_at, answer, supplement_supplied_at) ON sqm.ivo_answer
+             TO sqm_unit_manager, sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT SELECT ON sqm.lex_sarah_unassigned TO ' || handlers || ', sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, bigint, text)
+             TO sqm_reporter, ' || handlers;
+    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.receive_lex_sarah(bigint, bigint, timestamptz),
+             sqm.open_lex_sarah_investigation(bigint, bigint, bigint[], timestamptz),
+             sqm.assign_lex_sarah_report(bigint, bigint, bigint), sqm.start_lex_sarah_investigation(bigint, bigint, text),
+             sqm.record_lex_sarah(bigint, bigint, text, text, text, text, text, text, timestamptz, date),
+             sqm.assess_lex_sarah(bigint, bigint, text, sqm.lex_sarah_outcome, text[]),
+             sqm.complete_lex_sarah(bigint, bigint, text), sqm.close_lex_sarah(bigint, bigint, text),
+             sqm.close_lex_sarah_early(bigint, bigint, text, text),
+             sqm.draft_ivo_notification(bigint, bigint, text), sqm.revise_ivo_notification(bigint, bigint, text, text),
+             sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, text, timestamptz),
+             sqm.withdraw_ivo_notification(bigint, bigint, text, text),
+             sqm.supplement_ivo_notification(bigint, bigint, text, timestamptz),
+             sqm.record_ivo_answer(bigint, bigint, text, timestamptz, text, timestamptz)
+             TO sqm_investigator, sqm_quality_coordinator';
+    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.set_lex_sarah_routing_target(bigint, interval),
+             sqm.add_lex_sarah_theme(bigint, text, text, text, date, date) TO sqm_quality_coordinator';
+    -- lex Sarah statistics
+    EXECUTE 'GRANT SELECT ON sqm.stat_lex_sarah_base, sqm.stat_lex_sarah_totals TO ' || handlers || ', sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.lex_sarah_per_unit(bigint, sqm.period, text), sqm.lex_sarah_outcomes(bigint, sqm.period, text),
+             sqm.ivo_answers(bigint, sqm.period, text), sqm.lex_sarah_themes(bigint, sqm.period, text)
+             TO ' || handlers || ', sqm_auditor, sqm_report_reader';
     -- the audit trail
     EXECUTE 'GRANT SELECT ON sqm.audit_event TO sqm_auditor, sqm_quality_coordinator';
     EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.verify_audit(bigint), sqm.audit_head(bigint), sqm.audit_hash(sqm.audit_event)

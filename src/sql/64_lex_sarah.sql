@@ -1,0 +1,553 @@
+-- Lex Sarah (domain.md §3.2, doc/lex_sarah.md): reports of an impropriety or
+-- a tangible risk of one, investigations that may cover several reports, the
+-- documentation SOSFS 2011:5 ch. 5 requires, the outcome by severity, and the
+-- notification to IVO with IVO's answers.
+--
+--   sqm.lex_sarah_report         governed (kind lex_sarah_report): one report
+--   sqm.lex_sarah_reporter       who reported it, kept apart, stricter access
+--   sqm.lex_sarah_investigation  governed (kind lex_sarah_investigation)
+--   sqm.lex_sarah_record         append-only: what the investigation documents
+--   sqm.ivo_notification         governed (kind ivo_notification)
+--   sqm.ivo_supplement           append-only: later information sent to IVO
+--   sqm.ivo_answer               append-only: IVO's answers
+--   sqm.legal_basis              the law a report falls under, by event date
+--   sqm.lex_sarah_item           what a record documents; which are required
+--   sqm.lex_sarah_theme          the organisation's taxonomy of deficiencies
+--   sqm.organisation_setting     routine targets (lex_sarah_routing_target)
+--
+-- The guards that need logic are C (src/lex_sarah.c).  Nobody but the API
+-- functions (66_lex_sarah_api.sql) writes to these tables.
+
+-- ---------------------------------------------------------------------------
+-- Outcome, ordered by severity.
+
+CREATE TYPE sqm.lex_sarah_outcome AS ENUM (
+    'no_impropriety', 'risk_of_impropriety', 'impropriety',
+    'risk_of_serious_impropriety', 'serious_impropriety');
+COMMENT ON TYPE sqm.lex_sarah_outcome IS
+  'Outcome of a lex Sarah investigation, ordered by severity: no_impropriety < risk_of_impropriety < impropriety < risk_of_serious_impropriety < serious_impropriety; the last two are serious';
+
+CREATE FUNCTION sqm.is_serious(outcome sqm.lex_sarah_outcome) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN outcome OPERATOR(pg_catalog.>=) 'risk_of_serious_impropriety'::sqm.lex_sarah_outcome;
+COMMENT ON FUNCTION sqm.is_serious(sqm.lex_sarah_outcome) IS
+  'Whether an outcome is serious (a serious impropriety or a tangible risk of one) and so must be notified to IVO';
+
+-- ---------------------------------------------------------------------------
+-- Reference data installed by sqm (not dumped: the script recreates it).
+
+CREATE TABLE sqm.legal_basis (
+    code      text PRIMARY KEY CHECK (code OPERATOR(pg_catalog.~) '^[a-z][a-z0-9_]*$'),
+    regime    text NOT NULL CHECK (regime IN ('SoL', 'LSS')),
+    citation  text NOT NULL,
+    label_sv  text NOT NULL,
+    label_en  text NOT NULL,
+    valid     daterange NOT NULL CHECK (NOT pg_catalog.isempty(valid))
+);
+COMMENT ON TABLE sqm.legal_basis IS
+  'The provisions a lex Sarah report falls under, per regime and period of validity; a report gets the one valid on the day of the event (in the organisation''s time zone)';
+COMMENT ON COLUMN sqm.legal_basis.citation IS 'The provisions as cited, e.g. 14 kap. socialtjänstlagen (2001:453)';
+COMMENT ON COLUMN sqm.legal_basis.valid IS 'Days of events the basis applies to';
+
+INSERT INTO sqm.legal_basis (code, regime, citation, label_sv, label_en, valid) VALUES
+    ('sol_2001_ch14', 'SoL', '14 kap. socialtjänstlagen (2001:453)',
+     'Lex Sarah enligt 14 kap. SoL (2001:453)', 'Lex Sarah under chapter 14 of the Social Services Act (2001:453)',
+     daterange(NULL, '2025-07-01')),
+    ('lss_24b_24g', 'LSS', '24 b–24 g §§ lagen (1993:387) om stöd och service till vissa funktionshindrade',
+     'Lex Sarah enligt 24 b–24 g §§ LSS', 'Lex Sarah under sections 24 b–24 g of the LSS act (1993:387)',
+     daterange(NULL, '2025-07-01')),
+    ('sol_2025_ch27', 'SoL', '27 kap. socialtjänstlagen (2025:400)',
+     'Lex Sarah enligt 27 kap. SoL (2025:400)', 'Lex Sarah under chapter 27 of the Social Services Act (2025:400)',
+     daterange('2025-07-01', NULL)),
+    ('lss_sol_2025_ch27', 'LSS', '27 kap. socialtjänstlagen (2025:400)',
+     'Lex Sarah i LSS-verksamhet enligt 27 kap. SoL (2025:400)',
+     'Lex Sarah in LSS services under chapter 27 of the Social Services Act (2025:400)',
+     daterange('2025-07-01', NULL));
+
+-- What an investigation documents (SOSFS 2011:5 ch. 5).  Completion needs a
+-- record of every required item; a measure carries the date it was taken.
+CREATE TABLE sqm.lex_sarah_item (
+    item      text PRIMARY KEY CHECK (item OPERATOR(pg_catalog.~) '^[a-z][a-z0-9_]*$'),
+    ord       integer NOT NULL UNIQUE,
+    required  boolean NOT NULL,
+    label_sv  text NOT NULL,
+    label_en  text NOT NULL
+);
+COMMENT ON TABLE sqm.lex_sarah_item IS
+  'What a lex Sarah record documents (SOSFS 2011:5 ch. 5); an investigation is completed only with a record of every required item';
+
+INSERT INTO sqm.lex_sarah_item (item, ord, required, label_sv, label_en) VALUES
+    ('what_happened',     1, true,  'Vad som hänt och vilka konsekvenser det fått eller kunnat få för den enskilde',
+                                    'What happened and its consequences, or possible consequences, for the person'),
+    ('when_happened',     2, true,  'När missförhållandet inträffade', 'When it happened'),
+    ('how_noticed',       3, true,  'När och hur det uppmärksammades', 'When and how it came to attention'),
+    ('causes',            4, true,  'Orsaker som utredningen kommit fram till', 'The causes found'),
+    ('happened_before',   5, true,  'Om något liknande inträffat tidigare och varför det hänt igen',
+                                    'Whether something similar happened before, and why it happened again'),
+    ('recurrence_risk',   6, true,  'Om det kan inträffa igen', 'Whether it could happen again'),
+    ('measure',           7, true,  'Åtgärder som vidtagits, med datum', 'Measures taken, each with its date'),
+    ('position',          8, true,  'Beslut eller ställningstagande som avslutar utredningen',
+                                    'The decision or position that closes the investigation'),
+    ('protective_action', 9, false, 'Omedelbara åtgärder för att skydda den enskilde', 'Immediate action to protect the person'),
+    ('other',            10, false, 'Annat som framkommit', 'Anything else that emerged');
+
+REVOKE ALL ON sqm.legal_basis, sqm.lex_sarah_item FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Organisation data.
+
+-- Routine targets an organisation sets (domain.md §4); one row per
+-- organisation, absent means every default.
+CREATE TABLE sqm.organisation_setting (
+    org_id                    bigint PRIMARY KEY REFERENCES sqm.organisation,
+    lex_sarah_routing_target  interval NOT NULL DEFAULT '1 day'
+                              CHECK (lex_sarah_routing_target OPERATOR(pg_catalog.>) '0'::interval)
+);
+COMMENT ON TABLE sqm.organisation_setting IS
+  'Routine targets of an organisation (domain.md §4); without a row, every setting has its default';
+COMMENT ON COLUMN sqm.organisation_setting.lex_sarah_routing_target IS
+  'How long a lex Sarah report may wait before it is assigned to an investigation (default 1 day); sqm.lex_sarah_unassigned flags reports past it';
+SELECT pg_catalog.pg_extension_config_dump('sqm.organisation_setting', '');
+
+CREATE TABLE sqm.lex_sarah_theme (
+    org_id    bigint NOT NULL REFERENCES sqm.organisation,
+    code      text NOT NULL CHECK (code OPERATOR(pg_catalog.~) '^[a-z][a-z0-9_]*$'),
+    label_sv  text NOT NULL,
+    label_en  text NOT NULL,
+    valid     daterange NOT NULL CHECK (NOT pg_catalog.lower_inf(valid)),
+    PRIMARY KEY (org_id, code)
+);
+COMMENT ON TABLE sqm.lex_sarah_theme IS
+  'An organisation''s taxonomy of the deficiencies lex Sarah investigations find (sv/en labels), each valid for a period';
+SELECT pg_catalog.pg_extension_config_dump('sqm.lex_sarah_theme', '');
+
+-- ---------------------------------------------------------------------------
+-- Governed tables.
+
+CREATE TABLE sqm.lex_sarah_investigation (
+    org_id                  bigint NOT NULL REFERENCES sqm.organisation,
+    id                      bigint NOT NULL DEFAULT pg_catalog.nextval('sqm.case_id_seq'),
+    state                   text NOT NULL,
+    unit_id                 bigint NOT NULL,
+    opened_at               timestamptz NOT NULL,
+    started_at              timestamptz,
+    assessed_at             timestamptz,
+    completed_at            timestamptz,
+    closed_at               timestamptz,
+    outcome                 sqm.lex_sarah_outcome,
+    seriousness_decided_at  timestamptz,
+    seriousness_decided_by  text,
+    early_position          text,
+    themes                  text[] NOT NULL DEFAULT '{}',
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
+    CHECK (pg_catalog.array_position(themes, NULL) IS NULL)
+);
+COMMENT ON TABLE sqm.lex_sarah_investigation IS
+  'Lex Sarah investigations (utredningar): a governed table; one investigation can cover several reports (sqm.lex_sarah_report.investigation_id)';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.unit_id IS 'The leading unit; the reports it covers may come from other units of the organisation';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.outcome IS
+  'The assessment, ordered by severity; a serious one (sqm.is_serious) is decided by the designated role (capability decide_seriousness, quality coordinators) and notified to IVO';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.seriousness_decided_at IS
+  'When the outcome was first assessed as serious (the clock of the IVO notification starts here); NULL while it is not serious';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.seriousness_decided_by IS 'Who decided that the outcome is serious';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.early_position IS
+  'The documented position of an investigation closed early because there clearly was no impropriety';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.themes IS 'Codes from sqm.lex_sarah_theme: the deficiencies found';
+SELECT pg_catalog.pg_extension_config_dump('sqm.lex_sarah_investigation', '');
+
+CREATE TABLE sqm.lex_sarah_report (
+    org_id            bigint NOT NULL REFERENCES sqm.organisation,
+    id                bigint NOT NULL DEFAULT pg_catalog.nextval('sqm.case_id_seq'),
+    state             text NOT NULL,
+    unit_id           bigint NOT NULL,
+    regime            text NOT NULL CHECK (regime IN ('SoL', 'LSS')),
+    happened_at       timestamptz NOT NULL,
+    reported_at       timestamptz NOT NULL,
+    received_at       timestamptz,
+    source            text NOT NULL DEFAULT 'staff' CHECK (source IN ('staff', 'deviation', 'complaint')),
+    deviation_id      bigint,
+    description       text NOT NULL CHECK (pg_catalog.btrim(description) OPERATOR(pg_catalog.<>) ''),
+    legal_basis       text NOT NULL REFERENCES sqm.legal_basis,
+    investigation_id  bigint,
+    assigned_at       timestamptz,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
+    FOREIGN KEY (org_id, deviation_id) REFERENCES sqm.deviation,
+    FOREIGN KEY (org_id, investigation_id) REFERENCES sqm.lex_sarah_investigation,
+    CHECK (happened_at OPERATOR(pg_catalog.<=) reported_at),
+    CHECK (received_at OPERATOR(pg_catalog.>=) reported_at),
+    CHECK ((source OPERATOR(pg_catalog.=) 'deviation') OPERATOR(pg_catalog.=) (deviation_id IS NOT NULL)),
+    CHECK ((state OPERATOR(pg_catalog.=) 'assigned') OPERATOR(pg_catalog.=) (investigation_id IS NOT NULL))
+);
+CREATE INDEX lex_sarah_report_investigation_idx ON sqm.lex_sarah_report (org_id, investigation_id);
+CREATE INDEX lex_sarah_report_unassigned_idx ON sqm.lex_sarah_report (org_id, reported_at)
+    WHERE investigation_id IS NULL;
+COMMENT ON TABLE sqm.lex_sarah_report IS
+  'Lex Sarah reports (rapporter): a governed table; reported, then assigned to exactly one investigation, for good';
+COMMENT ON COLUMN sqm.lex_sarah_report.regime IS 'SoL or LSS';
+COMMENT ON COLUMN sqm.lex_sarah_report.happened_at IS 'When the event happened; chooses the legal basis';
+COMMENT ON COLUMN sqm.lex_sarah_report.reported_at IS 'When staff reported it; the routing clock starts here';
+COMMENT ON COLUMN sqm.lex_sarah_report.received_at IS 'When the investigating function got it';
+COMMENT ON COLUMN sqm.lex_sarah_report.source IS 'staff (a staff report), deviation (an escalated deviation) or complaint';
+COMMENT ON COLUMN sqm.lex_sarah_report.deviation_id IS 'The escalated deviation (source deviation)';
+COMMENT ON COLUMN sqm.lex_sarah_report.description IS 'What was reported (free text)';
+COMMENT ON COLUMN sqm.lex_sarah_report.legal_basis IS 'The basis valid on the day of the event (sqm.legal_basis), set by trigger';
+COMMENT ON COLUMN sqm.lex_sarah_report.investigation_id IS 'The investigation that covers it: NULL until assigned, then never changed';
+SELECT pg_catalog.pg_extension_config_dump('sqm.lex_sarah_report', '');
+
+-- The reporter's identity, apart from the report and the investigation.
+CREATE TABLE sqm.lex_sarah_reporter (
+    org_id      bigint NOT NULL,
+    report_id   bigint NOT NULL,
+    unit_id     bigint NOT NULL,
+    name        text NOT NULL CHECK (pg_catalog.btrim(name) OPERATOR(pg_catalog.<>) ''),
+    title       text NOT NULL CHECK (pg_catalog.btrim(title) OPERATOR(pg_catalog.<>) ''),
+    entered_by  text NOT NULL,
+    PRIMARY KEY (org_id, report_id),
+    FOREIGN KEY (org_id, report_id) REFERENCES sqm.lex_sarah_report,
+    FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit
+);
+COMMENT ON TABLE sqm.lex_sarah_reporter IS
+  'Who made a lex Sarah report (name and title), kept apart from the report and the investigation; readable only with capability read_reporter_identity (investigators, quality coordinators)';
+COMMENT ON COLUMN sqm.lex_sarah_reporter.unit_id IS 'The report''s unit (access is decided by it)';
+COMMENT ON COLUMN sqm.lex_sarah_reporter.entered_by IS 'Who entered the report (sqm.caller_identity())';
+SELECT pg_catalog.pg_extension_config_dump('sqm.lex_sarah_reporter', '');
+
+CREATE TABLE sqm.lex_sarah_record (
+    org_id             bigint NOT NULL,
+    id                 bigint NOT NULL DEFAULT pg_catalog.nextval('sqm.case_id_seq'),
+    investigation_id   bigint NOT NULL,
+    item               text NOT NULL REFERENCES sqm.lex_sarah_item,
+    content            text NOT NULL CHECK (pg_catalog.btrim(content) OPERATOR(pg_catalog.<>) ''),
+    recorded_at        timestamptz NOT NULL,
+    source             text NOT NULL CHECK (pg_catalog.btrim(source) OPERATOR(pg_catalog.<>) ''),
+    nature             text NOT NULL CHECK (nature IN ('fact', 'assessment')),
+    recorded_by_name   text NOT NULL CHECK (pg_catalog.btrim(recorded_by_name) OPERATOR(pg_catalog.<>) ''),
+    recorded_by_title  text NOT NULL CHECK (pg_catalog.btrim(recorded_by_title) OPERATOR(pg_catalog.<>) ''),
+    measure_date       date,
+    entered_at         timestamptz NOT NULL,
+    entered_by         text NOT NULL,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, investigation_id) REFERENCES sqm.lex_sarah_investigation,
+    CHECK ((item OPERATOR(pg_catalog.=) 'measure') OPERATOR(pg_catalog.=) (measure_date IS NOT NULL))
+);
+CREATE INDEX lex_sarah_record_investigation_idx ON sqm.lex_sarah_record (org_id, investigation_id, item);
+COMMENT ON TABLE sqm.lex_sarah_record IS
+  'What a lex Sarah investigation documents (SOSFS 2011:5 ch. 5), one item per row; append-only — a correction is a new record';
+COMMENT ON COLUMN sqm.lex_sarah_record.item IS 'What it documents (sqm.lex_sarah_item)';
+COMMENT ON COLUMN sqm.lex_sarah_record.recorded_at IS 'The date of the information';
+COMMENT ON COLUMN sqm.lex_sarah_record.source IS 'Where it comes from (an interview, the case file, …)';
+COMMENT ON COLUMN sqm.lex_sarah_record.nature IS 'fact or assessment';
+COMMENT ON COLUMN sqm.lex_sarah_record.recorded_by_name IS 'Who recorded it';
+COMMENT ON COLUMN sqm.lex_sarah_record.recorded_by_title IS 'Their title or function';
+COMMENT ON COLUMN sqm.lex_sarah_record.measure_date IS 'For a measure (and only for one): the date it was taken';
+COMMENT ON COLUMN sqm.lex_sarah_record.entered_by IS 'Who entered the row (sqm.caller_identity()); entered_at when';
+SELECT pg_catalog.pg_extension_config_dump('sqm.lex_sarah_record', '');
+
+CREATE TABLE sqm.ivo_notification (
+    org_id            bigint NOT NULL REFERENCES sqm.organisation,
+    id                bigint NOT NULL DEFAULT pg_catalog.nextval('sqm.case_id_seq'),
+    state             text NOT NULL,
+    unit_id           bigint NOT NULL,
+    investigation_id  bigint NOT NULL,
+    contents          text NOT NULL CHECK (pg_catalog.btrim(contents) OPERATOR(pg_catalog.<>) ''),
+    drafted_at        timestamptz NOT NULL,
+    decided_by        text CHECK (pg_catalog.btrim(decided_by) OPERATOR(pg_catalog.<>) ''),
+    decided_at        timestamptz,
+    sent_at           timestamptz,
+    regnr             sqm.regnr,
+    withdrawn_reason  text,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
+    FOREIGN KEY (org_id, investigation_id) REFERENCES sqm.lex_sarah_investigation
+);
+CREATE UNIQUE INDEX ivo_notification_regnr ON sqm.ivo_notification (org_id, regnr);
+CREATE UNIQUE INDEX ivo_notification_one_per_investigation ON sqm.ivo_notification (org_id, investigation_id)
+    WHERE state OPERATOR(pg_catalog.<>) 'withdrawn';
+COMMENT ON TABLE sqm.ivo_notification IS
+  'Notifications to IVO of serious lex Sarah investigations: a governed table; the contents are frozen once sent (later information is a supplement); one notification per investigation that is not withdrawn';
+COMMENT ON COLUMN sqm.ivo_notification.unit_id IS 'The investigation''s leading unit';
+COMMENT ON COLUMN sqm.ivo_notification.decided_by IS 'Who decided, for the organisation, to notify (the designated role)';
+COMMENT ON COLUMN sqm.ivo_notification.regnr IS 'Registry number; unique per organisation';
+SELECT pg_catalog.pg_extension_config_dump('sqm.ivo_notification', '');
+
+CREATE TABLE sqm.ivo_supplement (
+    org_id           bigint NOT NULL,
+    id               bigint NOT NULL DEFAULT pg_catalog.nextval('sqm.case_id_seq'),
+    notification_id  bigint NOT NULL,
+    sent_at          timestamptz NOT NULL,
+    contents         text NOT NULL CHECK (pg_catalog.btrim(contents) OPERATOR(pg_catalog.<>) ''),
+    entered_by       text NOT NULL,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, notification_id) REFERENCES sqm.ivo_notification
+);
+COMMENT ON TABLE sqm.ivo_supplement IS 'Later information sent to IVO about a sent notification; append-only';
+SELECT pg_catalog.pg_extension_config_dump('sqm.ivo_supplement', '');
+
+CREATE TABLE sqm.ivo_answer (
+    org_id                  bigint NOT NULL,
+    id                      bigint NOT NULL DEFAULT pg_catalog.nextval('sqm.case_id_seq'),
+    notification_id         bigint NOT NULL,
+    answered_at             timestamptz NOT NULL,
+    answer                  text NOT NULL CHECK (answer IN ('closed_no_action', 'supplement_requested',
+                                                            'criticism', 'other_decision')),
+    supplement_supplied_at  timestamptz,
+    note                    text,
+    entered_by              text NOT NULL,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, notification_id) REFERENCES sqm.ivo_notification,
+    CHECK (supplement_supplied_at IS NULL OR answer OPERATOR(pg_catalog.=) 'supplement_requested')
+);
+COMMENT ON TABLE sqm.ivo_answer IS
+  'IVO''s answers to a notification: closed_no_action, supplement_requested, criticism or other_decision; append-only; an IVO case may stay open after the investigation closed';
+COMMENT ON COLUMN sqm.ivo_answer.supplement_supplied_at IS
+  'For supplement_requested: when the supplement was supplied, if known when the answer is recorded (the supplement itself is a row of sqm.ivo_supplement)';
+COMMENT ON COLUMN sqm.ivo_answer.note IS 'Free text: what IVO decided or asked';
+SELECT pg_catalog.pg_extension_config_dump('sqm.ivo_answer', '');
+
+REVOKE ALL ON sqm.organisation_setting, sqm.lex_sarah_theme, sqm.lex_sarah_investigation, sqm.lex_sarah_report,
+              sqm.lex_sarah_reporter, sqm.lex_sarah_record, sqm.ivo_notification, sqm.ivo_supplement, sqm.ivo_answer
+    FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Lifecycles, as data.
+
+INSERT INTO sqm.lifecycle_kind (kind, governed_table, label_sv, label_en, builtin) VALUES
+    ('lex_sarah_report',        'sqm.lex_sarah_report',        'lex Sarah-rapport',  'lex Sarah report',        true),
+    ('lex_sarah_investigation', 'sqm.lex_sarah_investigation', 'lex Sarah-utredning', 'lex Sarah investigation', true),
+    ('ivo_notification',        'sqm.ivo_notification',        'anmälan till IVO',   'IVO notification',        true);
+
+INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label_en, builtin) VALUES
+    ('lex_sarah_report',        'reported',            true,  false, 'rapporterad',      'reported',            true),
+    ('lex_sarah_report',        'assigned',            false, true,  'tilldelad utredning', 'assigned to an investigation', true),
+    ('lex_sarah_investigation', 'opened',              true,  false, 'öppnad',           'opened',              true),
+    ('lex_sarah_investigation', 'under_investigation', false, false, 'under utredning',  'under investigation', true),
+    ('lex_sarah_investigation', 'assessed',            false, false, 'bedömd',           'assessed',            true),
+    ('lex_sarah_investigation', 'completed',           false, false, 'färdigutredd',     'completed',           true),
+    ('lex_sarah_investigation', 'closed',              false, true,  'avslutad',         'closed',              true),
+    ('ivo_notification',        'draft',               true,  false, 'utkast',           'draft',               true),
+    ('ivo_notification',        'sent',                false, true,  'skickad',          'sent',                true),
+    ('ivo_notification',        'withdrawn',           false, true,  'återkallad',       'withdrawn',           true);
+
+CREATE FUNCTION sqm.guard_lex_sarah_completable(sqm.lex_sarah_investigation) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_guard_lex_sarah_completable' LANGUAGE C STRICT;
+COMMENT ON FUNCTION sqm.guard_lex_sarah_completable(sqm.lex_sarah_investigation) IS
+  'Guard: an investigation is completed with an outcome and a record of every required item (sqm.lex_sarah_item), measures with their dates';
+CREATE FUNCTION sqm.guard_lex_sarah_closable(sqm.lex_sarah_investigation) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_guard_lex_sarah_closable' LANGUAGE C STRICT;
+COMMENT ON FUNCTION sqm.guard_lex_sarah_closable(sqm.lex_sarah_investigation) IS
+  'Guard: a serious investigation closes only once its IVO notification has been sent';
+CREATE FUNCTION sqm.guard_lex_sarah_early_close(sqm.lex_sarah_investigation) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_guard_lex_sarah_early_close' LANGUAGE C STRICT;
+COMMENT ON FUNCTION sqm.guard_lex_sarah_early_close(sqm.lex_sarah_investigation) IS
+  'Guard: an investigation closes early only with outcome no_impropriety and a documented position';
+CREATE FUNCTION sqm.guard_ivo_notification_sendable(sqm.ivo_notification) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_guard_ivo_notification_sendable' LANGUAGE C STRICT;
+COMMENT ON FUNCTION sqm.guard_ivo_notification_sendable(sqm.ivo_notification) IS
+  'Guard: a notification is sent to IVO only for an investigation assessed as serious';
+REVOKE ALL ON FUNCTION sqm.guard_lex_sarah_completable(sqm.lex_sarah_investigation),
+                       sqm.guard_lex_sarah_closable(sqm.lex_sarah_investigation),
+                       sqm.guard_lex_sarah_early_close(sqm.lex_sarah_investigation),
+                       sqm.guard_ivo_notification_sendable(sqm.ivo_notification)
+    FROM PUBLIC;
+
+INSERT INTO sqm.lifecycle_move (kind, from_state, to_state, capability, guard, requires, builtin) VALUES
+    ('lex_sarah_report',        'reported',            'assigned',            'investigate_lex_sarah', NULL,
+     '{investigation_id,assigned_at}', true),
+    ('lex_sarah_investigation', 'opened',              'under_investigation', 'investigate_lex_sarah', NULL,
+     '{started_at}', true),
+    ('lex_sarah_investigation', 'under_investigation', 'assessed',            'investigate_lex_sarah', NULL,
+     '{outcome,assessed_at}', true),
+    ('lex_sarah_investigation', 'assessed',            'completed',           'investigate_lex_sarah',
+     'sqm.guard_lex_sarah_completable(sqm.lex_sarah_investigation)', '{completed_at}', true),
+    ('lex_sarah_investigation', 'completed',           'closed',              'investigate_lex_sarah',
+     'sqm.guard_lex_sarah_closable(sqm.lex_sarah_investigation)', '{closed_at}', true),
+    ('lex_sarah_investigation', 'opened',              'closed',              'investigate_lex_sarah',
+     'sqm.guard_lex_sarah_early_close(sqm.lex_sarah_investigation)', '{closed_at}', true),
+    ('lex_sarah_investigation', 'under_investigation', 'closed',              'investigate_lex_sarah',
+     'sqm.guard_lex_sarah_early_close(sqm.lex_sarah_investigation)', '{closed_at}', true),
+    ('ivo_notification',        'draft',               'sent',                'notify_ivo',
+     'sqm.guard_ivo_notification_sendable(sqm.ivo_notification)', '{regnr,sent_at,decided_by,decided_at}', true),
+    ('ivo_notification',        'draft',               'withdrawn',           'notify_ivo', NULL,
+     '{withdrawn_reason}', true);
+
+-- ---------------------------------------------------------------------------
+-- Rules for every writer.
+
+-- A report's legal basis is the one valid for its regime on the day of the
+-- event, in the organisation's time zone; its unit existed on the report date.
+CREATE FUNCTION sqm.lex_sarah_report_rules() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    event_day   date;
+    report_day  date;
+    basis       text;
+    unit_ok     boolean;
+BEGIN
+    SELECT (NEW.happened_at AT TIME ZONE o.time_zone)::date, (NEW.reported_at AT TIME ZONE o.time_zone)::date
+      INTO event_day, report_day
+      FROM sqm.organisation o WHERE o.org_id = NEW.org_id;
+    SELECT EXISTS (SELECT FROM sqm.unit_version v
+                    WHERE v.org_id = NEW.org_id AND v.unit_id = NEW.unit_id AND v.valid @> report_day)
+      INTO unit_ok;
+    IF NOT unit_ok THEN
+        RAISE EXCEPTION 'unit % of organisation % did not exist on %, the report date of lex Sarah report %',
+                        NEW.unit_id, NEW.org_id, report_day, NEW.id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Report for the unit where it happened, as the organisation was then.';
+    END IF;
+    SELECT b.code INTO basis FROM sqm.legal_basis b
+     WHERE b.regime = NEW.regime AND b.valid @> event_day
+     ORDER BY b.code LIMIT 1;
+    IF basis IS NULL THEN
+        RAISE EXCEPTION 'no legal basis for a % lex Sarah report of an event on %', NEW.regime, event_day
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'sqm.legal_basis lists the provisions per regime and period.';
+    END IF;
+    IF NEW.legal_basis IS NULL THEN
+        NEW.legal_basis := basis;
+    ELSIF NEW.legal_basis <> basis THEN
+        RAISE EXCEPTION 'legal basis "%" does not apply to lex Sarah report %, a % event on %',
+                        NEW.legal_basis, NEW.id, NEW.regime, event_day
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('The basis valid on that day is "%s".', basis),
+                  HINT = 'Leave legal_basis out: it is chosen by the event date.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION sqm.lex_sarah_report_rules() IS
+  'Trigger: a lex Sarah report gets the legal basis valid for its regime on the day of the event (organisation''s time zone), and its unit existed on the report date';
+
+-- Records, supplements, answers and reporter identities are never changed
+-- or removed.
+CREATE FUNCTION sqm.lex_sarah_append_only() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION '% of % cannot be changed: % is append-only',
+                    CASE TG_OP WHEN 'TRUNCATE' THEN 'rows'
+                         ELSE format('row %s', coalesce(to_jsonb(OLD) ->> 'id', to_jsonb(OLD) ->> 'report_id')) END,
+                    TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, TG_TABLE_NAME
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              DETAIL = format('%s is refused; what was recorded stays as it was.', TG_OP),
+              HINT = 'Record a correction as a new row.';
+END
+$$;
+COMMENT ON FUNCTION sqm.lex_sarah_append_only() IS
+  'Trigger: refuses UPDATE, DELETE and TRUNCATE of the append-only lex Sarah tables (records, reporters, IVO supplements and answers) with 55000';
+
+CREATE TRIGGER lex_sarah_report_rules
+    BEFORE INSERT OR UPDATE OF org_id, unit_id, regime, happened_at, reported_at, legal_basis ON sqm.lex_sarah_report
+    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_report_rules();
+CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.lex_sarah_report
+    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('lex_sarah_report');
+CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.lex_sarah_report
+    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('lex_sarah_report');
+CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.lex_sarah_investigation
+    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('lex_sarah_investigation');
+CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.lex_sarah_investigation
+    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('lex_sarah_investigation');
+CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.ivo_notification
+    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('ivo_notification');
+CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.ivo_notification
+    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('ivo_notification');
+
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.lex_sarah_record
+    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_append_only();
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.lex_sarah_reporter
+    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_append_only();
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.ivo_supplement
+    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_append_only();
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.ivo_answer
+    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_append_only();
+CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.lex_sarah_record
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lex_sarah_append_only();
+CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.lex_sarah_reporter
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lex_sarah_append_only();
+CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.ivo_supplement
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lex_sarah_append_only();
+CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.ivo_answer
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lex_sarah_append_only();
+
+REVOKE ALL ON FUNCTION sqm.lex_sarah_report_rules(), sqm.lex_sarah_append_only() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Routing guarantee: reports not yet assigned, how long they have waited and
+-- whether the organisation's target has passed.  No free text, no reporter.
+
+CREATE VIEW sqm.lex_sarah_unassigned WITH (security_invoker = true) AS
+SELECT r.org_id, r.id AS report_id, r.unit_id, r.reported_at,
+       sqm.now() OPERATOR(pg_catalog.-) r.reported_at AS waited,
+       -- the default of sqm.organisation_setting.lex_sarah_routing_target
+       (sqm.now() OPERATOR(pg_catalog.-) r.reported_at)
+           OPERATOR(pg_catalog.>) COALESCE(s.lex_sarah_routing_target, '1 day'::interval) AS overdue
+  FROM sqm.lex_sarah_report r
+  LEFT JOIN sqm.organisation_setting s ON s.org_id OPERATOR(pg_catalog.=) r.org_id
+ WHERE r.state OPERATOR(pg_catalog.=) 'reported';
+COMMENT ON VIEW sqm.lex_sarah_unassigned IS
+  'Lex Sarah reports not yet assigned to an investigation: how long each has waited since it was reported (sqm.now()) and whether the organisation''s lex_sarah_routing_target (default 1 day) has passed';
+REVOKE ALL ON sqm.lex_sarah_unassigned FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Row-level security: members see what their sqm role covers; reporter
+-- identities only with read_reporter_identity.  Column privileges
+-- (99_grants.sql) keep free text and names from unit managers and readers.
+
+ALTER TABLE sqm.organisation_setting ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.lex_sarah_theme ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.lex_sarah_report ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.lex_sarah_reporter ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.lex_sarah_investigation ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.lex_sarah_record ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.ivo_notification ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.ivo_supplement ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.ivo_answer ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY organisation_setting_member ON sqm.organisation_setting FOR SELECT
+    USING (sqm.is_member(org_id));
+CREATE POLICY lex_sarah_theme_member ON sqm.lex_sarah_theme FOR SELECT
+    USING (sqm.is_member(org_id));
+CREATE POLICY lex_sarah_report_visible ON sqm.lex_sarah_report FOR SELECT
+    USING (sqm.may_see(org_id, unit_id, NULL));
+CREATE POLICY lex_sarah_reporter_visible ON sqm.lex_sarah_reporter FOR SELECT
+    USING (sqm.may(org_id, unit_id, 'read_reporter_identity'));
+CREATE POLICY lex_sarah_investigation_visible ON sqm.lex_sarah_investigation FOR SELECT
+    USING (sqm.may_see(org_id, unit_id, NULL)
+           OR EXISTS (SELECT FROM sqm.lex_sarah_report r
+                       WHERE r.org_id OPERATOR(pg_catalog.=) lex_sarah_investigation.org_id
+                         AND r.investigation_id OPERATOR(pg_catalog.=) lex_sarah_investigation.id));
+CREATE POLICY lex_sarah_record_visible ON sqm.lex_sarah_record FOR SELECT
+    USING (EXISTS (SELECT FROM sqm.lex_sarah_investigation i
+                    WHERE i.org_id OPERATOR(pg_catalog.=) lex_sarah_record.org_id
+                      AND i.id OPERATOR(pg_catalog.=) lex_sarah_record.investigation_id));
+CREATE POLICY ivo_notification_visible ON sqm.ivo_notification FOR SELECT
+    USING (EXISTS (SELECT FROM sqm.lex_sarah_investigation i
+                    WHERE i.org_id OPERATOR(pg_catalog.=) ivo_notification.org_id
+                      AND i.id OPERATOR(pg_catalog.=) ivo_notification.investigation_id));
+CREATE POLICY ivo_supplement_visible ON sqm.ivo_supplement FOR SELECT
+    USING (EXISTS (SELECT FROM sqm.ivo_notification n
+                    WHERE n.org_id OPERATOR(pg_catalog.=) ivo_supplement.org_id
+                      AND n.id OPERATOR(pg_catalog.=) ivo_supplement.notification_id));
+CREATE POLICY ivo_answer_visible ON sqm.ivo_answer FOR SELECT
+    USING (EXISTS (SELECT FROM sqm.ivo_notification n
+                    WHERE n.org_id OPERATOR(pg_catalog.=) ivo_answer.org_id
+                      AND n.id OPERATOR(pg_catalog.=) ivo_answer.notification_id));
+
+COMMENT ON POLICY organisation_setting_member ON sqm.organisation_setting IS 'Members see their organisations'' settings';
+COMMENT ON POLICY lex_sarah_theme_member ON sqm.lex_sarah_theme IS 'Members see their organisations'' taxonomy';
+COMMENT ON POLICY lex_sarah_report_visible ON sqm.lex_sarah_report IS
+  'A member sees the lex Sarah reports of the units their sqm role covers (column privileges decide which columns)';
+COMMENT ON POLICY lex_sarah_reporter_visible ON sqm.lex_sarah_reporter IS
+  'Reporter identities are seen only with capability read_reporter_identity for the report''s unit';
+COMMENT ON POLICY lex_sarah_investigation_visible ON sqm.lex_sarah_investigation IS
+  'A member sees an investigation led by a unit their role covers, or covering a report they see';
+COMMENT ON POLICY lex_sarah_record_visible ON sqm.lex_sarah_record IS 'Records are seen with their investigation';
+COMMENT ON POLICY ivo_notification_visible ON sqm.ivo_notification IS 'Notifications are seen with their investigation';
+COMMENT ON POLICY ivo_supplement_visible ON sqm.ivo_supplement IS 'Supplements are seen with their notification';
+COMMENT ON POLICY ivo_answer_visible ON sqm.ivo_answer IS 'IVO''s answers are seen with their notification';

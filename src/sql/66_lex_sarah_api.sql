@@ -1,0 +1,634 @@
+-- The API of lex Sarah (doc/lex_sarah.md): reports, investigations, their
+-- records, the assessment, and the notification to IVO with IVO's answers.
+--
+-- As for deviations (62_deviation_api.sql): every function is SECURITY
+-- DEFINER with a pinned search_path, checks the caller's authorisation itself
+-- (sqm.authorize, sqm.governed_object), and moves objects compare-and-set
+-- through sqm.write_object: the caller names the state it expects to leave;
+-- elsewhere the call fails with SQ003 and changes nothing.  The lifecycle
+-- engine, the guards of src/lex_sarah.c and the audit trail see every write.
+--
+-- Capabilities (sqm.role_capability): report_lex_sarah (reporters, unit
+-- managers, investigators, quality coordinators) reports; investigate_lex_sarah
+-- (investigators, quality coordinators) receives, investigates, documents,
+-- assesses, completes, closes, drafts notifications and records IVO's
+-- answers; decide_seriousness (quality coordinators: the designated role)
+-- assesses an outcome as serious; notify_ivo (quality coordinators) sends,
+-- withdraws and supplements notifications; manage_taxonomy sets the themes
+-- and the routing target.
+
+-- -------------------------------------------------------------- settings
+
+CREATE FUNCTION sqm.set_lex_sarah_routing_target(org bigint, target interval)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM sqm.authorize(org, NULL, 'manage_taxonomy', format('change the settings of organisation %s', org));
+    IF target IS NULL OR target <= interval '0' THEN
+        RAISE EXCEPTION 'the lex Sarah routing target of organisation % must be a positive interval, not %',
+                        org, coalesce(target::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'E.g. ''1 day'' (the default) or ''8 hours''.';
+    END IF;
+    INSERT INTO sqm.organisation_setting AS s (org_id, lex_sarah_routing_target) VALUES (org, target)
+    ON CONFLICT (org_id) DO UPDATE SET lex_sarah_routing_target = EXCLUDED.lex_sarah_routing_target;
+END
+$$;
+COMMENT ON FUNCTION sqm.set_lex_sarah_routing_target(bigint, interval) IS
+  'Set how long a lex Sarah report may wait before it is assigned to an investigation (default 1 day; sqm.lex_sarah_unassigned); quality coordinators';
+
+CREATE FUNCTION sqm.add_lex_sarah_theme(org bigint, code text, label_sv text, label_en text,
+                                        valid_from date, valid_until date DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM sqm.authorize(org, NULL, 'manage_taxonomy', format('change the lex Sarah themes of organisation %s', org));
+    IF valid_from IS NULL OR (valid_until IS NOT NULL AND valid_until < valid_from) THEN
+        RAISE EXCEPTION 'lex Sarah theme "%" needs a validity with a first day on or before its last', code
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO sqm.lex_sarah_theme (org_id, code, label_sv, label_en, valid)
+    VALUES (org, code, label_sv, label_en, daterange(valid_from, valid_until + 1));
+END
+$$;
+COMMENT ON FUNCTION sqm.add_lex_sarah_theme(bigint, text, text, text, date, date) IS
+  'Add a theme (a kind of deficiency) to an organisation''s lex Sarah taxonomy, valid from a day (to a last day); quality coordinators';
+
+-- ---------------------------------------------------------------- reports
+
+CREATE FUNCTION sqm.report_lex_sarah(org bigint, unit bigint, regime text, happened_at timestamptz,
+                                     description text, reporter_name text, reporter_title text,
+                                     reported_at timestamptz DEFAULT NULL, deviation_id bigint DEFAULT NULL,
+                                     source text DEFAULT 'staff')
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    at         timestamptz := coalesce(reported_at, sqm.now());
+    src        text := CASE WHEN deviation_id IS NOT NULL THEN 'deviation' ELSE coalesce(source, 'staff') END;
+    dev_state  text;
+    new_id     bigint;
+BEGIN
+    PERFORM sqm.unit_kind_of(org, unit);
+    PERFORM sqm.authorize(org, unit, 'report_lex_sarah', format('report a lex Sarah event for unit %s', unit));
+    IF regime IS NULL OR regime NOT IN ('SoL', 'LSS') THEN
+        RAISE EXCEPTION 'a lex Sarah report is made under SoL or LSS, not %', coalesce(regime, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF at > sqm.now() THEN
+        RAISE EXCEPTION 'a lex Sarah report cannot be made at %, which is in the future', at
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It is now %s.', sqm.now());
+    END IF;
+    IF happened_at IS NULL OR happened_at > at THEN
+        RAISE EXCEPTION 'a lex Sarah report made at % cannot be about an event at %', at, coalesce(happened_at::text, 'an unknown time')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give when it happened, at or before the report.';
+    END IF;
+    IF description IS NULL OR btrim(description) = '' THEN
+        RAISE EXCEPTION 'a lex Sarah report needs a description of what happened'
+            USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF reporter_name IS NULL OR btrim(reporter_name) = '' OR reporter_title IS NULL OR btrim(reporter_title) = '' THEN
+        RAISE EXCEPTION 'a lex Sarah report needs the reporter''s name and title'
+            USING ERRCODE = 'not_null_violation',
+                  DETAIL = 'The identity is kept apart from the report, readable only by investigators and quality coordinators.';
+    END IF;
+    IF src NOT IN ('staff', 'deviation', 'complaint') THEN
+        RAISE EXCEPTION 'unknown source "%" of a lex Sarah report', src
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The sources are staff, deviation (give deviation_id) and complaint.';
+    END IF;
+    IF src = 'deviation' AND deviation_id IS NULL THEN
+        RAISE EXCEPTION 'a lex Sarah report from a deviation names the deviation'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give deviation_id.';
+    END IF;
+    IF deviation_id IS NOT NULL THEN
+        -- kept until commit: the deviation does not close under the report
+        SELECT d.state INTO dev_state FROM sqm.deviation d
+         WHERE d.org_id = org AND d.id = report_lex_sarah.deviation_id FOR SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'deviation % does not exist in organisation %', deviation_id, org
+                USING ERRCODE = 'undefined_object';
+        END IF;
+        IF (SELECT s.terminal FROM sqm.lifecycle_state s WHERE s.kind = 'deviation' AND s.state = dev_state) THEN
+            RAISE EXCEPTION 'deviation % is %; it can lead to a lex Sarah report only before it closes', deviation_id, dev_state
+                USING ERRCODE = 'SQ004';
+        END IF;
+    END IF;
+    INSERT INTO sqm.lex_sarah_report (org_id, state, unit_id, regime, happened_at, reported_at, source,
+                                      deviation_id, description)
+    VALUES (org, 'reported', unit, regime, happened_at, at, src, report_lex_sarah.deviation_id, description)
+    RETURNING id INTO new_id;
+    INSERT INTO sqm.lex_sarah_reporter (org_id, report_id, unit_id, name, title, entered_by)
+    VALUES (org, new_id, unit, btrim(reporter_name), btrim(reporter_title), sqm.caller_identity());
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, bigint, text) IS
+  'Report an impropriety or a tangible risk of one (lex Sarah) for the unit where it happened, under SoL or LSS; the reporter''s name and title are kept apart (sqm.lex_sarah_reporter). With deviation_id (an open deviation of the organisation) the source is deviation. The legal basis follows from the event date. Returns the report''s id';
+
+CREATE FUNCTION sqm.receive_lex_sarah(org bigint, id bigint, received_at timestamptz DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    at   timestamptz := coalesce(received_at, sqm.now());
+    cur  record;
+BEGIN
+    PERFORM sqm.governed_object('lex_sarah_report', org, id, 'investigate_lex_sarah', 'receive');
+    SELECT r.reported_at, r.received_at INTO cur FROM sqm.lex_sarah_report r
+     WHERE r.org_id = org AND r.id = receive_lex_sarah.id;
+    IF at > sqm.now() OR at < cur.reported_at THEN
+        RAISE EXCEPTION 'lex Sarah report % cannot be received at %', id, at
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It was reported at %s; it is now %s.', cur.reported_at, sqm.now());
+    END IF;
+    IF cur.received_at IS NOT NULL THEN
+        RETURN;     -- the first receipt counts
+    END IF;
+    PERFORM sqm.write_object('lex_sarah_report', org, id, 'reported', 'reported', 'investigate_lex_sarah', 'receive',
+                             jsonb_build_object('received_at', at));
+END
+$$;
+COMMENT ON FUNCTION sqm.receive_lex_sarah(bigint, bigint, timestamptz) IS
+  'Record when the investigating function got a lex Sarah report (default now); the first receipt counts';
+
+-- Internal: assign one report to an investigation, compare-and-set from
+-- "reported"; a report already assigned is refused (SQ004), one assigned
+-- concurrently fails with SQ003.
+CREATE FUNCTION sqm.lex_sarah_assign(org bigint, report bigint, investigation bigint)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cur  record;
+    was  bigint;
+BEGIN
+    SELECT * INTO cur FROM sqm.governed_object('lex_sarah_report', org, report, 'investigate_lex_sarah', 'assign');
+    IF cur.state = 'assigned' THEN
+        SELECT r.investigation_id INTO was FROM sqm.lex_sarah_report r WHERE r.org_id = org AND r.id = report;
+        RAISE EXCEPTION 'lex Sarah report % is already assigned to lex Sarah investigation %', report, was
+            USING ERRCODE = 'SQ004',
+                  DETAIL = 'A report is covered by one investigation, for good.',
+                  HINT = format('Document it in investigation %s.', was);
+    END IF;
+    PERFORM sqm.write_object('lex_sarah_report', org, report, 'reported', 'assigned', 'investigate_lex_sarah',
+                             'assign',
+                             jsonb_build_object('investigation_id', investigation, 'assigned_at', sqm.now(),
+                                                'received_at', coalesce((SELECT r.received_at FROM sqm.lex_sarah_report r
+                                                                          WHERE r.org_id = org AND r.id = report),
+                                                                        sqm.now())),
+                             format('assigned to lex Sarah investigation %s', investigation));
+END
+$$;
+COMMENT ON FUNCTION sqm.lex_sarah_assign(bigint, bigint, bigint) IS
+  'Internal: assign a reported lex Sarah report to an investigation (compare-and-set; SQ004 if already assigned)';
+
+-- ---------------------------------------------------------- investigations
+
+CREATE FUNCTION sqm.open_lex_sarah_investigation(org bigint, unit bigint, report_ids bigint[],
+                                                 opened_at timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    at      timestamptz := coalesce(opened_at, sqm.now());
+    new_id  bigint;
+    report  bigint;
+BEGIN
+    PERFORM sqm.unit_kind_of(org, unit);
+    PERFORM sqm.authorize(org, unit, 'investigate_lex_sarah', format('open a lex Sarah investigation for unit %s', unit));
+    IF report_ids IS NULL OR cardinality(report_ids) = 0 OR array_position(report_ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'a lex Sarah investigation covers at least one report'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Name the reports it investigates.';
+    END IF;
+    IF (SELECT count(DISTINCT r) FROM unnest(report_ids) r) <> cardinality(report_ids) THEN
+        RAISE EXCEPTION 'a lex Sarah investigation names a report twice'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF at > sqm.now() THEN
+        RAISE EXCEPTION 'a lex Sarah investigation cannot be opened at %, which is in the future', at
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO sqm.lex_sarah_investigation (org_id, state, unit_id, opened_at)
+    VALUES (org, 'opened', unit, at)
+    RETURNING id INTO new_id;
+    -- in id order, so that concurrent calls lock the reports alike
+    FOR report IN SELECT r FROM unnest(report_ids) r ORDER BY r LOOP
+        PERFORM sqm.lex_sarah_assign(org, report, new_id);
+    END LOOP;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION sqm.open_lex_sarah_investigation(bigint, bigint, bigint[], timestamptz) IS
+  'Open a lex Sarah investigation led by a unit, covering one or more reported (unassigned) reports, possibly of several units; all or nothing. Returns its id';
+
+CREATE FUNCTION sqm.assign_lex_sarah_report(org bigint, report_id bigint, investigation_id bigint)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    st  text;
+BEGIN
+    PERFORM sqm.governed_object('lex_sarah_investigation', org, investigation_id, 'investigate_lex_sarah', 'assign a report to');
+    -- kept until commit: the investigation does not complete under the new report
+    SELECT i.state INTO st FROM sqm.lex_sarah_investigation i
+     WHERE i.org_id = org AND i.id = assign_lex_sarah_report.investigation_id FOR SHARE;
+    IF st IN ('completed', 'closed') THEN
+        RAISE EXCEPTION 'lex Sarah investigation % is %; no report can be added to it', investigation_id, st
+            USING ERRCODE = 'SQ004',
+                  HINT = 'Open a new investigation for the report with sqm.open_lex_sarah_investigation().';
+    END IF;
+    PERFORM sqm.lex_sarah_assign(org, report_id, investigation_id);
+END
+$$;
+COMMENT ON FUNCTION sqm.assign_lex_sarah_report(bigint, bigint, bigint) IS
+  'Add a reported (unassigned) lex Sarah report to an investigation that is not completed or closed';
+
+CREATE FUNCTION sqm.start_lex_sarah_investigation(org bigint, id bigint, expected_state text)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'under_investigation',
+                            'investigate_lex_sarah', 'start', jsonb_build_object('started_at', sqm.now()));
+END;
+COMMENT ON FUNCTION sqm.start_lex_sarah_investigation(bigint, bigint, text) IS
+  'Start investigating an opened lex Sarah investigation';
+
+CREATE FUNCTION sqm.record_lex_sarah(org bigint, investigation_id bigint, item text, content text, source text,
+                                     nature text, recorded_by_name text, recorded_by_title text,
+                                     recorded_at timestamptz DEFAULT NULL, measure_date date DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    at       timestamptz := coalesce(recorded_at, sqm.now());
+    st       text;
+    missing  text;
+    new_id   bigint;
+BEGIN
+    PERFORM sqm.governed_object('lex_sarah_investigation', org, investigation_id, 'investigate_lex_sarah', 'document');
+    -- kept until commit: the investigation does not close under the record
+    SELECT i.state INTO st FROM sqm.lex_sarah_investigation i
+     WHERE i.org_id = org AND i.id = record_lex_sarah.investigation_id FOR SHARE;
+    IF st = 'closed' THEN
+        RAISE EXCEPTION 'lex Sarah investigation % is closed; nothing more can be recorded in it', investigation_id
+            USING ERRCODE = 'SQ004';
+    END IF;
+    IF NOT EXISTS (SELECT FROM sqm.lex_sarah_item i WHERE i.item = record_lex_sarah.item) THEN
+        RAISE EXCEPTION 'unknown item "%" for a record of lex Sarah investigation %', item, investigation_id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('The items are %s.', (SELECT string_agg(i.item, ', ' ORDER BY i.ord) FROM sqm.lex_sarah_item i));
+    END IF;
+    SELECT string_agg(m.what, ', ' ORDER BY m.n) INTO missing
+      FROM (VALUES (1, 'content', content), (2, 'source', source), (3, 'nature', nature),
+                   (4, 'recorded_by_name', recorded_by_name), (5, 'recorded_by_title', recorded_by_title)) m(n, what, val)
+     WHERE m.val IS NULL OR btrim(m.val) = '';
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'a record of lex Sarah investigation % needs %', investigation_id, missing
+            USING ERRCODE = 'not_null_violation',
+                  DETAIL = 'Every recorded item carries its date, its source, whether it is a fact or an assessment, and who recorded it.';
+    END IF;
+    IF nature NOT IN ('fact', 'assessment') THEN
+        RAISE EXCEPTION 'a record of lex Sarah investigation % is a fact or an assessment, not "%"', investigation_id, nature
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF item = 'measure' AND measure_date IS NULL THEN
+        RAISE EXCEPTION 'a measure recorded in lex Sarah investigation % needs the date it was taken', investigation_id
+            USING ERRCODE = 'not_null_violation',
+                  HINT = 'Give measure_date.';
+    END IF;
+    IF item <> 'measure' AND measure_date IS NOT NULL THEN
+        RAISE EXCEPTION 'only a measure carries a measure date (lex Sarah investigation %, item %)', investigation_id, item
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF at > sqm.now() THEN
+        RAISE EXCEPTION 'a record of lex Sarah investigation % cannot be dated %, which is in the future', investigation_id, at
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO sqm.lex_sarah_record (org_id, investigation_id, item, content, recorded_at, source, nature,
+                                      recorded_by_name, recorded_by_title, measure_date, entered_at, entered_by)
+    VALUES (org, record_lex_sarah.investigation_id, item, content, at, source, nature,
+            btrim(recorded_by_name), btrim(recorded_by_title), measure_date, sqm.now(), sqm.caller_identity())
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION sqm.record_lex_sarah(bigint, bigint, text, text, text, text, text, text, timestamptz, date) IS
+  'Record one item of a lex Sarah investigation''s documentation (sqm.lex_sarah_item) with its date, source, nature (fact or assessment) and who recorded it; a measure carries the date it was taken. Append-only; not once the investigation is closed. Returns the record''s id';
+
+CREATE FUNCTION sqm.assess_lex_sarah(org bigint, id bigint, expected_state text, outcome sqm.lex_sarah_outcome,
+                                     themes text[] DEFAULT '{}')
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cur      record;
+    was      record;
+    today    date;
+    bad      text;
+    serious  boolean := coalesce(sqm.is_serious(outcome), false);
+BEGIN
+    SELECT * INTO cur FROM sqm.governed_object('lex_sarah_investigation', org, id, 'investigate_lex_sarah', 'assess');
+    IF serious THEN
+        PERFORM sqm.authorize(org, cur.unit_id, 'decide_seriousness',
+                              format('of lex Sarah investigation %s (%s)', id, outcome));
+    END IF;
+    SELECT (sqm.now() AT TIME ZONE o.time_zone)::date INTO today FROM sqm.organisation o WHERE o.org_id = org;
+    SELECT string_agg(t.code, ', ' ORDER BY t.n) INTO bad
+      FROM unnest(coalesce(themes, '{}')) WITH ORDINALITY t(code, n)
+     WHERE NOT EXISTS (SELECT FROM sqm.lex_sarah_theme h
+                        WHERE h.org_id = org AND h.code = t.code AND h.valid @> today);
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'lex Sarah investigation % names themes that organisation % does not use on %: %', id, org, today, bad
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Choose themes from sqm.lex_sarah_theme, or add them with sqm.add_lex_sarah_theme().';
+    END IF;
+    SELECT i.outcome, i.seriousness_decided_at, i.seriousness_decided_by INTO was
+      FROM sqm.lex_sarah_investigation i WHERE i.org_id = org AND i.id = assess_lex_sarah.id;
+    PERFORM sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'assessed', 'investigate_lex_sarah', 'assess',
+                             jsonb_build_object('outcome', outcome, 'assessed_at', sqm.now(),
+                                                'themes', to_jsonb(ARRAY(SELECT DISTINCT t FROM unnest(coalesce(themes, '{}')) t ORDER BY t)),
+                                                -- when seriousness was first decided, and by whom
+                                                'seriousness_decided_at',
+                                                CASE WHEN NOT serious THEN NULL
+                                                     WHEN coalesce(sqm.is_serious(was.outcome), false) THEN was.seriousness_decided_at
+                                                     ELSE sqm.now() END,
+                                                'seriousness_decided_by',
+                                                CASE WHEN NOT serious THEN NULL
+                                                     WHEN coalesce(sqm.is_serious(was.outcome), false) THEN was.seriousness_decided_by
+                                                     ELSE sqm.caller_identity() END));
+END
+$$;
+COMMENT ON FUNCTION sqm.assess_lex_sarah(bigint, bigint, text, sqm.lex_sarah_outcome, text[]) IS
+  'Assess a lex Sarah investigation under investigation (or reassess an assessed one): its outcome and the themes of the deficiencies found. A serious outcome needs capability decide_seriousness (the designated role: quality coordinators) and records when and by whom seriousness was decided';
+
+CREATE FUNCTION sqm.complete_lex_sarah(org bigint, id bigint, expected_state text)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'completed', 'investigate_lex_sarah',
+                            'complete', jsonb_build_object('completed_at', sqm.now()));
+END;
+COMMENT ON FUNCTION sqm.complete_lex_sarah(bigint, bigint, text) IS
+  'Complete an assessed lex Sarah investigation: needs its outcome and a record of every required item (SOSFS 2011:5 ch. 5), each measure with its date';
+
+CREATE FUNCTION sqm.close_lex_sarah(org bigint, id bigint, expected_state text)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'closed', 'investigate_lex_sarah',
+                            'close', jsonb_build_object('closed_at', sqm.now()));
+END;
+COMMENT ON FUNCTION sqm.close_lex_sarah(bigint, bigint, text) IS
+  'Close a completed lex Sarah investigation; a serious one only once its IVO notification has been sent';
+
+CREATE FUNCTION sqm.close_lex_sarah_early(org bigint, id bigint, expected_state text, "position" text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF expected_state IS NULL OR expected_state NOT IN ('opened', 'under_investigation') THEN
+        RAISE EXCEPTION 'lex Sarah investigation % can close early only while opened or under investigation, not %',
+                        id, coalesce(expected_state, 'NULL')
+            USING ERRCODE = 'SQ001',
+                  HINT = 'An assessed investigation is completed, then closed (sqm.complete_lex_sarah, sqm.close_lex_sarah).';
+    END IF;
+    PERFORM sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'closed', 'investigate_lex_sarah',
+                             'close early',
+                             jsonb_build_object('closed_at', sqm.now(), 'assessed_at', sqm.now(),
+                                                'outcome', 'no_impropriety',
+                                                'early_position', nullif(btrim("position"), '')));
+END
+$$;
+COMMENT ON FUNCTION sqm.close_lex_sarah_early(bigint, bigint, text, text) IS
+  'Close a lex Sarah investigation early because it is clear there was no impropriety: sets outcome no_impropriety and needs the documented position';
+
+-- --------------------------------------------------------- IVO notification
+
+CREATE FUNCTION sqm.draft_ivo_notification(org bigint, investigation_id bigint, contents text)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    inv     record;
+    other   bigint;
+    new_id  bigint;
+BEGIN
+    PERFORM sqm.governed_object('lex_sarah_investigation', org, investigation_id, 'investigate_lex_sarah',
+                                'draft an IVO notification for');
+    SELECT i.unit_id, i.outcome INTO inv FROM sqm.lex_sarah_investigation i
+     WHERE i.org_id = org AND i.id = draft_ivo_notification.investigation_id FOR SHARE;
+    IF NOT coalesce(sqm.is_serious(inv.outcome), false) THEN
+        RAISE EXCEPTION 'lex Sarah investigation % is not assessed as serious; no IVO notification can be drafted', investigation_id
+            USING ERRCODE = 'SQ002',
+                  DETAIL = CASE WHEN inv.outcome IS NULL THEN 'It has no outcome yet.'
+                                ELSE format('Its outcome is %s.', inv.outcome) END,
+                  HINT = 'Only a serious outcome (risk_of_serious_impropriety, serious_impropriety), decided by the designated role, is notified to IVO.';
+    END IF;
+    SELECT n.id INTO other FROM sqm.ivo_notification n
+     WHERE n.org_id = org AND n.investigation_id = draft_ivo_notification.investigation_id AND n.state <> 'withdrawn';
+    IF FOUND THEN
+        RAISE EXCEPTION 'lex Sarah investigation % already has IVO notification %', investigation_id, other
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Revise the draft, or supplement the sent notification.';
+    END IF;
+    IF contents IS NULL OR btrim(contents) = '' THEN
+        RAISE EXCEPTION 'an IVO notification for lex Sarah investigation % needs its contents', investigation_id
+            USING ERRCODE = 'not_null_violation';
+    END IF;
+    INSERT INTO sqm.ivo_notification (org_id, state, unit_id, investigation_id, contents, drafted_at)
+    VALUES (org, 'draft', inv.unit_id, draft_ivo_notification.investigation_id, contents, sqm.now())
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION sqm.draft_ivo_notification(bigint, bigint, text) IS
+  'Draft the notification to IVO of a lex Sarah investigation assessed as serious (SQ002 otherwise); one per investigation unless withdrawn. Returns its id';
+
+CREATE FUNCTION sqm.revise_ivo_notification(org bigint, id bigint, expected_state text, contents text)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT sqm.write_object('ivo_notification', org, id, expected_state, expected_state, 'investigate_lex_sarah', 'revise',
+                            jsonb_build_object('contents', nullif(btrim(contents), '')));
+END;
+COMMENT ON FUNCTION sqm.revise_ivo_notification(bigint, bigint, text, text) IS
+  'Revise the contents of a draft IVO notification; a sent one is never edited (SQ004): later information is a supplement';
+
+CREATE FUNCTION sqm.send_ivo_notification(org bigint, id bigint, expected_state text, regnr sqm.regnr,
+                                          decided_by text, sent_at timestamptz DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    at     timestamptz := coalesce(sent_at, sqm.now());
+    other  bigint;
+BEGIN
+    PERFORM sqm.governed_object('ivo_notification', org, id, 'notify_ivo', 'send');
+    IF at > sqm.now() THEN
+        RAISE EXCEPTION 'IVO notification % cannot be sent at %, which is in the future', id, at
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT n.id INTO other FROM sqm.ivo_notification n
+     WHERE n.org_id = org AND n.regnr OPERATOR(sqm.=) send_ivo_notification.regnr AND n.id <> send_ivo_notification.id;
+    IF FOUND THEN
+        RAISE EXCEPTION 'registry number % is already used by IVO notification % of organisation %', regnr, other, org
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'A registry number is unique per organisation.';
+    END IF;
+    PERFORM sqm.write_object('ivo_notification', org, id, expected_state, 'sent', 'notify_ivo', 'send',
+                             jsonb_build_object('regnr', regnr, 'decided_by', nullif(btrim(decided_by), ''),
+                                                'decided_at', sqm.now(), 'sent_at', at));
+END
+$$;
+COMMENT ON FUNCTION sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, text, timestamptz) IS
+  'Send a draft IVO notification by decision of the designated role (capability notify_ivo), with its registry number (unique per organisation) and who decided; only for an investigation assessed as serious. Its contents are then frozen';
+
+CREATE FUNCTION sqm.withdraw_ivo_notification(org bigint, id bigint, expected_state text, reason text)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT sqm.write_object('ivo_notification', org, id, expected_state, 'withdrawn', 'notify_ivo', 'withdraw',
+                            jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
+END;
+COMMENT ON FUNCTION sqm.withdraw_ivo_notification(bigint, bigint, text, text) IS
+  'Withdraw a draft IVO notification that will not be sent; the reason is required';
+
+-- The notification as a supplement or an answer needs it: sent.
+CREATE FUNCTION sqm.sent_ivo_notification(org bigint, id bigint, capability text, action text)
+RETURNS timestamptz
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n  record;
+BEGIN
+    PERFORM sqm.governed_object('ivo_notification', org, id, capability, action);
+    SELECT x.state, x.sent_at INTO n FROM sqm.ivo_notification x
+     WHERE x.org_id = org AND x.id = sent_ivo_notification.id FOR SHARE;
+    IF n.state <> 'sent' THEN
+        RAISE EXCEPTION 'IVO notification % is %, not sent; IVO knows nothing of it yet', id, n.state
+            USING ERRCODE = 'SQ002',
+                  HINT = 'Supplements and IVO''s answers follow a sent notification; a draft is revised instead.';
+    END IF;
+    RETURN n.sent_at;
+END
+$$;
+COMMENT ON FUNCTION sqm.sent_ivo_notification(bigint, bigint, text, text) IS
+  'Internal: when an IVO notification was sent, after checking the capability (42501) and that it was sent (SQ002)';
+
+CREATE FUNCTION sqm.supplement_ivo_notification(org bigint, id bigint, contents text, sent_at timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    at         timestamptz := coalesce(sent_at, sqm.now());
+    notified   timestamptz;
+    new_id     bigint;
+BEGIN
+    notified := sqm.sent_ivo_notification(org, id, 'notify_ivo', 'supplement');
+    IF contents IS NULL OR btrim(contents) = '' THEN
+        RAISE EXCEPTION 'a supplement to IVO notification % needs its contents', id
+            USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF at > sqm.now() OR at < notified THEN
+        RAISE EXCEPTION 'a supplement to IVO notification % cannot be sent at %', id, at
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The notification was sent at %s; it is now %s.', notified, sqm.now());
+    END IF;
+    INSERT INTO sqm.ivo_supplement (org_id, notification_id, sent_at, contents, entered_by)
+    VALUES (org, id, at, contents, sqm.caller_identity())
+    RETURNING ivo_supplement.id INTO new_id;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION sqm.supplement_ivo_notification(bigint, bigint, text, timestamptz) IS
+  'Send IVO later information about a sent notification (append-only; the notification itself is never edited). Returns the supplement''s id';
+
+CREATE FUNCTION sqm.record_ivo_answer(org bigint, notification_id bigint, answer text,
+                                      answered_at timestamptz DEFAULT NULL, note text DEFAULT NULL,
+                                      supplement_supplied_at timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    at        timestamptz := coalesce(answered_at, sqm.now());
+    notified  timestamptz;
+    new_id    bigint;
+BEGIN
+    notified := sqm.sent_ivo_notification(org, notification_id, 'investigate_lex_sarah', 'record IVO''s answer to');
+    IF answer IS NULL OR answer NOT IN ('closed_no_action', 'supplement_requested', 'criticism', 'other_decision') THEN
+        RAISE EXCEPTION 'unknown answer "%" from IVO to notification %', answer, notification_id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The answers are closed_no_action, supplement_requested, criticism and other_decision.';
+    END IF;
+    IF at > sqm.now() OR at < notified THEN
+        RAISE EXCEPTION 'IVO''s answer to notification % cannot be dated %', notification_id, at
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The notification was sent at %s; it is now %s.', notified, sqm.now());
+    END IF;
+    IF supplement_supplied_at IS NOT NULL
+       AND (answer <> 'supplement_requested' OR supplement_supplied_at < at OR supplement_supplied_at > sqm.now()) THEN
+        RAISE EXCEPTION 'a supplement supplied at % does not fit IVO''s answer % to notification % of %',
+                        supplement_supplied_at, answer, notification_id, at
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Only a supplement_requested answer has a supplement, supplied after the answer.';
+    END IF;
+    INSERT INTO sqm.ivo_answer (org_id, notification_id, answered_at, answer, supplement_supplied_at, note, entered_by)
+    VALUES (org, record_ivo_answer.notification_id, at, answer, supplement_supplied_at, nullif(btrim(note), ''),
+            sqm.caller_identity())
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION sqm.record_ivo_answer(bigint, bigint, text, timestamptz, text, timestamptz) IS
+  'Record IVO''s answer to a sent notification: closed_no_action, supplement_requested (with when the supplement was supplied, if known), criticism or other_decision; also after the investigation closed. Returns the answer''s id';
+
+REVOKE ALL ON FUNCTION
+    sqm.set_lex_sarah_routing_target(bigint, interval),
+    sqm.add_lex_sarah_theme(bigint, text, text, text, date, date),
+    sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, bigint, text),
+    sqm.receive_lex_sarah(bigint, bigint, timestamptz),
+    sqm.lex_sarah_assign(bigint, bigint, bigint),
+    sqm.open_lex_sarah_investigation(bigint, bigint, bigint[], timestamptz),
+    sqm.assign_lex_sarah_report(bigint, bigint, bigint),
+    sqm.start_lex_sarah_investigation(bigint, bigint, text),
+    sqm.record_lex_sarah(bigint, bigint, text, text, text, text, text, text, timestamptz, date),
+    sqm.assess_lex_sarah(bigint, bigint, text, sqm.lex_sarah_outcome, text[]),
+    sqm.complete_lex_sarah(bigint, bigint, text),
+    sqm.close_lex_sarah(bigint, bigint, text),
+    sqm.close_lex_sarah_early(bigint, bigint, text, text),
+    sqm.draft_ivo_notification(bigint, bigint, text),
+    sqm.revise_ivo_notification(bigint, bigint, text, text),
+    sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, text, timestamptz),
+    sqm.withdraw_ivo_notification(bigint, bigint, text, text),
+    sqm.sent_ivo_notification(bigint, bigint, text, text),
+    sqm.supplement_ivo_notification(bigint, bigint, text, timestamptz),
+    sqm.record_ivo_answer(bigint, bigint, text, timestamptz, text, timestamptz),
+    sqm.is_serious(sqm.lex_sarah_outcome)
+FROM PUBLIC;
