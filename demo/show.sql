@@ -59,3 +59,26 @@ SELECT t.period AS "år", t.regime_group AS "regim", t.reports AS "avvikelser",
   FROM sqm.stat_deviation_totals t
  WHERE t.org_id = :org AND t.regime_group IN ('HSL', 'collaboration') AND sqm.first_day(t.period) >= '2024-01-01'
  ORDER BY t.regime_group, t.period;
+
+-- ---------------------------------------------------------------- lex Sarah
+\echo 'Lex Sarah: utredningar avslutade per år och anmälda till IVO (sqm.stat_lex_sarah_totals):'
+SELECT period AS "år", investigations_completed AS "utredningar", notified_to_ivo AS "anmälda till IVO",
+       reports_received AS "rapporter mottagna", investigations_started AS "utredningar påbörjade"
+  FROM sqm.stat_lex_sarah_totals WHERE org_id = :org ORDER BY period;
+
+\echo 'Lex Sarah-utredningar per enhet 2025 (2024) (sqm.lex_sarah_per_unit):'
+SELECT unit AS "enhet", investigations_shown AS "2025",
+       CASE WHEN previous_shown = '–' THEN '–' ELSE '(' || previous_shown || ')' END AS "(2024)",
+       coalesce(note, '') AS "not"
+  FROM sqm.lex_sarah_per_unit(:org, '2025');
+
+\echo 'Utfall av 2024 års utredningar (sqm.lex_sarah_outcomes) och IVO:s svar (sqm.ivo_answers):'
+SELECT label AS "utfall", investigations AS "utredningar", notified_to_ivo AS "anmälda till IVO"
+  FROM sqm.lex_sarah_outcomes(:org, '2024');
+SELECT a.label AS "IVO:s svar", a.notifications AS "2024", b.notifications AS "2025"
+  FROM sqm.ivo_answers(:org, '2024') a JOIN sqm.ivo_answers(:org, '2025') b USING (answer)
+ WHERE a.notifications + b.notifications > 0;
+
+\echo 'Lex Sarah-rapporter som ännu inte fördelats till en utredning (sqm.lex_sarah_unassigned):'
+SELECT reported_at AS "rapporterad", waited AS "väntat", CASE WHEN overdue THEN 'ja' ELSE 'nej' END AS "över målet"
+  FROM sqm.lex_sarah_unassigned WHERE org_id = :org;

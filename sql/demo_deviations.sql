@@ -5,8 +5,7 @@
 --
 \set ECHO none
 \set QUIET 1
-\i demo/alingsas.sql
-\i demo/deviations.sql
+\i demo/load.sql
 \unset QUIET
 \set ECHO all
 \pset null '–'

@@ -15,9 +15,8 @@ chmod 644 "$dump"
 
 q -d postgres -c "DROP DATABASE IF EXISTS sqm_dump_src" -c "DROP DATABASE IF EXISTS sqm_dump_dst" -c "CREATE DATABASE sqm_dump_src"
 q -d sqm_dump_src -c "CREATE EXTENSION sqm" &&
-	q -d sqm_dump_src -f demo/alingsas.sql >/dev/null &&
-	q -d sqm_dump_src -f demo/deviations.sql >/dev/null
-ok $? "the demo organisation and its deviations load"
+	q -d sqm_dump_src -f demo/load.sql >/dev/null
+ok $? "the demo organisation with its deviations and lex Sarah cases loads"
 
 # a user-added lifecycle rule must survive too (builtin rows come from the script)
 q -d sqm_dump_src -c "INSERT INTO sqm.lifecycle_move (kind, from_state, to_state, capability)

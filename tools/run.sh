@@ -27,8 +27,7 @@ cluster_start "$dir" "$port" "$dir/ext"
 
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $db"
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION sqm"
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f demo/alingsas.sql >/dev/null
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f demo/deviations.sql >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f demo/load.sql >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f demo/show.sql
 
 cat <<MSG

@@ -1,0 +1,135 @@
+-- Replays every step in demo_step (demo/deviations.sql, demo/lex_sarah.sql)
+-- through sqm's API, in the order they happened, with sqm.now() frozen at each
+-- step and sqm.actor naming who acted: the lifecycle engine checks every move
+-- and the audit trail records it.  Run as a superuser (who may act for anyone).
+\set ON_ERROR_STOP 1
+
+DO $$
+DECLARE
+    org   bigint := (SELECT org_id FROM sqm.organisation WHERE name = 'Socialförvaltningen, Alingsås kommun');
+    s     record;
+    d     demo_deviation;
+    r     demo_ls_report;
+    i     demo_ls_investigation;
+    obj   bigint;
+    cur   text;
+    m     record;
+    k     integer;
+    item  record;
+BEGIN
+    CREATE TEMP TABLE demo_id (ref text PRIMARY KEY, id bigint NOT NULL);
+    FOR s IN SELECT * FROM demo_step ORDER BY at, ref, n LOOP
+        PERFORM set_config('sqm.frozen_now', s.at::text, true);
+        PERFORM set_config('sqm.actor', CASE WHEN s.action IN ('report', 'ls_report') THEN 'medarbetare'
+                                             WHEN s.action IN ('escalate', 'ls_assess', 'ivo_notify', 'ivo_supplement') THEN 'kvalitetssamordnare'
+                                             WHEN s.action LIKE 'ls\_%' OR s.action LIKE 'ivo\_%' THEN 'utredare'
+                                             ELSE 'enhetschef' END, true);
+        SELECT id INTO obj FROM demo_id WHERE ref = s.ref;
+        IF s.action IN ('report', 'triage', 'escalate', 'investigate', 'summary', 'plan_measures', 'measures_done', 'close') THEN
+            SELECT * INTO d FROM demo_deviation WHERE ref = s.ref;
+            SELECT state INTO cur FROM sqm.deviation WHERE org_id = org AND id = obj;
+        ELSIF s.action IN ('ls_report', 'ls_receive') THEN
+            SELECT * INTO r FROM demo_ls_report WHERE ref = s.ref;
+        ELSE
+            SELECT * INTO i FROM demo_ls_investigation WHERE ref = s.ref;
+            SELECT state INTO cur FROM sqm.lex_sarah_investigation WHERE org_id = org AND id = obj;
+        END IF;
+
+        CASE s.action
+        -- deviations ----------------------------------------------------------
+        WHEN 'report' THEN
+            INSERT INTO demo_id VALUES (d.ref, sqm.report_deviation(
+                org,
+                (SELECT v.unit_id FROM sqm.unit_version v WHERE v.org_id = org AND v.name = d.unit
+                    AND v.valid @> (d.reported_at AT TIME ZONE 'Europe/Stockholm')::date),
+                d.regime, d.happened_at, d.summary, string_to_array(d.types, ';'), d.reported_at,
+                d.collab_direction, d.collab_counterpart, d.collab_reply_due));
+        WHEN 'triage' THEN
+            PERFORM sqm.triage_deviation(org, obj, cur, d.severity);
+        WHEN 'escalate' THEN
+            PERFORM sqm.escalate_deviation(org, obj, cur, 'lex Sarah ' || d.ref, 'Kan vara ett missförhållande');
+        WHEN 'investigate' THEN
+            PERFORM sqm.move_object('deviation', org, obj, cur, 'investigating');
+        WHEN 'summary' THEN
+            PERFORM sqm.record_deviation_summary(org, obj, cur, 'Utredning: ' || d.summary);
+        WHEN 'plan_measures' THEN
+            FOR k IN 1 .. d.measures LOOP
+                PERFORM sqm.move_object('measure', org,
+                    sqm.plan_measure(org, 'deviation', obj, format('Åtgärd %s av %s', k, d.measures), 'enhetschef',
+                                     (s.at AT TIME ZONE 'Europe/Stockholm')::date + 30,
+                                     (s.at AT TIME ZONE 'Europe/Stockholm')::date + 60),
+                    'planned', 'in_progress');
+            END LOOP;
+            PERFORM sqm.move_object('deviation', org, obj, cur, 'measures_decided');
+        WHEN 'measures_done' THEN
+            FOR m IN SELECT id FROM sqm.measure WHERE org_id = org AND source_kind = 'deviation' AND source_id = obj LOOP
+                PERFORM sqm.complete_measure(org, m.id, 'in_progress');
+                PERFORM sqm.evaluate_measure(org, m.id, 'done', 'yes');
+            END LOOP;
+            PERFORM sqm.move_object('deviation', org, obj, 'measures_decided', 'measures_done');
+            PERFORM sqm.move_object('deviation', org, obj, 'measures_done', 'followed_up');
+        WHEN 'close' THEN
+            PERFORM sqm.close_deviation(org, obj, cur,
+                CASE WHEN d.no_measure_needed THEN 'Felet rättades direkt; ingen ytterligare åtgärd behövs.' END);
+        -- lex Sarah -----------------------------------------------------------
+        WHEN 'ls_report' THEN
+            INSERT INTO demo_id VALUES (r.ref, sqm.report_lex_sarah(
+                org,
+                (SELECT v.unit_id FROM sqm.unit_version v WHERE v.org_id = org AND v.name = r.unit
+                    AND v.valid @> (r.reported_at AT TIME ZONE 'Europe/Stockholm')::date),
+                r.regime, r.happened_at, r.description, 'Personal ' || substr(r.ref, 6), r.reporter_title, r.reported_at,
+                (SELECT dv.id FROM sqm.deviation dv WHERE dv.org_id = org AND dv.lex_sarah_ref = 'lex Sarah ' || r.deviation_ref),
+                r.source));
+        WHEN 'ls_receive' THEN
+            PERFORM sqm.receive_lex_sarah(org, obj, s.at);
+        WHEN 'ls_open' THEN
+            INSERT INTO demo_id VALUES (i.ref, sqm.open_lex_sarah_investigation(
+                org,
+                (SELECT v.unit_id FROM sqm.unit_version v WHERE v.org_id = org AND v.name = i.unit
+                    AND v.valid @> (i.opened_at AT TIME ZONE 'Europe/Stockholm')::date),
+                ARRAY(SELECT x.id FROM demo_ls_report rr JOIN demo_id x ON x.ref = rr.ref
+                       WHERE rr.investigation_ref = i.ref ORDER BY rr.ref),
+                s.at));
+        WHEN 'ls_start' THEN
+            PERFORM sqm.start_lex_sarah_investigation(org, obj, cur);
+        WHEN 'ls_close_early' THEN
+            PERFORM sqm.close_lex_sarah_early(org, obj, cur,
+                'Det stod klart direkt att det inte rörde sig om ett missförhållande; hanteras som avvikelse.');
+        WHEN 'ls_records' THEN
+            FOR item IN SELECT li.item FROM sqm.lex_sarah_item li WHERE li.required ORDER BY li.ord LOOP
+                PERFORM sqm.record_lex_sarah(org, obj, item.item,
+                    format('%s (%s)', item.item, i.ref),
+                    CASE WHEN item.item IN ('what_happened', 'when_happened', 'how_noticed') THEN 'rapport och journal'
+                         ELSE 'intervjuer med personal' END,
+                    CASE WHEN item.item IN ('causes', 'recurrence_risk', 'position') THEN 'assessment' ELSE 'fact' END,
+                    'Utredare ' || substr(i.ref, 4), 'socialt ansvarig samordnare', s.at,
+                    CASE WHEN item.item = 'measure' THEN (s.at AT TIME ZONE 'Europe/Stockholm')::date END);
+            END LOOP;
+        WHEN 'ls_assess' THEN
+            PERFORM sqm.assess_lex_sarah(org, obj, cur, i.outcome::sqm.lex_sarah_outcome,
+                                         coalesce(string_to_array(nullif(i.themes, ''), ';'), '{}'));
+        WHEN 'ivo_notify' THEN
+            PERFORM set_config('sqm.frozen_now', (s.at - interval '1 hour')::text, true);
+            obj := sqm.draft_ivo_notification(org, obj, 'Anmälan enligt lex Sarah: ' || i.ref);
+            PERFORM set_config('sqm.frozen_now', s.at::text, true);
+            PERFORM sqm.send_ivo_notification(org, obj, 'draft', i.ivo_regnr::sqm.regnr, 'socialnämndens ordförande', s.at);
+        WHEN 'ivo_asked' THEN
+            PERFORM sqm.record_ivo_answer(org, (SELECT n.id FROM sqm.ivo_notification n WHERE n.org_id = org
+                                                   AND n.investigation_id = obj AND n.state = 'sent'),
+                                          'supplement_requested', s.at, 'IVO begär komplettering');
+        WHEN 'ivo_supplement' THEN
+            PERFORM sqm.supplement_ivo_notification(org, (SELECT n.id FROM sqm.ivo_notification n WHERE n.org_id = org
+                                                             AND n.investigation_id = obj AND n.state = 'sent'),
+                                                    'Komplettering till IVO: ' || i.ref, s.at);
+        WHEN 'ivo_answer' THEN
+            PERFORM sqm.record_ivo_answer(org, (SELECT n.id FROM sqm.ivo_notification n WHERE n.org_id = org
+                                                   AND n.investigation_id = obj AND n.state = 'sent'),
+                                          'closed_no_action', s.at);
+        WHEN 'ls_complete' THEN
+            PERFORM sqm.complete_lex_sarah(org, obj, cur);
+        WHEN 'ls_close' THEN
+            PERFORM sqm.close_lex_sarah(org, obj, cur);
+        END CASE;
+    END LOOP;
+END
+$$;
