@@ -496,7 +496,7 @@ audit_compute_hash(const Datum *values, const bool *isnull, uint8 *digest)
 	if (pg_cryptohash_init(ctx) < 0 ||
 		pg_cryptohash_update(ctx, (uint8 *) buf.data, buf.len) < 0 ||
 		pg_cryptohash_final(ctx, digest, AUDIT_HASH_LEN) < 0)
-		elog(ERROR, "could not compute SHA-256 of an audit event: %s",
+		elog(ERROR, "unexpected: could not compute SHA-256 of an audit event: %s",
 			 pg_cryptohash_error(ctx));
 	pg_cryptohash_free(ctx);
 	pfree(buf.data);
