@@ -40,6 +40,7 @@ CREATE TABLE sqm.deviation (
     collab_direction     text CHECK (collab_direction IN ('received', 'sent')),
     collab_counterpart   text,
     collab_reply_due     date,
+    collab_replied_at    timestamptz,
     severity             text CHECK (severity IN ('low', 'moderate', 'high')),
     triaged_at           timestamptz,
     summary              text,
@@ -55,7 +56,9 @@ CREATE TABLE sqm.deviation (
     CHECK (happened_at OPERATOR(pg_catalog.<=) reported_at),
     CHECK ((regime OPERATOR(pg_catalog.=) 'collaboration')
            OPERATOR(pg_catalog.=) (collab_direction IS NOT NULL AND collab_counterpart IS NOT NULL AND collab_reply_due IS NOT NULL)),
-    CHECK (pg_catalog.cardinality(types) OPERATOR(pg_catalog.>) 0)
+    CHECK (pg_catalog.cardinality(types) OPERATOR(pg_catalog.>) 0),
+    CHECK (collab_replied_at IS NULL OR (collab_direction OPERATOR(pg_catalog.=) 'sent'
+                                         AND collab_replied_at OPERATOR(pg_catalog.>=) reported_at))
 );
 CREATE INDEX deviation_reported_idx ON sqm.deviation (org_id, reported_at);
 CREATE INDEX deviation_open_idx ON sqm.deviation (org_id, reported_at) WHERE closed_at IS NULL;
@@ -65,6 +68,7 @@ COMMENT ON COLUMN sqm.deviation.reported_at IS 'When it was reported; statistics
 COMMENT ON COLUMN sqm.deviation.reported_by IS 'The actor who reported it';
 COMMENT ON COLUMN sqm.deviation.types IS 'Codes from sqm.deviation_type valid on the report date; one report can carry several';
 COMMENT ON COLUMN sqm.deviation.collab_reply_due IS 'Collaboration: when the receiver''s reply is due (e.g. 60 days by regional agreement)';
+COMMENT ON COLUMN sqm.deviation.collab_replied_at IS 'Collaboration sent: when the receiver replied (stops the collaboration_reply deadline)';
 COMMENT ON COLUMN sqm.deviation.severity IS 'Initial assessment of severity at triage: low, moderate, high';
 COMMENT ON COLUMN sqm.deviation.summary IS 'Written investigation summary; required before measures are decided or the report closes';
 COMMENT ON COLUMN sqm.deviation.no_measure_reason IS 'Explicit, justified decision that no measure is needed (correcting the error was enough)';

@@ -266,6 +266,35 @@ END;
 COMMENT ON FUNCTION sqm.close_deviation(bigint, bigint, text, text, text) IS
   'Close a deviation: needs its investigation summary and every linked measure finished or cancelled, or the reason why no measure is needed';
 
+CREATE FUNCTION sqm.record_collaboration_reply(org bigint, id bigint, expected_state text, replied_at timestamptz DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    at   timestamptz := coalesce(replied_at, sqm.now());
+    cur  record;
+BEGIN
+    PERFORM sqm.governed_object('deviation', org, id, 'investigate', 'record the collaboration reply to');
+    SELECT d.regime, d.collab_direction, d.reported_at INTO cur FROM sqm.deviation d
+     WHERE d.org_id = org AND d.id = record_collaboration_reply.id;
+    IF cur.regime <> 'collaboration' OR cur.collab_direction IS DISTINCT FROM 'sent' THEN
+        RAISE EXCEPTION 'deviation % is not a collaboration deviation sent to another organisation', id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Only the receiver''s reply to a sent collaboration deviation is recorded.';
+    END IF;
+    IF at > sqm.now() OR at < cur.reported_at THEN
+        RAISE EXCEPTION 'the reply to deviation % cannot be recorded at %', id, at
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It was reported at %s; it is now %s.', cur.reported_at, sqm.now());
+    END IF;
+    PERFORM sqm.write_object('deviation', org, id, expected_state, expected_state, 'investigate',
+                             'record the collaboration reply to', jsonb_build_object('collab_replied_at', at));
+END
+$$;
+COMMENT ON FUNCTION sqm.record_collaboration_reply(bigint, bigint, text, timestamptz) IS
+  'Record when the receiving organisation replied to a sent collaboration deviation (default now); an edit, compare-and-set on the expected state; stops the collaboration_reply deadline';
+
 -- ------------------------------------------------------------------ measures
 
 CREATE FUNCTION sqm.plan_measure(org bigint, source_kind text, source_id bigint, title text, responsible text,
@@ -339,6 +368,7 @@ REVOKE ALL ON FUNCTION
     sqm.triage_deviation(bigint, bigint, text, text, text), sqm.record_deviation_summary(bigint, bigint, text, text),
     sqm.withdraw_deviation(bigint, bigint, text, text), sqm.reclassify_deviation(bigint, bigint, text, text, text),
     sqm.escalate_deviation(bigint, bigint, text, text, text), sqm.close_deviation(bigint, bigint, text, text, text),
+    sqm.record_collaboration_reply(bigint, bigint, text, timestamptz),
     sqm.plan_measure(bigint, text, bigint, text, text, date, date, text),
     sqm.complete_measure(bigint, bigint, text, text), sqm.evaluate_measure(bigint, bigint, text, text, text),
     sqm.cancel_measure(bigint, bigint, text, text)

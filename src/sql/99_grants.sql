@@ -52,7 +52,11 @@ BEGIN
              sqm.deviation_status_at(bigint, sqm.period, date, text, text),
              sqm.deviations_open_longest(bigint, date, integer, text) TO ' || handlers || ', sqm_auditor, sqm_report_reader';
     EXECUTE 'GRANT SELECT (org_id, id, state, unit_id, regime, reported_at, types, severity, triaged_at,
-             investigated_at, escalated_at, closed_at) ON sqm.deviation TO sqm_auditor, sqm_report_reader';
+             investigated_at, escalated_at, closed_at, collab_direction, collab_replied_at) ON sqm.deviation
+             TO sqm_auditor, sqm_report_reader';
+    -- what deadline obligations read of measures (no title, no responsible person)
+    EXECUTE 'GRANT SELECT (org_id, id, state, unit_id, source_kind, source_id, due_on, follow_up_on, done_at, evaluated_at)
+             ON sqm.measure TO sqm_auditor, sqm_report_reader';
     -- cases
     EXECUTE 'GRANT SELECT ON sqm.deviation, sqm.measure TO sqm_reporter, ' || handlers;
     EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.report_deviation(bigint, bigint, text, timestamptz, text, text[], timestamptz, text, text, date)
@@ -63,7 +67,8 @@ BEGIN
              sqm.escalate_deviation(bigint, bigint, text, text, text), sqm.close_deviation(bigint, bigint, text, text, text),
              sqm.plan_measure(bigint, text, bigint, text, text, date, date, text),
              sqm.complete_measure(bigint, bigint, text, text), sqm.evaluate_measure(bigint, bigint, text, text, text),
-             sqm.cancel_measure(bigint, bigint, text, text), sqm.allowed_moves(text, text), sqm.move_capability(text, text, text)
+             sqm.cancel_measure(bigint, bigint, text, text), sqm.allowed_moves(text, text), sqm.move_capability(text, text, text),
+             sqm.record_collaboration_reply(bigint, bigint, text, timestamptz)
              TO ' || handlers;
     EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.add_deviation_type(bigint, text, text, text, date, date, text),
              sqm.end_deviation_type(bigint, text, date), sqm.grant_membership(bigint, text, text, bigint, boolean)
@@ -112,6 +117,17 @@ BEGIN
     EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.lex_sarah_per_unit(bigint, sqm.period, text), sqm.lex_sarah_outcomes(bigint, sqm.period, text),
              sqm.ivo_answers(bigint, sqm.period, text), sqm.lex_sarah_themes(bigint, sqm.period, text)
              TO ' || handlers || ', sqm_auditor, sqm_report_reader';
+    -- deadlines (doc/deadlines.md): rules and settings for every member;
+    -- obligations (no personal data) for handlers and readers; the outbox
+    -- and its acknowledgement for handlers
+    EXECUTE 'GRANT SELECT ON sqm.deadline_event, sqm.deadline_rule, sqm.deadline_setting, sqm.closed_day TO ' || everyone;
+    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.obligations_sql(text, text, boolean), sqm.obligations_run(bigint, bigint, text, text, boolean),
+             sqm.obligations(bigint, bigint, text, text, boolean) TO ' || handlers || ', sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT SELECT ON sqm.obligation TO ' || handlers || ', sqm_auditor, sqm_report_reader';
+    EXECUTE 'GRANT SELECT ON sqm.outbox TO ' || handlers;
+    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.acknowledge_outbox(bigint, bigint), sqm.outbox_payload(sqm.outbox) TO ' || handlers;
+    EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.set_deadline(bigint, text, integer, text), sqm.add_closed_day(bigint, date, text),
+             sqm.remove_closed_day(bigint, date) TO sqm_quality_coordinator';
     -- the audit trail
     EXECUTE 'GRANT SELECT ON sqm.audit_event TO sqm_auditor, sqm_quality_coordinator';
     EXECUTE 'GRANT EXECUTE ON FUNCTION sqm.verify_audit(bigint), sqm.audit_head(bigint), sqm.audit_hash(sqm.audit_event)

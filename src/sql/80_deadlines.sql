@@ -1,0 +1,647 @@
+-- Deadlines (domain.md §4, doc/deadlines.md): rules as data, obligations
+-- computed from them, and notifications of new reports and of obligations
+-- that become due soon or overdue.
+--
+--   sqm.deadline_event    per kind, the events a clock can start or stop at
+--                         (an SQL expression over the governed row o)
+--   sqm.deadline_rule     start event → stop event, length and unit, legal or
+--                         routine, the basis in force for a period
+--   sqm.deadline_setting  an organisation's own length of a routine rule
+--   sqm.closed_day        an organisation's own closed days (working days)
+--   sqm.obligations()     one row per (object, rule) whose clock has started
+--   sqm.outbox            durable notifications: new, due_soon, overdue
+--
+-- Events and rules are written only by the extension owner (no grants);
+-- builtin rows come from this script and are not dumped.
+
+-- ---------------------------------------------------------------------------
+-- Events.
+
+CREATE TABLE sqm.deadline_event (
+    kind        text NOT NULL REFERENCES sqm.lifecycle_kind,
+    event       text NOT NULL CHECK (event OPERATOR(pg_catalog.~) '^[a-z][a-z0-9_]*$'),
+    expression  text NOT NULL,
+    label_sv    text NOT NULL,
+    label_en    text NOT NULL,
+    builtin     boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (kind, event)
+);
+COMMENT ON TABLE sqm.deadline_event IS
+  'Events a deadline clock can start or stop at, per lifecycle kind: an SQL expression of type timestamptz over the governed row aliased o (a column, or a sub-select reaching another governed table); NULL while the event has not happened';
+COMMENT ON COLUMN sqm.deadline_event.expression IS
+  'timestamptz expression over the kind''s governed table aliased o; checked by preparing a query when written';
+SELECT pg_catalog.pg_extension_config_dump('sqm.deadline_event', 'WHERE NOT builtin');
+
+-- Prepare a query over a kind's governed table, aliased o, and return the
+-- type of its single column; errors keep their SQLSTATE and name the object.
+CREATE FUNCTION sqm.deadline_check_sql(kind text, what text, select_list text, condition text DEFAULT NULL)
+RETURNS regtype
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tbl  regclass;
+    typ  regtype;
+BEGIN
+    SELECT k.governed_table INTO tbl FROM sqm.lifecycle_kind k WHERE k.kind = deadline_check_sql.kind;
+    IF tbl IS NULL THEN
+        RAISE EXCEPTION '%: unknown kind "%"', what, kind
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    -- parsed and planned, never run over a row: the left join keeps one row
+    -- whose column still has the expression's type
+    BEGIN
+        EXECUTE format('SELECT pg_catalog.pg_typeof(x.v)::pg_catalog.regtype
+                          FROM (SELECT 1) d LEFT JOIN (SELECT (%s) AS v FROM %s o WHERE (%s)) x ON false',
+                       select_list, tbl, coalesce(condition, 'true'))
+           INTO typ;
+    EXCEPTION WHEN OTHERS THEN
+        RAISE EXCEPTION '%: the expression does not compile over % o: %', what, tbl, SQLERRM
+            USING ERRCODE = SQLSTATE;
+    END;
+    RETURN typ;
+END
+$$;
+COMMENT ON FUNCTION sqm.deadline_check_sql(text, text, text, text) IS
+  'Internal: compile SELECT (select_list) FROM <governed table of kind> o WHERE (condition) and return the result type; an error keeps its SQLSTATE (42703, 42601, …) with a message naming what was checked';
+
+CREATE FUNCTION sqm.deadline_event_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ  regtype;
+BEGIN
+    typ := sqm.deadline_check_sql(NEW.kind, format('deadline event "%s" of kind %s', NEW.event, NEW.kind), NEW.expression);
+    IF typ IS DISTINCT FROM 'timestamptz'::regtype THEN
+        RAISE EXCEPTION 'deadline event "%" of kind %: the expression is of type %, not timestamptz', NEW.event, NEW.kind, typ
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = 'Convert a date to the moment it starts in the organisation''s time zone.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION sqm.deadline_event_check() IS
+  'Trigger: a deadline event''s expression compiles over its kind''s governed table (aliased o) and is a timestamptz';
+CREATE TRIGGER deadline_event_check BEFORE INSERT OR UPDATE ON sqm.deadline_event
+    FOR EACH ROW EXECUTE FUNCTION sqm.deadline_event_check();
+
+INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, builtin) VALUES
+    ('deviation', 'reported', 'o.reported_at', 'rapporterad', 'reported', true),
+    ('deviation', 'triaged', 'o.triaged_at', 'bedömd', 'triaged', true),
+    ('deviation', 'collab_sent', 'o.reported_at', 'samverkansavvikelse skickad', 'collaboration deviation sent', true),
+    ('deviation', 'collab_replied', 'o.collab_replied_at', 'svar från mottagaren', 'reply from the receiver', true),
+    ('lex_sarah_report', 'reported', 'o.reported_at', 'rapporterad', 'reported', true),
+    ('lex_sarah_report', 'received', 'o.received_at', 'mottagen', 'received', true),
+    ('lex_sarah_report', 'assigned', 'o.assigned_at', 'kopplad till utredning', 'assigned to an investigation', true),
+    ('lex_sarah_report', 'protective_action',
+     '(SELECT pg_catalog.min(r.recorded_at) FROM sqm.lex_sarah_record r
+        WHERE r.org_id OPERATOR(pg_catalog.=) o.org_id AND r.investigation_id OPERATOR(pg_catalog.=) o.investigation_id
+          AND r.item OPERATOR(pg_catalog.=) ''protective_action'')',
+     'omedelbar skyddsåtgärd dokumenterad', 'protective action recorded', true),
+    ('lex_sarah_report', 'investigation_started',
+     '(SELECT i.started_at FROM sqm.lex_sarah_investigation i
+        WHERE i.org_id OPERATOR(pg_catalog.=) o.org_id AND i.id OPERATOR(pg_catalog.=) o.investigation_id)',
+     'utredningen påbörjad', 'investigation started', true),
+    ('lex_sarah_report', 'investigation_completed',
+     -- an early close (no impropriety, clear at once) completes it too
+     '(SELECT COALESCE(i.completed_at,
+                         CASE WHEN i.state OPERATOR(pg_catalog.=) ''closed'' THEN i.closed_at END)
+         FROM sqm.lex_sarah_investigation i
+        WHERE i.org_id OPERATOR(pg_catalog.=) o.org_id AND i.id OPERATOR(pg_catalog.=) o.investigation_id)',
+     'utredningen slutförd', 'investigation completed', true),
+    ('lex_sarah_investigation', 'serious_decided',
+     'CASE WHEN sqm.is_serious(o.outcome) THEN o.seriousness_decided_at END',
+     'bedömd som allvarlig', 'assessed as serious', true),
+    ('lex_sarah_investigation', 'ivo_notified',
+     '(SELECT pg_catalog.min(n.sent_at) FROM sqm.ivo_notification n
+        WHERE n.org_id OPERATOR(pg_catalog.=) o.org_id AND n.investigation_id OPERATOR(pg_catalog.=) o.id
+          AND n.state OPERATOR(pg_catalog.=) ''sent'')',
+     'anmäld till IVO', 'notified to IVO', true),
+    ('measure', 'due',
+     '(o.due_on::timestamp AT TIME ZONE (SELECT g.time_zone FROM sqm.organisation g WHERE g.org_id OPERATOR(pg_catalog.=) o.org_id))',
+     'planerat klart', 'due date', true),
+    ('measure', 'follow_up',
+     '(o.follow_up_on::timestamp AT TIME ZONE (SELECT g.time_zone FROM sqm.organisation g WHERE g.org_id OPERATOR(pg_catalog.=) o.org_id))',
+     'uppföljningsdatum', 'follow-up date', true),
+    ('measure', 'done', 'o.done_at', 'genomförd', 'done', true),
+    ('measure', 'evaluated', 'o.evaluated_at', 'utvärderad', 'evaluated', true);
+
+-- ---------------------------------------------------------------------------
+-- Rules.
+
+CREATE TABLE sqm.deadline_rule (
+    rule         text NOT NULL CHECK (rule OPERATOR(pg_catalog.~) '^[a-z][a-z0-9_]*$'),
+    kind         text NOT NULL,
+    start_event  text NOT NULL,
+    stop_event   text NOT NULL,
+    applies      text,
+    length       integer NOT NULL,
+    unit         text NOT NULL,
+    legal        boolean NOT NULL DEFAULT false,
+    basis        text NOT NULL,
+    basis_valid  daterange NOT NULL DEFAULT '(,)' CHECK (NOT pg_catalog.isempty(basis_valid)),
+    warning      interval NOT NULL DEFAULT '0' CHECK (warning OPERATOR(pg_catalog.>=) '0'::interval),
+    label_sv     text NOT NULL,
+    label_en     text NOT NULL,
+    builtin      boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (rule, basis_valid),
+    FOREIGN KEY (kind, start_event) REFERENCES sqm.deadline_event,
+    FOREIGN KEY (kind, stop_event) REFERENCES sqm.deadline_event
+);
+COMMENT ON TABLE sqm.deadline_rule IS
+  'Deadline rules (domain.md §4): from a start event to a stop event of a kind, a length and unit, legal (fixed, with its basis) or routine (the organisation may set its own length, sqm.deadline_setting; this length is the documented default); one row per basis, in force for basis_valid (by the start event''s local date), never two at once';
+COMMENT ON COLUMN sqm.deadline_rule.applies IS 'Optional condition over the governed row o: the rule applies only where it is true';
+COMMENT ON COLUMN sqm.deadline_rule.unit IS 'hours, calendar_days, working_days, months or end_of_next_quarter (sqm.deadline_due)';
+COMMENT ON COLUMN sqm.deadline_rule.legal IS 'A legal limit (fixed) rather than a routine target (the organisation''s setting)';
+COMMENT ON COLUMN sqm.deadline_rule.basis IS 'The law, agreement or routine the rule rests on, as cited';
+COMMENT ON COLUMN sqm.deadline_rule.basis_valid IS 'The start-event dates (organisation''s time zone) this row applies to';
+COMMENT ON COLUMN sqm.deadline_rule.warning IS 'Lead time: an open obligation is due_soon from due_at - warning';
+SELECT pg_catalog.pg_extension_config_dump('sqm.deadline_rule', 'WHERE NOT builtin');
+
+CREATE FUNCTION sqm.deadline_unit_check(length integer, unit text, what text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF length IS NULL OR length < 0 THEN
+        RAISE EXCEPTION '%: the length must be 0 or more, not %', what, coalesce(length::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF unit IS NULL OR unit NOT IN ('hours', 'calendar_days', 'working_days', 'months', 'end_of_next_quarter') THEN
+        RAISE EXCEPTION '%: unknown unit "%"', what, unit
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The units are hours, calendar_days, working_days, months and end_of_next_quarter.';
+    END IF;
+    IF unit = 'end_of_next_quarter' AND length <> 1 THEN
+        RAISE EXCEPTION '%: end_of_next_quarter has length 1', what
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION sqm.deadline_unit_check(integer, text, text) IS
+  'Internal: refuse (22023) a negative length or an unknown unit of a deadline';
+
+CREATE FUNCTION sqm.deadline_rule_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    what   text := format('deadline rule "%s"', NEW.rule);
+    other  record;
+    ev     text;
+BEGIN
+    PERFORM sqm.deadline_unit_check(NEW.length, NEW.unit, what);
+    IF NOT EXISTS (SELECT FROM sqm.lifecycle_kind k WHERE k.kind = NEW.kind) THEN
+        RAISE EXCEPTION '%: unknown kind "%"', what, NEW.kind
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    FOREACH ev IN ARRAY ARRAY[NEW.start_event, NEW.stop_event] LOOP
+        IF NOT EXISTS (SELECT FROM sqm.deadline_event e WHERE e.kind = NEW.kind AND e.event = ev) THEN
+            RAISE EXCEPTION '%: kind % has no event "%"', what, NEW.kind, ev
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = format('Its events: %s.', (SELECT string_agg(e.event, ', ' ORDER BY e.event)
+                                                          FROM sqm.deadline_event e WHERE e.kind = NEW.kind));
+        END IF;
+    END LOOP;
+    IF NEW.start_event = NEW.stop_event THEN
+        RAISE EXCEPTION '%: the clock cannot start and stop at the same event', what
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NEW.applies IS NOT NULL THEN
+        PERFORM sqm.deadline_check_sql(NEW.kind, what || ': its condition', 'true', NEW.applies);
+    END IF;
+    -- one basis in force at a time; every row of a rule is the same clock
+    LOCK TABLE sqm.deadline_rule IN SHARE ROW EXCLUSIVE MODE;
+    FOR other IN SELECT * FROM sqm.deadline_rule d
+                  WHERE d.rule = NEW.rule
+                    AND (TG_OP = 'INSERT' OR (d.rule, d.basis_valid) <> (OLD.rule, OLD.basis_valid)) LOOP
+        IF other.basis_valid && NEW.basis_valid THEN
+            RAISE EXCEPTION '%: the basis valid % overlaps the basis valid %', what, NEW.basis_valid, other.basis_valid
+                USING ERRCODE = 'exclusion_violation',
+                      HINT = 'End the basis in force before the next one starts.';
+        END IF;
+        IF (other.kind, other.start_event, other.stop_event, other.legal, other.applies)
+           IS DISTINCT FROM (NEW.kind, NEW.start_event, NEW.stop_event, NEW.legal, NEW.applies) THEN
+            RAISE EXCEPTION '%: every basis of a rule has the same kind, events, condition and legal status', what
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'A different clock is a different rule.';
+        END IF;
+    END LOOP;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION sqm.deadline_rule_check() IS
+  'Trigger: a deadline rule has a length >= 0 and a known unit (22023), events of its kind (23503), a condition that compiles (its SQLSTATE), and one basis in force at a time (23P01)';
+CREATE TRIGGER deadline_rule_check BEFORE INSERT OR UPDATE ON sqm.deadline_rule
+    FOR EACH ROW EXECUTE FUNCTION sqm.deadline_rule_check();
+
+INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, length, unit, legal, basis, basis_valid,
+                               warning, label_sv, label_en, builtin) VALUES
+    ('deviation_triage', 'deviation', 'reported', 'triaged', NULL, 3, 'working_days', false,
+     'rutin', '(,)', '1 day', 'Avvikelsen bedömd', 'Deviation triaged', true),
+    ('collaboration_reply', 'deviation', 'collab_sent', 'collab_replied',
+     'o.regime OPERATOR(pg_catalog.=) ''collaboration'' AND o.collab_direction OPERATOR(pg_catalog.=) ''sent''',
+     60, 'calendar_days', false, 'regional överenskommelse', '(,)', '7 days',
+     'Mottagaren har svarat på samverkansavvikelsen', 'Collaboration deviation answered by the receiver', true),
+    ('lex_sarah_routed', 'lex_sarah_report', 'reported', 'assigned', NULL, 1, 'working_days', false,
+     'rutin', '(,)', '4 hours', 'Rapporten har nått utredande funktion', 'Report reached the investigating function', true),
+    ('lex_sarah_protective_action', 'lex_sarah_report', 'received', 'protective_action', NULL, 1, 'calendar_days', false,
+     'rutin (lex Sarah: omedelbart)', '(,)', '4 hours', 'Omedelbar skyddsåtgärd dokumenterad', 'Protective action recorded', true),
+    ('lex_sarah_investigation_started', 'lex_sarah_report', 'received', 'investigation_started', NULL, 5, 'working_days', false,
+     'rutin (lex Sarah: utan dröjsmål)', '(,)', '1 day', 'Utredningen påbörjad', 'Investigation started', true),
+    ('lex_sarah_investigation_completed', 'lex_sarah_report', 'received', 'investigation_completed', NULL, 2, 'months', false,
+     'rutin (lex Sarah: utan dröjsmål)', '(,)', '14 days', 'Utredningen slutförd', 'Investigation completed', true),
+    -- the law says "as soon as possible" and gives no number: a routine target,
+    -- citing the provision in force on the day seriousness was decided
+    ('ivo_notification', 'lex_sarah_investigation', 'serious_decided', 'ivo_notified', NULL, 2, 'working_days', false,
+     '14 kap. 7 § SoL (2001:453)', '[,2025-07-01)', '1 day', 'Anmälan till IVO', 'Notification to IVO', true),
+    ('ivo_notification', 'lex_sarah_investigation', 'serious_decided', 'ivo_notified', NULL, 2, 'working_days', false,
+     '27 kap. SoL (2025:400)', '[2025-07-01,)', '1 day', 'Anmälan till IVO', 'Notification to IVO', true),
+    ('measure_done', 'measure', 'due', 'done', NULL, 1, 'calendar_days', false,
+     'beslut om åtgärd', '(,)', '7 days', 'Åtgärden genomförd', 'Measure done', true),
+    ('measure_followed_up', 'measure', 'follow_up', 'evaluated', NULL, 1, 'calendar_days', false,
+     'beslut om åtgärd', '(,)', '7 days', 'Åtgärden uppföljd', 'Measure followed up', true);
+
+-- ---------------------------------------------------------------------------
+-- Organisation settings: own lengths of routine rules, own closed days.
+
+CREATE TABLE sqm.deadline_setting (
+    org_id  bigint NOT NULL REFERENCES sqm.organisation,
+    rule    text NOT NULL,
+    length  integer NOT NULL,
+    unit    text NOT NULL,
+    PRIMARY KEY (org_id, rule)
+);
+COMMENT ON TABLE sqm.deadline_setting IS
+  'An organisation''s own length of a routine deadline rule (sqm.set_deadline); without a row the rule''s documented default applies. Legal rules cannot be set';
+SELECT pg_catalog.pg_extension_config_dump('sqm.deadline_setting', '');
+
+CREATE FUNCTION sqm.deadline_setting_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM sqm.deadline_unit_check(NEW.length, NEW.unit, format('deadline setting of rule "%s"', NEW.rule));
+    IF NOT EXISTS (SELECT FROM sqm.deadline_rule d WHERE d.rule = NEW.rule) THEN
+        RAISE EXCEPTION 'unknown deadline rule "%"', NEW.rule
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'sqm.deadline_rule lists the rules.';
+    END IF;
+    IF EXISTS (SELECT FROM sqm.deadline_rule d WHERE d.rule = NEW.rule AND d.legal) THEN
+        RAISE EXCEPTION 'deadline rule "%" is a legal limit; an organisation cannot change it', NEW.rule
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Basis: %s.', (SELECT string_agg(d.basis, '; ' ORDER BY lower(d.basis_valid) NULLS FIRST)
+                                                  FROM sqm.deadline_rule d WHERE d.rule = NEW.rule)),
+                  HINT = 'Only routine rules have organisation settings.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION sqm.deadline_setting_check() IS
+  'Trigger: a deadline setting names a routine rule (23503 unknown, 55000 legal) with a length >= 0 and a known unit (22023)';
+CREATE TRIGGER deadline_setting_check BEFORE INSERT OR UPDATE ON sqm.deadline_setting
+    FOR EACH ROW EXECUTE FUNCTION sqm.deadline_setting_check();
+
+CREATE TABLE sqm.closed_day (
+    org_id  bigint NOT NULL REFERENCES sqm.organisation,
+    day     date NOT NULL,
+    reason  text NOT NULL CHECK (pg_catalog.btrim(reason) OPERATOR(pg_catalog.<>) ''),
+    PRIMARY KEY (org_id, day)
+);
+COMMENT ON TABLE sqm.closed_day IS
+  'Days an organisation is closed besides weekends, public holidays and the de-facto eves (e.g. a klämdag); they are not working days for its deadlines';
+SELECT pg_catalog.pg_extension_config_dump('sqm.closed_day', '');
+
+REVOKE ALL ON sqm.deadline_event, sqm.deadline_rule, sqm.deadline_setting, sqm.closed_day FROM PUBLIC;
+ALTER TABLE sqm.deadline_setting ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.closed_day ENABLE ROW LEVEL SECURITY;
+CREATE POLICY deadline_setting_member ON sqm.deadline_setting FOR SELECT USING (sqm.is_member(org_id));
+CREATE POLICY closed_day_member ON sqm.closed_day FOR SELECT USING (sqm.is_member(org_id));
+COMMENT ON POLICY deadline_setting_member ON sqm.deadline_setting IS 'Members see their organisations'' deadline settings';
+COMMENT ON POLICY closed_day_member ON sqm.closed_day IS 'Members see their organisations'' closed days';
+
+CREATE FUNCTION sqm.set_deadline(org bigint, rule text, length integer, unit text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM sqm.authorize(org, NULL, 'manage_taxonomy', format('set the deadlines of organisation %s', org));
+    IF length IS NULL THEN
+        DELETE FROM sqm.deadline_setting s WHERE s.org_id = org AND s.rule = set_deadline.rule;
+        RETURN;
+    END IF;
+    INSERT INTO sqm.deadline_setting (org_id, rule, length, unit)
+    VALUES (org, rule, length,
+            coalesce(unit, (SELECT d.unit FROM sqm.deadline_rule d WHERE d.rule = set_deadline.rule
+                             ORDER BY lower(d.basis_valid) DESC NULLS LAST LIMIT 1), 'calendar_days'))
+    ON CONFLICT ON CONSTRAINT deadline_setting_pkey DO UPDATE SET length = EXCLUDED.length, unit = EXCLUDED.unit;
+END
+$$;
+COMMENT ON FUNCTION sqm.set_deadline(bigint, text, integer, text) IS
+  'Set an organisation''s own length (and unit, default the rule''s) of a routine deadline rule; NULL length restores the default. Quality coordinators (manage_taxonomy). 22023 bad length or unit, 23503 unknown rule, 55000 a legal rule';
+
+CREATE FUNCTION sqm.add_closed_day(org bigint, day date, reason text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM sqm.authorize(org, NULL, 'manage_taxonomy', format('set the closed days of organisation %s', org));
+    IF day IS NULL OR reason IS NULL OR btrim(reason) = '' THEN
+        RAISE EXCEPTION 'a closed day needs its date and a reason'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO sqm.closed_day (org_id, day, reason) VALUES (org, day, btrim(reason))
+    ON CONFLICT ON CONSTRAINT closed_day_pkey DO UPDATE SET reason = EXCLUDED.reason;
+END
+$$;
+COMMENT ON FUNCTION sqm.add_closed_day(bigint, date, text) IS
+  'Add a day the organisation is closed (not a working day for its deadlines), with the reason; quality coordinators';
+
+CREATE FUNCTION sqm.remove_closed_day(org bigint, day date)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM sqm.authorize(org, NULL, 'manage_taxonomy', format('set the closed days of organisation %s', org));
+    DELETE FROM sqm.closed_day c WHERE c.org_id = org AND c.day = remove_closed_day.day;
+END
+$$;
+COMMENT ON FUNCTION sqm.remove_closed_day(bigint, date) IS 'Remove one of the organisation''s closed days; quality coordinators';
+
+-- ---------------------------------------------------------------------------
+-- Obligations.
+
+-- Open items are found through partial indexes on the stop columns.
+CREATE INDEX deviation_untriaged_idx ON sqm.deviation (org_id) WHERE triaged_at IS NULL;
+CREATE INDEX deviation_collab_unreplied_idx ON sqm.deviation (org_id)
+    WHERE collab_replied_at IS NULL AND collab_direction OPERATOR(pg_catalog.=) 'sent';
+CREATE INDEX lex_sarah_report_unrouted_idx ON sqm.lex_sarah_report (org_id) WHERE assigned_at IS NULL;
+CREATE INDEX measure_not_done_idx ON sqm.measure (org_id) WHERE done_at IS NULL;
+CREATE INDEX measure_not_evaluated_idx ON sqm.measure (org_id) WHERE evaluated_at IS NULL;
+
+-- The query of sqm.obligations: one UNION ALL branch per rule row, the kind
+-- and rule filters applied here; $1 org, $2 unit.
+CREATE FUNCTION sqm.obligations_sql(kind text DEFAULT NULL, rule text DEFAULT NULL, open_only boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r         record;
+    branches  text[] := '{}';
+BEGIN
+    FOR r IN SELECT d.*, k.governed_table, s.expression AS start_expr, t.expression AS stop_expr
+               FROM sqm.deadline_rule d
+               JOIN sqm.lifecycle_kind k ON k.kind = d.kind
+               JOIN sqm.deadline_event s ON s.kind = d.kind AND s.event = d.start_event
+               JOIN sqm.deadline_event t ON t.kind = d.kind AND t.event = d.stop_event
+              WHERE (obligations_sql.kind IS NULL OR d.kind = obligations_sql.kind)
+                AND (obligations_sql.rule IS NULL OR d.rule = obligations_sql.rule)
+              ORDER BY d.rule, lower(d.basis_valid) NULLS FIRST LOOP
+        branches := branches || format(
+$q$SELECT o.org_id, %1$L::text AS kind, o.id AS object_id, o.unit_id, %2$L::text AS rule, %3$L::boolean AS legal,
+       %4$L::text AS basis, (%5$s) AS started_at, (%6$s) AS stopped_at, %7$s AS length, %8$s AS unit,
+       %9$L::interval AS warning, g.time_zone, g.closed
+  FROM %10$s o
+  JOIN orgs g ON g.org_id OPERATOR(pg_catalog.=) o.org_id%11$s
+ WHERE ($2::bigint IS NULL OR o.unit_id OPERATOR(pg_catalog.=) $2)
+   AND ((%5$s) IS NOT NULL)%12$s%13$s%14$s$q$,
+            r.kind, r.rule, r.legal, r.basis, r.start_expr, r.stop_expr,
+            CASE WHEN r.legal THEN r.length::text ELSE format('COALESCE(s.length, %s)', r.length) END,
+            CASE WHEN r.legal THEN quote_literal(r.unit) || '::text' ELSE format('COALESCE(s.unit, %L::text)', r.unit) END,
+            r.warning, r.governed_table,
+            CASE WHEN r.legal THEN ''
+                 ELSE format(E'\n  LEFT JOIN sqm.deadline_setting s ON s.org_id OPERATOR(pg_catalog.=) o.org_id AND s.rule OPERATOR(pg_catalog.=) %L', r.rule) END,
+            CASE WHEN r.applies IS NULL THEN '' ELSE format(E'\n   AND (%s)', r.applies) END,
+            CASE WHEN NOT open_only THEN '' ELSE format(E'\n   AND (%s) IS NULL', r.stop_expr) END,
+            CASE WHEN lower_inf(r.basis_valid) AND upper_inf(r.basis_valid) THEN ''
+                 ELSE format(E'\n   AND ((%s) AT TIME ZONE g.time_zone)::date OPERATOR(pg_catalog.<@) %L::daterange',
+                             r.start_expr, r.basis_valid) END);
+    END LOOP;
+    IF cardinality(branches) = 0 THEN
+        RETURN NULL;
+    END IF;
+    RETURN format(
+$q$WITH orgs AS MATERIALIZED (
+    SELECT g.org_id, g.time_zone,
+           COALESCE((SELECT pg_catalog.array_agg(c.day) FROM sqm.closed_day c
+                                 WHERE c.org_id OPERATOR(pg_catalog.=) g.org_id), '{}'::date[]) AS closed
+      FROM sqm.organisation g
+     WHERE $1::bigint IS NULL OR g.org_id OPERATOR(pg_catalog.=) $1)
+SELECT x.org_id, x.kind, x.object_id, x.unit_id, x.rule, x.legal, x.basis, x.started_at, x.due_at, x.stopped_at,
+       CASE WHEN x.stopped_at IS NOT NULL
+            THEN CASE WHEN x.stopped_at OPERATOR(pg_catalog.<=) x.due_at THEN 'met' ELSE 'met_late' END
+            WHEN sqm.now() OPERATOR(pg_catalog.>=) x.due_at THEN 'overdue'
+            WHEN sqm.now() OPERATOR(pg_catalog.>=) (x.due_at OPERATOR(pg_catalog.-) x.warning) THEN 'due_soon'
+            ELSE 'due' END
+  FROM (SELECT y.*, sqm.deadline_due(y.started_at, y.length, y.unit, y.time_zone, true, y.closed) AS due_at
+          FROM (
+%s
+          ) y OFFSET 0) x$q$, array_to_string(branches, E'\nUNION ALL\n'));
+END
+$$;
+COMMENT ON FUNCTION sqm.obligations_sql(text, text, boolean) IS
+  'Internal: the query sqm.obligations runs, built from sqm.deadline_rule and sqm.deadline_event ($1 organisation, $2 unit); NULL when no rule matches';
+
+-- plpgsql cannot take parameters named like its result columns (kind, rule):
+-- the work is done here, sqm.obligations is its SQL face.
+CREATE FUNCTION sqm.obligations_run(q_org bigint, q_unit bigint, q_kind text, q_rule text, q_open boolean)
+RETURNS TABLE (r_org_id bigint, r_kind text, r_object_id bigint, r_unit_id bigint, r_rule text, r_legal boolean,
+               r_basis text, r_started_at timestamptz, r_due_at timestamptz, r_stopped_at timestamptz, r_status text)
+LANGUAGE plpgsql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    q  text := sqm.obligations_sql(q_kind, q_rule, coalesce(q_open, false));
+BEGIN
+    IF q IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE q USING q_org, q_unit;
+END
+$$;
+COMMENT ON FUNCTION sqm.obligations_run(bigint, bigint, text, text, boolean) IS
+  'Internal: runs the query of sqm.obligations (SECURITY INVOKER)';
+
+CREATE FUNCTION sqm.obligations(org bigint DEFAULT NULL, unit bigint DEFAULT NULL, kind text DEFAULT NULL,
+                                rule text DEFAULT NULL, open_only boolean DEFAULT false)
+RETURNS TABLE (org_id bigint, kind text, object_id bigint, unit_id bigint, rule text, legal boolean, basis text,
+               started_at timestamptz, due_at timestamptz, stopped_at timestamptz, status text)
+LANGUAGE sql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT * FROM sqm.obligations_run(org, unit, kind, rule, open_only);
+END;
+COMMENT ON FUNCTION sqm.obligations(bigint, bigint, text, text, boolean) IS
+  'Deadline obligations: one row per (object, rule) whose start event has happened, with the basis in force on the start date, when it is due (sqm.deadline_due in the organisation''s time zone, working days without its closed days and the eves), when it stopped, and its status at sqm.now(): met, met_late, overdue, due_soon (within the rule''s warning) or due. SECURITY INVOKER: row-level security and column privileges of the caller apply. Filters: organisation, unit (exactly), kind, rule, open only';
+
+CREATE VIEW sqm.obligation WITH (security_invoker = true) AS
+SELECT * FROM sqm.obligations();
+COMMENT ON VIEW sqm.obligation IS 'Every deadline obligation the caller may see (sqm.obligations())';
+
+REVOKE ALL ON FUNCTION sqm.deadline_check_sql(text, text, text, text), sqm.deadline_event_check(),
+                       sqm.deadline_unit_check(integer, text, text), sqm.deadline_rule_check(), sqm.deadline_setting_check(),
+                       sqm.set_deadline(bigint, text, integer, text), sqm.add_closed_day(bigint, date, text),
+                       sqm.remove_closed_day(bigint, date), sqm.obligations_sql(text, text, boolean),
+                       sqm.obligations_run(bigint, bigint, text, text, boolean),
+                       sqm.obligations(bigint, bigint, text, text, boolean)
+    FROM PUBLIC;
+REVOKE ALL ON sqm.obligation FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Notifications: the outbox, NOTIFY on sqm_org_<org_id>, the sweep.
+
+CREATE SEQUENCE sqm.outbox_seq;
+COMMENT ON SEQUENCE sqm.outbox_seq IS 'Numbers of outbox events (one sequence for every organisation)';
+SELECT pg_catalog.pg_extension_config_dump('sqm.outbox_seq', '');
+REVOKE ALL ON SEQUENCE sqm.outbox_seq FROM PUBLIC;
+
+CREATE TABLE sqm.outbox (
+    org_id           bigint NOT NULL REFERENCES sqm.organisation,
+    seq              bigint NOT NULL DEFAULT pg_catalog.nextval('sqm.outbox_seq'),
+    at               timestamptz NOT NULL,
+    kind             text NOT NULL,
+    object_id        bigint NOT NULL,
+    unit_id          bigint NOT NULL,
+    rule             text,
+    event            text NOT NULL CHECK (event IN ('new', 'due_soon', 'overdue')),
+    due_at           timestamptz,
+    acknowledged_at  timestamptz,
+    acknowledged_by  text,
+    PRIMARY KEY (org_id, seq),
+    CHECK ((event OPERATOR(pg_catalog.=) 'new') OPERATOR(pg_catalog.=) (rule IS NULL AND due_at IS NULL)),
+    CHECK ((acknowledged_at IS NULL) OPERATOR(pg_catalog.=) (acknowledged_by IS NULL))
+);
+CREATE UNIQUE INDEX outbox_event_key ON sqm.outbox (org_id, kind, object_id, COALESCE(rule, ''), event);
+CREATE INDEX outbox_unacknowledged_idx ON sqm.outbox (org_id, seq) WHERE acknowledged_at IS NULL;
+COMMENT ON TABLE sqm.outbox IS
+  'Durable notifications, also sent with NOTIFY on channel sqm_org_<org_id>: every new report (event new) and every obligation that became due soon or overdue (sqm.sweep), once each; no personal data. Append-only except acknowledgement (sqm.acknowledge_outbox)';
+COMMENT ON COLUMN sqm.outbox.seq IS 'Number of the event (increasing; one sequence for all organisations)';
+COMMENT ON COLUMN sqm.outbox.at IS 'When the event was recorded (sqm.now())';
+COMMENT ON COLUMN sqm.outbox.unit_id IS 'The object''s unit: who may read the event';
+COMMENT ON COLUMN sqm.outbox.rule IS 'The deadline rule of a due_soon or overdue event';
+SELECT pg_catalog.pg_extension_config_dump('sqm.outbox', '');
+REVOKE ALL ON sqm.outbox FROM PUBLIC;
+ALTER TABLE sqm.outbox ENABLE ROW LEVEL SECURITY;
+CREATE POLICY outbox_visible ON sqm.outbox FOR SELECT USING (sqm.may(org_id, unit_id, 'read_cases'));
+COMMENT ON POLICY outbox_visible ON sqm.outbox IS 'Handlers (read_cases) see the events of the units their role covers';
+
+CREATE FUNCTION sqm.outbox_refuse() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.acknowledged_at IS NULL AND NEW.acknowledged_at IS NOT NULL
+       AND (NEW.org_id, NEW.seq, NEW.at, NEW.kind, NEW.object_id, NEW.unit_id, NEW.rule, NEW.event, NEW.due_at)
+           IS NOT DISTINCT FROM (OLD.org_id, OLD.seq, OLD.at, OLD.kind, OLD.object_id, OLD.unit_id, OLD.rule, OLD.event, OLD.due_at) THEN
+        RETURN NEW;     -- the one change allowed: the first acknowledgement
+    END IF;
+    RAISE EXCEPTION 'sqm.outbox is append-only: % refused', TG_OP
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = 'An event is only acknowledged, once, with sqm.acknowledge_outbox().';
+END
+$$;
+COMMENT ON FUNCTION sqm.outbox_refuse() IS
+  'Trigger: the outbox is append-only (55000); the one update allowed is the first acknowledgement';
+CREATE TRIGGER outbox_append_only BEFORE UPDATE OR DELETE ON sqm.outbox
+    FOR EACH ROW EXECUTE FUNCTION sqm.outbox_refuse();
+CREATE TRIGGER outbox_no_truncate BEFORE TRUNCATE ON sqm.outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.outbox_refuse();
+
+-- The NOTIFY payload of an event: small JSON, never personal data.
+CREATE FUNCTION sqm.outbox_payload(e sqm.outbox) RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+RETURN pg_catalog.json_build_object('seq', e.seq, 'kind', e.kind, 'id', e.object_id, 'event', e.event,
+                                    'rule', e.rule, 'due_at', e.due_at)::text;
+COMMENT ON FUNCTION sqm.outbox_payload(sqm.outbox) IS
+  'The NOTIFY payload of an outbox event: {"seq", "kind", "id", "event", "rule", "due_at"} — never personal data';
+
+CREATE FUNCTION sqm.outbox_notify(e sqm.outbox) RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+RETURN pg_catalog.pg_notify('sqm_org_' OPERATOR(pg_catalog.||) e.org_id, sqm.outbox_payload(e));
+COMMENT ON FUNCTION sqm.outbox_notify(sqm.outbox) IS 'Internal: NOTIFY sqm_org_<org_id> of an outbox event (delivered at commit)';
+
+CREATE FUNCTION sqm.announce() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    e  sqm.outbox;
+BEGIN
+    INSERT INTO sqm.outbox (org_id, at, kind, object_id, unit_id, event)
+    VALUES (NEW.org_id, sqm.now(), TG_ARGV[0], NEW.id, NEW.unit_id, 'new')
+    ON CONFLICT DO NOTHING
+    RETURNING * INTO e;
+    IF e.seq IS NOT NULL THEN
+        PERFORM sqm.outbox_notify(e);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION sqm.announce() IS
+  'Trigger (AFTER INSERT, argument: the kind): a new report goes to the outbox as event new and is announced with NOTIFY sqm_org_<org_id>';
+CREATE TRIGGER announce AFTER INSERT ON sqm.deviation
+    FOR EACH ROW EXECUTE FUNCTION sqm.announce('deviation');
+CREATE TRIGGER announce AFTER INSERT ON sqm.lex_sarah_report
+    FOR EACH ROW EXECUTE FUNCTION sqm.announce('lex_sarah_report');
+
+CREATE FUNCTION sqm.sweep() RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    e  sqm.outbox;
+    n  integer := 0;
+BEGIN
+    FOR e IN
+        INSERT INTO sqm.outbox (org_id, at, kind, object_id, unit_id, rule, event, due_at)
+        SELECT b.org_id, sqm.now(), b.kind, b.object_id, b.unit_id, b.rule, b.status, b.due_at
+          FROM sqm.obligations(open_only => true) b
+         WHERE b.status IN ('due_soon', 'overdue')
+         ORDER BY b.due_at, b.org_id, b.kind, b.object_id, b.rule
+        ON CONFLICT DO NOTHING
+        RETURNING *
+    LOOP
+        PERFORM sqm.outbox_notify(e);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION sqm.sweep() IS
+  'Write every open obligation newly due soon or overdue to the outbox, once, and NOTIFY each; returns how many events are new (a second run returns 0). Schedule it, e.g. SELECT cron.schedule(''sqm-sweep'', ''*/5 * * * *'', ''SELECT sqm.sweep()'')';
+
+CREATE FUNCTION sqm.acknowledge_outbox(org bigint, seq bigint)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    e  sqm.outbox;
+BEGIN
+    SELECT * INTO e FROM sqm.outbox o WHERE o.org_id = org AND o.seq = acknowledge_outbox.seq;
+    IF NOT FOUND THEN
+        PERFORM sqm.authorize(org, NULL, 'read_cases', format('acknowledge events of organisation %s', org));
+        RAISE EXCEPTION 'outbox event % does not exist in organisation %', seq, org
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    PERFORM sqm.authorize(org, e.unit_id, 'read_cases', format('acknowledge outbox event %s', seq));
+    IF e.acknowledged_at IS NOT NULL THEN
+        RETURN;     -- the first acknowledgement counts
+    END IF;
+    UPDATE sqm.outbox o SET acknowledged_at = sqm.now(), acknowledged_by = sqm.caller_identity()
+     WHERE o.org_id = org AND o.seq = acknowledge_outbox.seq AND o.acknowledged_at IS NULL;
+END
+$$;
+COMMENT ON FUNCTION sqm.acknowledge_outbox(bigint, bigint) IS
+  'Acknowledge an outbox event of a unit the caller handles (read_cases; 42501 otherwise, 42704 if missing), recording who and when; the first acknowledgement counts';
+
+REVOKE ALL ON FUNCTION sqm.outbox_refuse(), sqm.outbox_payload(sqm.outbox), sqm.outbox_notify(sqm.outbox), sqm.announce(),
+                       sqm.sweep(), sqm.acknowledge_outbox(bigint, bigint)
+    FROM PUBLIC;
