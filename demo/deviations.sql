@@ -45,4 +45,7 @@ SELECT ref, n, action, greatest(at, max(at) OVER (PARTITION BY ref ORDER BY n)) 
         UNION ALL SELECT ref, 5, 'plan_measures', investigated_at FROM demo_deviation
                    WHERE investigated_at IS NOT NULL AND measures > 0
         UNION ALL SELECT ref, 6, 'measures_done', measures_done_at FROM demo_deviation WHERE measures_done_at IS NOT NULL
+        -- the receiver of a collaboration deviation we sent answered within three weeks
+        UNION ALL SELECT ref, 6, 'collab_reply', least(reported_at + interval '21 days', closed_at - interval '1 hour')
+                    FROM demo_deviation WHERE regime = 'collaboration' AND collab_direction = 'sent'
         UNION ALL SELECT ref, 7, 'close', closed_at FROM demo_deviation WHERE closed_at IS NOT NULL) s;

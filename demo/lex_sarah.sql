@@ -38,6 +38,7 @@ SELECT ref, n, action, greatest(at, max(at) OVER (PARTITION BY ref ORDER BY n)) 
 UNION ALL
 SELECT ref, n, action, greatest(at, max(at) OVER (PARTITION BY ref ORDER BY n)) + n * interval '1 second'
   FROM (SELECT ref, 1 AS n, 'ls_open' AS action, opened_at AS at FROM demo_ls_investigation
+        UNION ALL SELECT ref, 2, 'ls_protect', opened_at FROM demo_ls_investigation
         UNION ALL SELECT ref, 2, 'ls_start', started_at FROM demo_ls_investigation WHERE started_at IS NOT NULL
         UNION ALL SELECT ref, 3, 'ls_close_early', closed_at FROM demo_ls_investigation WHERE early_close
         UNION ALL SELECT ref, 3, 'ls_records', assessed_at - interval '2 hours' FROM demo_ls_investigation WHERE assessed_at IS NOT NULL

@@ -25,7 +25,8 @@ BEGIN
                                              WHEN s.action LIKE 'ls\_%' OR s.action LIKE 'ivo\_%' THEN 'utredare'
                                              ELSE 'enhetschef' END, true);
         SELECT id INTO obj FROM demo_id WHERE ref = s.ref;
-        IF s.action IN ('report', 'triage', 'escalate', 'investigate', 'summary', 'plan_measures', 'measures_done', 'close') THEN
+        IF s.action IN ('report', 'triage', 'escalate', 'investigate', 'summary', 'plan_measures', 'measures_done',
+                        'collab_reply', 'close') THEN
             SELECT * INTO d FROM demo_deviation WHERE ref = s.ref;
             SELECT state INTO cur FROM sqm.deviation WHERE org_id = org AND id = obj;
         ELSIF s.action IN ('ls_report', 'ls_receive') THEN
@@ -68,6 +69,8 @@ BEGIN
             END LOOP;
             PERFORM sqm.move_object('deviation', org, obj, 'measures_decided', 'measures_done');
             PERFORM sqm.move_object('deviation', org, obj, 'measures_done', 'followed_up');
+        WHEN 'collab_reply' THEN
+            PERFORM sqm.record_collaboration_reply(org, obj, cur, s.at);
         WHEN 'close' THEN
             PERFORM sqm.close_deviation(org, obj, cur,
                 CASE WHEN d.no_measure_needed THEN 'Felet rättades direkt; ingen ytterligare åtgärd behövs.' END);
@@ -90,6 +93,13 @@ BEGIN
                 ARRAY(SELECT x.id FROM demo_ls_report rr JOIN demo_id x ON x.ref = rr.ref
                        WHERE rr.investigation_ref = i.ref ORDER BY rr.ref),
                 s.at));
+        WHEN 'ls_protect' THEN
+            -- the immediate protective action, dated when it was taken
+            PERFORM sqm.record_lex_sarah(org, obj, 'protective_action',
+                format('Omedelbar åtgärd för att skydda den enskilde (%s)', i.ref), 'enhetschef', 'fact',
+                'Utredare ' || substr(i.ref, 4), 'socialt ansvarig samordnare',
+                least(s.at, (SELECT min(rr.received_at) FROM demo_ls_report rr WHERE rr.investigation_ref = i.ref)
+                            + interval '3 hours'));
         WHEN 'ls_start' THEN
             PERFORM sqm.start_lex_sarah_investigation(org, obj, cur);
         WHEN 'ls_close_early' THEN

@@ -82,3 +82,15 @@ SELECT a.label AS "IVO:s svar", a.notifications AS "2024", b.notifications AS "2
 \echo 'Lex Sarah-rapporter som ännu inte fördelats till en utredning (sqm.lex_sarah_unassigned):'
 SELECT reported_at AS "rapporterad", waited AS "väntat", CASE WHEN overdue THEN 'ja' ELSE 'nej' END AS "över målet"
   FROM sqm.lex_sarah_unassigned WHERE org_id = :org;
+
+-- ---------------------------------------------------------------- deadlines
+\echo 'Öppna åligganden som är försenade eller snart förfaller den 8 januari 2026 (sqm.obligation):'
+SET sqm.frozen_now = '2026-01-08 09:00+01';
+SELECT o.rule AS "regel", o.kind AS "slag", o.object_id AS "id",
+       sqm.unit_name(o.org_id, o.unit_id, '2026-01-08') AS "enhet",
+       to_char(o.due_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD HH24:MI') AS "förfaller",
+       CASE o.status WHEN 'overdue' THEN 'försenad' ELSE 'snart' END AS "status"
+  FROM sqm.obligations(:org, open_only => true) o
+ WHERE o.status IN ('overdue', 'due_soon')
+ ORDER BY o.due_at, o.rule, o.object_id;
+RESET sqm.frozen_now;
