@@ -27,8 +27,24 @@ echo
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE sqm_bench"
 psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "CREATE EXTENSION sqm"
 psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "ALTER DATABASE sqm_bench SET bench.moves = ${BENCH_MOVES:-1000000}"
-psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -v n="${BENCH_N:-10000}" -f bench/bench.sql
+psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "ALTER DATABASE sqm_bench SET bench.objects = ${BENCH_OBJECTS:-10000000}"
 
-echo
-echo "== audit trail overhead (server CPU time, median of 5; bench/audit.sh)"
-bench/audit.sh sqm_bench "${BENCH_AUDIT_N:-100000}" 5
+# BENCH_ONLY=engine|audit|deadlines runs one part.
+only=${BENCH_ONLY:-all}
+if [ "$only" = all ] || [ "$only" = engine ]; then
+	echo "== engine and API against bare baselines (bench/bench.sql)"
+	psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -v n="${BENCH_N:-10000}" -f bench/bench.sql
+fi
+if [ "$only" = all ] || [ "$only" = audit ]; then
+	echo
+	echo "== audit trail overhead (server CPU time, median of 5; bench/audit.sh)"
+	bench/audit.sh sqm_bench "${BENCH_AUDIT_N:-100000}" 5
+fi
+if [ "$only" = all ] || [ "$only" = deadlines ]; then
+	echo
+	echo "== deadline engine over ${BENCH_OBJECTS:-10000000} deviations (bench/deadlines.sql)"
+	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE sqm_bench_dl"
+	psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench_dl -c "CREATE EXTENSION sqm"
+	psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench_dl -c "ALTER DATABASE sqm_bench_dl SET bench.objects = ${BENCH_OBJECTS:-10000000}"
+	psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench_dl -f bench/deadlines.sql
+fi
