@@ -604,6 +604,11 @@ BEGIN
         SELECT b.org_id, sqm.now(), b.kind, b.object_id, b.unit_id, b.rule, b.status, b.due_at
           FROM sqm.obligations(open_only => true) b
          WHERE b.status IN ('due_soon', 'overdue')
+           -- what was announced before is skipped here rather than by a failed
+           -- insertion per obligation and run
+           AND NOT EXISTS (SELECT FROM sqm.outbox x
+                            WHERE x.org_id = b.org_id AND x.kind = b.kind AND x.object_id = b.object_id
+                              AND COALESCE(x.rule, '') = COALESCE(b.rule, '') AND x.event = b.status)
          ORDER BY b.due_at, b.org_id, b.kind, b.object_id, b.rule
         ON CONFLICT DO NOTHING
         RETURNING *
