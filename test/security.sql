@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(24);
+SELECT plan(33);
 
 CREATE SCHEMA evil;
 CREATE FUNCTION evil.trap(a anyelement, b anyelement) RETURNS boolean LANGUAGE plpgsql AS
@@ -77,6 +77,23 @@ SELECT is(pg_temp.hostile(format($$SELECT sqm.close_deviation(%s, %s, 'followed_
 SELECT is(pg_temp.hostile(format($$SELECT * FROM sqm.deviations_per_unit(%s, '2025')$$, :org)), 'ok', 'deviations_per_unit');
 SELECT is(pg_temp.hostile(format($$SELECT * FROM sqm.deviation_status_at(%s, '2025', '2025-12-31')$$, :org)), 'ok', 'deviation_status_at');
 SELECT is(pg_temp.hostile($$SELECT * FROM sqm.verify_audit()$$), 'ok', 'verify_audit');
+-- lex Sarah, deadlines and their statistics
+SELECT is(pg_temp.hostile(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-03-01', 'x', 'Personal', 'titel', '2025-03-02')$$, :org, :u)),
+          'ok', 'report_lex_sarah');
+SELECT id AS r FROM sqm.lex_sarah_report WHERE org_id = :org \gset
+SELECT is(pg_temp.hostile(format($$SELECT sqm.open_lex_sarah_investigation(%s, %s, ARRAY[%s]::bigint[], '2025-03-02 12:00+01')$$, :org, :u, :r)),
+          'ok', 'open_lex_sarah_investigation');
+SELECT id AS inv FROM sqm.lex_sarah_investigation WHERE org_id = :org \gset
+SELECT is(pg_temp.hostile(format($$SELECT sqm.start_lex_sarah_investigation(%s, %s, 'opened')$$, :org, :inv)), 'ok', 'start_lex_sarah_investigation');
+SELECT is(pg_temp.hostile(format($$SELECT sqm.record_lex_sarah(%s, %s, 'causes', 'x', 'intervju', 'assessment', 'A', 'utredare')$$, :org, :inv)),
+          'ok', 'record_lex_sarah');
+SELECT is(pg_temp.hostile(format($$SELECT sqm.assess_lex_sarah(%s, %s, 'under_investigation', 'impropriety')$$, :org, :inv)),
+          'ok', 'assess_lex_sarah');
+SELECT is(left(pg_temp.hostile(format($$SELECT sqm.complete_lex_sarah(%s, %s, 'assessed')$$, :org, :inv)), 5), 'SQ002',
+          'the completion guard runs under a hostile search_path and refuses on its own grounds (records missing)');
+SELECT is(pg_temp.hostile(format($$SELECT * FROM sqm.lex_sarah_per_unit(%s, '2025')$$, :org)), 'ok', 'lex_sarah_per_unit');
+SELECT is(pg_temp.hostile(format($$SELECT * FROM sqm.obligations(%s)$$, :org)), 'ok', 'obligations');
+SELECT is(pg_temp.hostile($$SELECT sqm.sweep()$$), 'ok', 'sweep');
 
 SELECT * FROM finish();
 ROLLBACK;
