@@ -7,16 +7,14 @@
 -- object is elsewhere the call fails with SQ003 and changes nothing.  The
 -- lifecycle engine and the audit trail see every write.
 
--- Shared by the functions below: the object's unit and state, after checking
--- that it exists and that the caller may do this to it.
+-- Shared by the functions below: the object's unit and state, and its kind's
+-- table and label, after checking that it exists and that the caller may do
+-- this to it.
 CREATE FUNCTION sqm.governed_object(kind text, org bigint, id bigint, capability text, action text,
-                                    OUT unit_id bigint, OUT state text)
+                                    OUT unit_id bigint, OUT state text, OUT tbl regclass, OUT label text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    tbl   regclass;
-    label text;
 BEGIN
     SELECT k.governed_table, k.label_en INTO tbl, label FROM sqm.lifecycle_kind k WHERE k.kind = governed_object.kind;
     IF NOT FOUND THEN
@@ -34,7 +32,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.governed_object(text, bigint, bigint, text, text) IS
-  'The unit and state of a governed object, after checking it exists (42704) and the caller has the capability (42501)';
+  'The unit and state of a governed object, and its kind''s table and label, after checking it exists (42704) and the caller has the capability (42501)';
 
 -- Compare-and-set write of a governed object: from the state the caller
 -- expects to new_state (the same state for an edit), setting the columns named
@@ -50,27 +48,24 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     cur     record;
-    tbl     regclass;
-    label   text;
     cols    text;
     written bigint;
 BEGIN
     SELECT * INTO cur FROM sqm.governed_object(kind, org, id, capability, action);
-    SELECT k.governed_table, k.label_en INTO tbl, label FROM sqm.lifecycle_kind k WHERE k.kind = write_object.kind;
     SELECT string_agg(quote_ident(c), ', ' ORDER BY c) INTO cols FROM jsonb_object_keys(changes) c;
     PERFORM set_config('sqm.reason', coalesce(reason, ''), true);
     EXECUTE format('UPDATE %s t SET state = $1%s
                      WHERE t.org_id OPERATOR(pg_catalog.=) $2 AND t.id OPERATOR(pg_catalog.=) $3
                        AND t.state OPERATOR(pg_catalog.=) $4',
-                   tbl, CASE WHEN cols IS NULL THEN ''
+                   cur.tbl, CASE WHEN cols IS NULL THEN ''
                              ELSE format(', (%s) = (SELECT %s FROM pg_catalog.jsonb_populate_record(NULL::%s, $5) r)',
                                          cols, (SELECT string_agg('r.' || quote_ident(c), ', ' ORDER BY c)
-                                                  FROM jsonb_object_keys(changes) c), tbl) END)
+                                                  FROM jsonb_object_keys(changes) c), cur.tbl) END)
        USING new_state, org, id, expected_state, changes;
     GET DIAGNOSTICS written = ROW_COUNT;
     PERFORM set_config('sqm.reason', '', true);
     IF written = 0 THEN
-        RAISE EXCEPTION '% % is not in state "%"', label, id, expected_state
+        RAISE EXCEPTION '% % is not in state "%"', cur.label, id, expected_state
             USING ERRCODE = 'SQ003',
                   DETAIL = format('It is in state "%s".', cur.state),
                   HINT = 'Reload the object and try again.';
@@ -311,7 +306,7 @@ BEGIN
     -- Lock the source until this transaction ends, so that a closure racing
     -- this call either sees the new measure or is seen closed here.
     EXECUTE format('SELECT state FROM %s WHERE org_id OPERATOR(pg_catalog.=) $1 AND id OPERATOR(pg_catalog.=) $2 FOR SHARE',
-                   (SELECT k.governed_table FROM sqm.lifecycle_kind k WHERE k.kind = source_kind))
+                   src.tbl)
        INTO src.state USING org, source_id;
     IF (SELECT s.terminal FROM sqm.lifecycle_state s WHERE s.kind = source_kind AND s.state = src.state) THEN
         RAISE EXCEPTION 'no measure can be planned for % %, which is %', source_kind, source_id, src.state
