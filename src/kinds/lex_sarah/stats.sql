@@ -180,3 +180,7 @@ REVOKE ALL ON sqm.stat_lex_sarah_base, sqm.stat_lex_sarah_totals FROM PUBLIC;
 REVOKE ALL ON FUNCTION sqm.lex_sarah_per_unit(bigint, sqm.period, text), sqm.lex_sarah_outcomes(bigint, sqm.period, text),
     sqm.ivo_answers(bigint, sqm.period, text), sqm.lex_sarah_themes(bigint, sqm.period, text)
 FROM PUBLIC;
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT ON sqm.stat_lex_sarah_base, sqm.stat_lex_sarah_totals', '{readers}');
+SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION sqm.lex_sarah_per_unit(bigint, sqm.period, text),
+    sqm.lex_sarah_outcomes(bigint, sqm.period, text), sqm.ivo_answers(bigint, sqm.period, text),
+    sqm.lex_sarah_themes(bigint, sqm.period, text)', '{readers}');

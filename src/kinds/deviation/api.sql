@@ -1,79 +1,7 @@
--- The API of deviations, measures and the deviation taxonomy.
---
--- Every function is SECURITY DEFINER with a pinned search_path: it runs as the
--- extension owner (so it can write the governed tables, which no granted role
--- can) and checks the caller's authorisation itself (sqm.authorize).  Moves
--- are compare-and-set: the caller names the state it expects to leave; if the
--- object is elsewhere the call fails with SQ003 and changes nothing.  The
--- lifecycle engine and the audit trail see every write.
-
--- Shared by the functions below: the object's unit and state, and its kind's
--- table and label, after checking that it exists and that the caller may do
--- this to it.
-CREATE FUNCTION sqm.governed_object(kind text, org bigint, id bigint, capability text, action text,
-                                    OUT unit_id bigint, OUT state text, OUT tbl regclass, OUT label text)
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    SELECT k.governed_table, k.label_en INTO tbl, label FROM sqm.lifecycle_kind k WHERE k.kind = governed_object.kind;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown kind of object "%"', kind
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = format('Known kinds: %s.', (SELECT string_agg(k.kind, ', ' ORDER BY k.kind) FROM sqm.lifecycle_kind k));
-    END IF;
-    EXECUTE format('SELECT unit_id, state FROM %s WHERE org_id OPERATOR(pg_catalog.=) $1 AND id OPERATOR(pg_catalog.=) $2', tbl)
-       INTO unit_id, state USING org, id;
-    IF state IS NULL THEN
-        RAISE EXCEPTION '% % does not exist in organisation %', label, id, org
-            USING ERRCODE = 'undefined_object';
-    END IF;
-    PERFORM sqm.authorize(org, unit_id, capability, format('%s %s %s', action, label, id));
-END
-$$;
-COMMENT ON FUNCTION sqm.governed_object(text, bigint, bigint, text, text) IS
-  'The unit and state of a governed object, and its kind''s table and label, after checking it exists (42704) and the caller has the capability (42501)';
-
--- Compare-and-set write of a governed object: from the state the caller
--- expects to new_state (the same state for an edit), setting the columns named
--- in changes (a jsonb object; values as their text), with a reason for the
--- audit trail.  Checks existence and the capability first; if the object is
--- not in the expected state the call fails with SQ003 and changes nothing.
--- The lifecycle engine still checks the move, its requirements and guard.
-CREATE FUNCTION sqm.write_object(kind text, org bigint, id bigint, expected_state text, new_state text,
-                                 capability text, action text, changes jsonb DEFAULT '{}', reason text DEFAULT NULL)
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    cur     record;
-    cols    text;
-    written bigint;
-BEGIN
-    SELECT * INTO cur FROM sqm.governed_object(kind, org, id, capability, action);
-    SELECT string_agg(quote_ident(c), ', ' ORDER BY c) INTO cols FROM jsonb_object_keys(changes) c;
-    PERFORM set_config('sqm.reason', coalesce(reason, ''), true);
-    EXECUTE format('UPDATE %s t SET state = $1%s
-                     WHERE t.org_id OPERATOR(pg_catalog.=) $2 AND t.id OPERATOR(pg_catalog.=) $3
-                       AND t.state OPERATOR(pg_catalog.=) $4',
-                   cur.tbl, CASE WHEN cols IS NULL THEN ''
-                             ELSE format(', (%s) = (SELECT %s FROM pg_catalog.jsonb_populate_record(NULL::%s, $5) r)',
-                                         cols, (SELECT string_agg('r.' || quote_ident(c), ', ' ORDER BY c)
-                                                  FROM jsonb_object_keys(changes) c), cur.tbl) END)
-       USING new_state, org, id, expected_state, changes;
-    GET DIAGNOSTICS written = ROW_COUNT;
-    PERFORM set_config('sqm.reason', '', true);
-    IF written = 0 THEN
-        RAISE EXCEPTION '% % is not in state "%"', cur.label, id, expected_state
-            USING ERRCODE = 'SQ003',
-                  DETAIL = format('It is in state "%s".', cur.state),
-                  HINT = 'Reload the object and try again.';
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION sqm.write_object(text, bigint, bigint, text, text, text, text, jsonb, text) IS
-  'Compare-and-set write of a governed object: from the expected state to a new one (or the same, for an edit), setting the columns in changes; 42704, 42501, SQ003 as for every API call';
+-- The API of deviations and of the deviation taxonomy.  Every function is
+-- SECURITY DEFINER with a pinned search_path and goes through the core write
+-- path (src/core/sql/55_write.sql): authorisation first, then a
+-- compare-and-set write the lifecycle engine and the audit trail see.
 
 -- ------------------------------------------------------------------ taxonomy
 
@@ -158,23 +86,6 @@ $$;
 COMMENT ON FUNCTION sqm.report_deviation(bigint, bigint, text, timestamptz, text, text[], timestamptz, text, text, date) IS
   'Report a deviation for the unit where it happened (regime SoL, LSS, HSL or collaboration with direction, counterpart and reply due date — 60 days by default); returns its id';
 
--- Moves a deviation or measure that carries no data of its own (e.g. triaged →
--- investigating); the capability needed comes from the lifecycle data.
-CREATE FUNCTION sqm.move_object(kind text, org bigint, id bigint, expected_state text, new_state text,
-                                reason text DEFAULT NULL)
-RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM sqm.governed_object(kind, org, id,
-                                coalesce(sqm.move_capability(kind, expected_state, new_state), 'read_cases'),
-                                format('move to "%s"', new_state));
-    PERFORM sqm.move(kind, org, id, expected_state, new_state, reason);
-END
-$$;
-COMMENT ON FUNCTION sqm.move_object(text, bigint, bigint, text, text, text) IS
-  'Move a deviation or measure from the state the caller expects to a new one (compare-and-set), checking the capability the lifecycle names';
 
 CREATE FUNCTION sqm.triage_deviation(org bigint, id bigint, expected_state text, severity text, reason text DEFAULT NULL)
 RETURNS void
@@ -290,81 +201,22 @@ $$;
 COMMENT ON FUNCTION sqm.record_collaboration_reply(bigint, bigint, text, timestamptz) IS
   'Record when the receiving organisation replied to a sent collaboration deviation (default now); an edit, compare-and-set on the expected state; stops the collaboration_reply deadline';
 
--- ------------------------------------------------------------------ measures
-
-CREATE FUNCTION sqm.plan_measure(org bigint, source_kind text, source_id bigint, title text, responsible text,
-                                 due_on date, follow_up_on date, term text DEFAULT 'short')
-RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    src record;
-    new_id bigint;
-BEGIN
-    SELECT * INTO src FROM sqm.governed_object(source_kind, org, source_id, 'manage_measures', 'plan a measure for');
-    -- Lock the source until this transaction ends, so that a closure racing
-    -- this call either sees the new measure or is seen closed here.
-    EXECUTE format('SELECT state FROM %s WHERE org_id OPERATOR(pg_catalog.=) $1 AND id OPERATOR(pg_catalog.=) $2 FOR SHARE',
-                   src.tbl)
-       INTO src.state USING org, source_id;
-    IF (SELECT s.terminal FROM sqm.lifecycle_state s WHERE s.kind = source_kind AND s.state = src.state) THEN
-        RAISE EXCEPTION 'no measure can be planned for % %, which is %', source_kind, source_id, src.state
-            USING ERRCODE = 'SQ004',
-                  HINT = 'Measures are decided while the object is open.';
-    END IF;
-    INSERT INTO sqm.measure (org_id, state, unit_id, source_kind, source_id, title, term, responsible, due_on, follow_up_on)
-    VALUES (org, 'planned', src.unit_id, source_kind, source_id, title, term, responsible, due_on, follow_up_on)
-    RETURNING id INTO new_id;
-    RETURN new_id;
-END
-$$;
-COMMENT ON FUNCTION sqm.plan_measure(bigint, text, bigint, text, text, date, date, text) IS
-  'Plan a measure for a governed object (a deviation, …) with a responsible person or function, a due date and a follow-up date; returns its id';
-
-CREATE FUNCTION sqm.complete_measure(org bigint, id bigint, expected_state text, reason text DEFAULT NULL)
-RETURNS void
-LANGUAGE sql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write_object('measure', org, id, expected_state, 'done', 'manage_measures', 'complete',
-                            jsonb_build_object('done_at', sqm.now()), reason);
-END;
-COMMENT ON FUNCTION sqm.complete_measure(bigint, bigint, text, text) IS
-  'Record that a measure in progress was carried out';
-
-CREATE FUNCTION sqm.evaluate_measure(org bigint, id bigint, expected_state text, effect text, reason text DEFAULT NULL)
-RETURNS void
-LANGUAGE sql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write_object('measure', org, id, expected_state, 'evaluated', 'manage_measures', 'evaluate',
-                            jsonb_build_object('effect', effect, 'evaluated_at', sqm.now()), reason);
-END;
-COMMENT ON FUNCTION sqm.evaluate_measure(bigint, bigint, text, text, text) IS
-  'Evaluate a measure that was done: did it have the intended effect — yes, partly or no ("no" calls for a new measure)';
-
-CREATE FUNCTION sqm.cancel_measure(org bigint, id bigint, expected_state text, reason text)
-RETURNS void
-LANGUAGE sql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write_object('measure', org, id, expected_state, 'cancelled', 'manage_measures', 'cancel',
-                            jsonb_build_object('cancel_reason', nullif(btrim(reason), '')), reason);
-END;
-COMMENT ON FUNCTION sqm.cancel_measure(bigint, bigint, text, text) IS
-  'Cancel a measure that is planned or in progress; the reason is required';
 
 REVOKE ALL ON FUNCTION
-    sqm.governed_object(text, bigint, bigint, text, text), sqm.write_object(text, bigint, bigint, text, text, text, text, jsonb, text),
     sqm.add_deviation_type(bigint, text, text, text, date, date, text), sqm.end_deviation_type(bigint, text, date),
     sqm.report_deviation(bigint, bigint, text, timestamptz, text, text[], timestamptz, text, text, date),
-    sqm.move_object(text, bigint, bigint, text, text, text),
     sqm.triage_deviation(bigint, bigint, text, text, text), sqm.record_deviation_summary(bigint, bigint, text, text),
     sqm.withdraw_deviation(bigint, bigint, text, text), sqm.reclassify_deviation(bigint, bigint, text, text, text),
     sqm.escalate_deviation(bigint, bigint, text, text, text), sqm.close_deviation(bigint, bigint, text, text, text),
-    sqm.record_collaboration_reply(bigint, bigint, text, timestamptz),
-    sqm.plan_measure(bigint, text, bigint, text, text, date, date, text),
-    sqm.complete_measure(bigint, bigint, text, text), sqm.evaluate_measure(bigint, bigint, text, text, text),
-    sqm.cancel_measure(bigint, bigint, text, text)
+    sqm.record_collaboration_reply(bigint, bigint, text, timestamptz)
 FROM PUBLIC;
+SELECT sqm.grant_privilege('deviation',
+    'EXECUTE ON FUNCTION sqm.report_deviation(bigint, bigint, text, timestamptz, text, text[], timestamptz, text, text, date)',
+    '{reporter,handlers}');
+SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION
+    sqm.triage_deviation(bigint, bigint, text, text, text), sqm.record_deviation_summary(bigint, bigint, text, text),
+    sqm.withdraw_deviation(bigint, bigint, text, text), sqm.reclassify_deviation(bigint, bigint, text, text, text),
+    sqm.escalate_deviation(bigint, bigint, text, text, text), sqm.close_deviation(bigint, bigint, text, text, text),
+    sqm.record_collaboration_reply(bigint, bigint, text, timestamptz)', '{handlers}');
+SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION sqm.add_deviation_type(bigint, text, text, text, date, date, text),
+    sqm.end_deviation_type(bigint, text, date)', '{quality_coordinator}');

@@ -28,33 +28,17 @@ CREATE TABLE sqm.role_capability (
 );
 COMMENT ON TABLE sqm.role_capability IS 'What each sqm role may do (capabilities named in sqm.lifecycle_move and checked by the API)';
 
+
 INSERT INTO sqm.role_capability (role, capability) VALUES
     ('reporter', 'report'),
-    ('unit_manager', 'report'), ('unit_manager', 'read_cases'), ('unit_manager', 'triage'),
-    ('unit_manager', 'investigate'), ('unit_manager', 'withdraw'), ('unit_manager', 'manage_measures'),
-    ('unit_manager', 'close'), ('unit_manager', 'read_statistics'),
-    ('investigator', 'report'), ('investigator', 'read_cases'), ('investigator', 'triage'),
-    ('investigator', 'investigate'), ('investigator', 'withdraw'), ('investigator', 'reclassify'),
-    ('investigator', 'escalate'), ('investigator', 'manage_measures'), ('investigator', 'close'),
-    ('investigator', 'read_statistics'),
-    ('quality_coordinator', 'report'), ('quality_coordinator', 'read_cases'), ('quality_coordinator', 'triage'),
-    ('quality_coordinator', 'investigate'), ('quality_coordinator', 'withdraw'), ('quality_coordinator', 'reclassify'),
-    ('quality_coordinator', 'escalate'), ('quality_coordinator', 'manage_measures'), ('quality_coordinator', 'close'),
-    ('quality_coordinator', 'read_statistics'), ('quality_coordinator', 'manage_taxonomy'),
+    ('unit_manager', 'report'), ('unit_manager', 'read_cases'), ('unit_manager', 'read_statistics'),
+    ('investigator', 'report'), ('investigator', 'read_cases'), ('investigator', 'read_statistics'),
+    ('quality_coordinator', 'report'), ('quality_coordinator', 'read_cases'), ('quality_coordinator', 'read_statistics'),
+    ('quality_coordinator', 'manage_taxonomy'),
     ('auditor', 'read_audit'), ('auditor', 'read_statistics'),
     ('report_reader', 'read_statistics');
+-- Each kind adds the capabilities of its own moves in its kind.sql.
 
--- Lex Sarah (doc/lex_sarah.md).  Any staff role may report; investigators and
--- quality coordinators investigate and read who reported; the quality
--- coordinator is the designated role that decides that an outcome is serious
--- and notifies IVO on the organisation's behalf.
-INSERT INTO sqm.role_capability (role, capability) VALUES
-    ('reporter', 'report_lex_sarah'), ('unit_manager', 'report_lex_sarah'),
-    ('investigator', 'report_lex_sarah'), ('investigator', 'investigate_lex_sarah'),
-    ('investigator', 'read_reporter_identity'),
-    ('quality_coordinator', 'report_lex_sarah'), ('quality_coordinator', 'investigate_lex_sarah'),
-    ('quality_coordinator', 'read_reporter_identity'), ('quality_coordinator', 'decide_seriousness'),
-    ('quality_coordinator', 'notify_ivo');
 
 CREATE TABLE sqm.membership (
     org_id           bigint NOT NULL REFERENCES sqm.organisation,
@@ -198,6 +182,85 @@ END
 $$;
 COMMENT ON FUNCTION sqm.grant_membership(bigint, text, text, bigint, boolean) IS
   'Give a database role (or an app actor) an sqm role in an organisation, organisation-wide or for a unit and below; quality coordinators only';
+-- ---------------------------------------------------------------------------
+-- Privileges of the group roles, as data.  The core and every kind state what
+-- each sqm role may read and call with sqm.grant_privilege(); sqm.create_roles()
+-- (or the install, when the roles already exist) grants them all.  No row may
+-- grant INSERT, UPDATE, DELETE or TRUNCATE: the API functions are the only
+-- writers.
+
+CREATE TABLE sqm.role_privilege (
+    ord        integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source     text NOT NULL,
+    privilege  text NOT NULL CHECK (pg_catalog.split_part(privilege, ' ON ', 1)
+                                    OPERATOR(pg_catalog.!~*) '\m(all|insert|update|delete|truncate)\M'),
+    roles      text[] NOT NULL CHECK (pg_catalog.cardinality(roles) OPERATOR(pg_catalog.>) 0
+                                      AND roles OPERATOR(pg_catalog.<@) '{reporter,unit_manager,investigator,quality_coordinator,auditor,report_reader,app,everyone,handlers,readers}'::text[])
+);
+COMMENT ON TABLE sqm.role_privilege IS
+  'What each sqm group role may read and call, stated by the core and by each kind (source); granted in order by sqm.grant_to_roles(). Never INSERT, UPDATE, DELETE or TRUNCATE';
+COMMENT ON COLUMN sqm.role_privilege.privilege IS 'What GRANT says before TO, e.g. EXECUTE ON FUNCTION sqm.report_deviation(…)';
+COMMENT ON COLUMN sqm.role_privilege.roles IS
+  'sqm roles (reporter, unit_manager, investigator, quality_coordinator, auditor, report_reader, app) or groups: everyone (the six sqm roles), handlers (unit_manager, investigator, quality_coordinator), readers (handlers, auditor, report_reader)';
+REVOKE ALL ON sqm.role_privilege FROM PUBLIC;
+
+-- The group roles a row of sqm.role_privilege names.
+CREATE FUNCTION sqm.privilege_grantees(roles text[]) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT string_agg(DISTINCT quote_ident('sqm_' || g.role), ', ')
+      FROM unnest(roles) r(name)
+      CROSS JOIN LATERAL unnest(CASE r.name
+                WHEN 'everyone' THEN ARRAY['reporter', 'unit_manager', 'investigator', 'quality_coordinator', 'auditor', 'report_reader']
+                WHEN 'handlers' THEN ARRAY['unit_manager', 'investigator', 'quality_coordinator']
+                WHEN 'readers' THEN ARRAY['unit_manager', 'investigator', 'quality_coordinator', 'auditor', 'report_reader']
+                ELSE ARRAY[r.name] END) g(role);
+END;
+COMMENT ON FUNCTION sqm.privilege_grantees(text[]) IS 'Internal: the group roles (sqm_…) named by sqm roles and groups, for GRANT';
+
+CREATE FUNCTION sqm.group_roles_exist() RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT count(*) = 7 FROM pg_roles
+     WHERE rolname IN ('sqm_reporter', 'sqm_unit_manager', 'sqm_investigator', 'sqm_quality_coordinator',
+                       'sqm_auditor', 'sqm_report_reader', 'sqm_app');
+END;
+COMMENT ON FUNCTION sqm.group_roles_exist() IS 'Internal: whether sqm.create_roles() has created the group roles in this cluster';
+
+-- Record a privilege and grant it at once if the roles exist.
+CREATE FUNCTION sqm.grant_privilege(source text, privilege text, roles text[]) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO sqm.role_privilege (source, privilege, roles) VALUES (source, privilege, roles);
+    IF sqm.group_roles_exist() THEN
+        EXECUTE format('GRANT %s TO %s', privilege, sqm.privilege_grantees(roles));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION sqm.grant_privilege(text, text, text[]) IS
+  'Install scripts: state that sqm roles may read or call something (a row of sqm.role_privilege), granted now if the group roles exist';
+
+CREATE FUNCTION sqm.grant_to_roles() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p  record;
+BEGIN
+    FOR p IN SELECT * FROM sqm.role_privilege ORDER BY ord LOOP
+        EXECUTE format('GRANT %s TO %s', p.privilege, sqm.privilege_grantees(p.roles));
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION sqm.grant_to_roles() IS
+  'Grant the sqm group roles what sqm.role_privilege says, in this database (called by sqm.create_roles; never INSERT/UPDATE/DELETE/TRUNCATE)';
+REVOKE ALL ON FUNCTION sqm.privilege_grantees(text[]), sqm.group_roles_exist(), sqm.grant_privilege(text, text, text[]),
+                       sqm.grant_to_roles() FROM PUBLIC;
+
 
 -- Creates the cluster-wide group roles (once per cluster) and grants each what
 -- it needs in this database.  Idempotent.
@@ -224,3 +287,44 @@ REVOKE ALL ON FUNCTION sqm.create_roles() FROM PUBLIC;
 REVOKE ALL ON FUNCTION sqm.may(bigint, bigint, text), sqm.authorize(bigint, bigint, text, text),
                        sqm.may_see(bigint, bigint, text), sqm.is_member(bigint), sqm.grant_membership(bigint, text, text, bigint, boolean)
     FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Row-level security of the core tables.
+
+ALTER TABLE sqm.organisation ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.unit ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.unit_version ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.unit_succession ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.membership ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.audit_event ENABLE ROW LEVEL SECURITY;
+CREATE POLICY organisation_member ON sqm.organisation FOR SELECT USING (sqm.is_member(org_id));
+CREATE POLICY unit_member ON sqm.unit FOR SELECT USING (sqm.is_member(org_id));
+CREATE POLICY unit_version_member ON sqm.unit_version FOR SELECT USING (sqm.is_member(org_id));
+CREATE POLICY unit_succession_member ON sqm.unit_succession FOR SELECT USING (sqm.is_member(org_id));
+CREATE POLICY membership_member ON sqm.membership FOR SELECT USING (sqm.is_member(org_id));
+CREATE POLICY audit_event_auditor ON sqm.audit_event FOR SELECT USING (sqm.may(org_id, NULL, 'read_audit'));
+COMMENT ON POLICY organisation_member ON sqm.organisation IS 'Members see their own organisations only';
+COMMENT ON POLICY unit_member ON sqm.unit IS 'Members see the units of their organisations only';
+COMMENT ON POLICY unit_version_member ON sqm.unit_version IS 'Members see the unit history of their organisations only';
+COMMENT ON POLICY unit_succession_member ON sqm.unit_succession IS 'Members see the successions of their organisations only';
+COMMENT ON POLICY membership_member ON sqm.membership IS 'Members see who has which role in their organisations';
+COMMENT ON POLICY audit_event_auditor ON sqm.audit_event IS 'Auditors (and quality coordinators with read_audit) read the trail of their organisations';
+
+-- ---------------------------------------------------------------------------
+-- What the core grants: the schema, what RLS policies and every reader call,
+-- the reference data, the audit trail.
+
+SELECT sqm.grant_privilege('core', 'USAGE ON SCHEMA sqm', '{everyone,app}');
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.caller_role(), sqm.caller_is_app(), sqm.caller_is_superuser(),
+    sqm.caller_identity(), sqm.may(bigint, bigint, text), sqm.may_see(bigint, bigint, text), sqm.is_member(bigint),
+    sqm.actor(), sqm.now(), sqm.unit_name(bigint, bigint, date), sqm.unit_existed(bigint, bigint, sqm.period),
+    sqm.unit_attribution(bigint, bigint, date, date), sqm.unit_successor(bigint, bigint, date),
+    sqm.unit_hierarchy(bigint, date), sqm.quality_year(bigint, date), sqm.quality_year(bigint, timestamptz),
+    sqm.unit_kind_rank(text), sqm.label_language(bigint, text)', '{everyone}');
+SELECT sqm.grant_privilege('core', 'SELECT ON sqm.organisation, sqm.unit, sqm.unit_version, sqm.unit_succession, sqm.membership,
+    sqm.role_capability, sqm.lifecycle_kind, sqm.lifecycle_state, sqm.lifecycle_move, sqm.lifecycle', '{everyone}');
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.grant_membership(bigint, text, text, bigint, boolean)',
+                           '{quality_coordinator}');
+SELECT sqm.grant_privilege('core', 'SELECT ON sqm.audit_event', '{auditor,quality_coordinator}');
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.verify_audit(bigint), sqm.audit_head(bigint),
+    sqm.audit_hash(sqm.audit_event)', '{auditor,quality_coordinator}');

@@ -12,7 +12,7 @@
 --   sqm.outbox            durable notifications: new, due_soon, overdue
 --
 -- Events and rules are written only by the extension owner (no grants);
--- builtin rows come from this script and are not dumped.
+-- builtin rows come from each kind's kind.sql and are not dumped.
 
 -- ---------------------------------------------------------------------------
 -- Events.
@@ -85,47 +85,6 @@ COMMENT ON FUNCTION sqm.deadline_event_check() IS
   'Trigger: a deadline event''s expression compiles over its kind''s governed table (aliased o) and is a timestamptz';
 CREATE TRIGGER deadline_event_check BEFORE INSERT OR UPDATE ON sqm.deadline_event
     FOR EACH ROW EXECUTE FUNCTION sqm.deadline_event_check();
-
-INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, builtin) VALUES
-    ('deviation', 'reported', 'o.reported_at', 'rapporterad', 'reported', true),
-    ('deviation', 'triaged', 'o.triaged_at', 'bedömd', 'triaged', true),
-    ('deviation', 'collab_sent', 'o.reported_at', 'samverkansavvikelse skickad', 'collaboration deviation sent', true),
-    ('deviation', 'collab_replied', 'o.collab_replied_at', 'svar från mottagaren', 'reply from the receiver', true),
-    ('lex_sarah_report', 'reported', 'o.reported_at', 'rapporterad', 'reported', true),
-    ('lex_sarah_report', 'received', 'o.received_at', 'mottagen', 'received', true),
-    ('lex_sarah_report', 'assigned', 'o.assigned_at', 'kopplad till utredning', 'assigned to an investigation', true),
-    ('lex_sarah_report', 'protective_action',
-     '(SELECT pg_catalog.min(r.recorded_at) FROM sqm.lex_sarah_record r
-        WHERE r.org_id OPERATOR(pg_catalog.=) o.org_id AND r.investigation_id OPERATOR(pg_catalog.=) o.investigation_id
-          AND r.item OPERATOR(pg_catalog.=) ''protective_action'')',
-     'omedelbar skyddsåtgärd dokumenterad', 'protective action recorded', true),
-    ('lex_sarah_report', 'investigation_started',
-     '(SELECT i.started_at FROM sqm.lex_sarah_investigation i
-        WHERE i.org_id OPERATOR(pg_catalog.=) o.org_id AND i.id OPERATOR(pg_catalog.=) o.investigation_id)',
-     'utredningen påbörjad', 'investigation started', true),
-    ('lex_sarah_report', 'investigation_completed',
-     -- an early close (no impropriety, clear at once) completes it too
-     '(SELECT COALESCE(i.completed_at,
-                         CASE WHEN i.state OPERATOR(pg_catalog.=) ''closed'' THEN i.closed_at END)
-         FROM sqm.lex_sarah_investigation i
-        WHERE i.org_id OPERATOR(pg_catalog.=) o.org_id AND i.id OPERATOR(pg_catalog.=) o.investigation_id)',
-     'utredningen slutförd', 'investigation completed', true),
-    ('lex_sarah_investigation', 'serious_decided',
-     'CASE WHEN sqm.is_serious(o.outcome) THEN o.seriousness_decided_at END',
-     'bedömd som allvarlig', 'assessed as serious', true),
-    ('lex_sarah_investigation', 'ivo_notified',
-     '(SELECT pg_catalog.min(n.sent_at) FROM sqm.ivo_notification n
-        WHERE n.org_id OPERATOR(pg_catalog.=) o.org_id AND n.investigation_id OPERATOR(pg_catalog.=) o.id
-          AND n.state OPERATOR(pg_catalog.=) ''sent'')',
-     'anmäld till IVO', 'notified to IVO', true),
-    ('measure', 'due',
-     '(o.due_on::timestamp AT TIME ZONE (SELECT g.time_zone FROM sqm.organisation g WHERE g.org_id OPERATOR(pg_catalog.=) o.org_id))',
-     'planerat klart', 'due date', true),
-    ('measure', 'follow_up',
-     '(o.follow_up_on::timestamp AT TIME ZONE (SELECT g.time_zone FROM sqm.organisation g WHERE g.org_id OPERATOR(pg_catalog.=) o.org_id))',
-     'uppföljningsdatum', 'follow-up date', true),
-    ('measure', 'done', 'o.done_at', 'genomförd', 'done', true),
-    ('measure', 'evaluated', 'o.evaluated_at', 'utvärderad', 'evaluated', true);
 
 -- ---------------------------------------------------------------------------
 -- Rules.
@@ -236,33 +195,6 @@ COMMENT ON FUNCTION sqm.deadline_rule_check() IS
 CREATE TRIGGER deadline_rule_check BEFORE INSERT OR UPDATE ON sqm.deadline_rule
     FOR EACH ROW EXECUTE FUNCTION sqm.deadline_rule_check();
 
-INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, length, unit, legal, basis, basis_valid,
-                               warning, label_sv, label_en, builtin) VALUES
-    ('deviation_triage', 'deviation', 'reported', 'triaged', NULL, 3, 'working_days', false,
-     'rutin', '(,)', '1 day', 'Avvikelsen bedömd', 'Deviation triaged', true),
-    ('collaboration_reply', 'deviation', 'collab_sent', 'collab_replied',
-     'o.regime OPERATOR(pg_catalog.=) ''collaboration'' AND o.collab_direction OPERATOR(pg_catalog.=) ''sent''',
-     60, 'calendar_days', false, 'regional överenskommelse', '(,)', '7 days',
-     'Mottagaren har svarat på samverkansavvikelsen', 'Collaboration deviation answered by the receiver', true),
-    ('lex_sarah_routed', 'lex_sarah_report', 'reported', 'assigned', NULL, 1, 'working_days', false,
-     'rutin', '(,)', '4 hours', 'Rapporten har nått utredande funktion', 'Report reached the investigating function', true),
-    ('lex_sarah_protective_action', 'lex_sarah_report', 'received', 'protective_action', NULL, 1, 'calendar_days', false,
-     'rutin (lex Sarah: omedelbart)', '(,)', '4 hours', 'Omedelbar skyddsåtgärd dokumenterad', 'Protective action recorded', true),
-    ('lex_sarah_investigation_started', 'lex_sarah_report', 'received', 'investigation_started', NULL, 5, 'working_days', false,
-     'rutin (lex Sarah: utan dröjsmål)', '(,)', '1 day', 'Utredningen påbörjad', 'Investigation started', true),
-    ('lex_sarah_investigation_completed', 'lex_sarah_report', 'received', 'investigation_completed', NULL, 2, 'months', false,
-     'rutin (lex Sarah: utan dröjsmål)', '(,)', '14 days', 'Utredningen slutförd', 'Investigation completed', true),
-    -- the law says "as soon as possible" and gives no number: a routine target,
-    -- citing the provision in force on the day seriousness was decided
-    ('ivo_notification', 'lex_sarah_investigation', 'serious_decided', 'ivo_notified', NULL, 2, 'working_days', false,
-     '14 kap. 7 § SoL (2001:453)', '[,2025-07-01)', '1 day', 'Anmälan till IVO', 'Notification to IVO', true),
-    ('ivo_notification', 'lex_sarah_investigation', 'serious_decided', 'ivo_notified', NULL, 2, 'working_days', false,
-     '27 kap. SoL (2025:400)', '[2025-07-01,)', '1 day', 'Anmälan till IVO', 'Notification to IVO', true),
-    ('measure_done', 'measure', 'due', 'done', NULL, 1, 'calendar_days', false,
-     'beslut om åtgärd', '(,)', '7 days', 'Åtgärden genomförd', 'Measure done', true),
-    ('measure_followed_up', 'measure', 'follow_up', 'evaluated', NULL, 1, 'calendar_days', false,
-     'beslut om åtgärd', '(,)', '7 days', 'Åtgärden uppföljd', 'Measure followed up', true);
-
 -- ---------------------------------------------------------------------------
 -- Organisation settings: own lengths of routine rules, own closed days.
 
@@ -371,17 +303,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.remove_closed_day(bigint, date) IS 'Remove one of the organisation''s closed days; quality coordinators';
-
--- ---------------------------------------------------------------------------
--- Obligations.
-
--- Open items are found through partial indexes on the stop columns.
-CREATE INDEX deviation_untriaged_idx ON sqm.deviation (org_id) WHERE triaged_at IS NULL;
-CREATE INDEX deviation_collab_unreplied_idx ON sqm.deviation (org_id)
-    WHERE collab_replied_at IS NULL AND collab_direction OPERATOR(pg_catalog.=) 'sent';
-CREATE INDEX lex_sarah_report_unrouted_idx ON sqm.lex_sarah_report (org_id) WHERE assigned_at IS NULL;
-CREATE INDEX measure_not_done_idx ON sqm.measure (org_id) WHERE done_at IS NULL;
-CREATE INDEX measure_not_evaluated_idx ON sqm.measure (org_id) WHERE evaluated_at IS NULL;
 
 -- The query of sqm.obligations: one UNION ALL branch per rule row, the kind
 -- and rule filters applied here; $1 org, $2 unit.
@@ -586,10 +507,6 @@ END
 $$;
 COMMENT ON FUNCTION sqm.announce() IS
   'Trigger (AFTER INSERT, argument: the kind): a new report goes to the outbox as event new and is announced with NOTIFY sqm_org_<org_id>';
-CREATE TRIGGER announce AFTER INSERT ON sqm.deviation
-    FOR EACH ROW EXECUTE FUNCTION sqm.announce('deviation');
-CREATE TRIGGER announce AFTER INSERT ON sqm.lex_sarah_report
-    FOR EACH ROW EXECUTE FUNCTION sqm.announce('lex_sarah_report');
 
 CREATE FUNCTION sqm.sweep() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
@@ -650,3 +567,17 @@ COMMENT ON FUNCTION sqm.acknowledge_outbox(bigint, bigint) IS
 REVOKE ALL ON FUNCTION sqm.outbox_refuse(), sqm.outbox_payload(sqm.outbox), sqm.outbox_notify(sqm.outbox), sqm.announce(),
                        sqm.sweep(), sqm.acknowledge_outbox(bigint, bigint)
     FROM PUBLIC;
+
+-- Deadline rules and settings for every member; obligations (no personal
+-- data) for handlers and readers; the outbox and its acknowledgement for
+-- handlers.
+SELECT sqm.grant_privilege('core', 'SELECT ON sqm.deadline_event, sqm.deadline_rule, sqm.deadline_setting, sqm.closed_day',
+                           '{everyone}');
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.obligations_sql(text, text, boolean),
+    sqm.obligations_run(bigint, bigint, text, text, boolean), sqm.obligations(bigint, bigint, text, text, boolean)', '{readers}');
+SELECT sqm.grant_privilege('core', 'SELECT ON sqm.obligation', '{readers}');
+SELECT sqm.grant_privilege('core', 'SELECT ON sqm.outbox', '{handlers}');
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.acknowledge_outbox(bigint, bigint), sqm.outbox_payload(sqm.outbox)',
+                           '{handlers}');
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.set_deadline(bigint, text, integer, text),
+    sqm.add_closed_day(bigint, date, text), sqm.remove_closed_day(bigint, date)', '{quality_coordinator}');

@@ -1,7 +1,7 @@
 -- The API of lex Sarah (doc/lex_sarah.md): reports, investigations, their
 -- records, the assessment, and the notification to IVO with IVO's answers.
 --
--- As for deviations (62_deviation_api.sql): every function is SECURITY
+-- As for deviations (src/kinds/deviation/api.sql): every function is SECURITY
 -- DEFINER with a pinned search_path, checks the caller's authorisation itself
 -- (sqm.authorize, sqm.governed_object), and moves objects compare-and-set
 -- through sqm.write_object: the caller names the state it expects to leave;
@@ -632,3 +632,19 @@ REVOKE ALL ON FUNCTION
     sqm.record_ivo_answer(bigint, bigint, text, timestamptz, text, timestamptz),
     sqm.is_serious(sqm.lex_sarah_outcome)
 FROM PUBLIC;
+SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION
+    sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, bigint, text)', '{reporter,handlers}');
+SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION sqm.receive_lex_sarah(bigint, bigint, timestamptz),
+    sqm.open_lex_sarah_investigation(bigint, bigint, bigint[], timestamptz),
+    sqm.assign_lex_sarah_report(bigint, bigint, bigint), sqm.start_lex_sarah_investigation(bigint, bigint, text),
+    sqm.record_lex_sarah(bigint, bigint, text, text, text, text, text, text, timestamptz, date),
+    sqm.assess_lex_sarah(bigint, bigint, text, sqm.lex_sarah_outcome, text[]),
+    sqm.complete_lex_sarah(bigint, bigint, text), sqm.close_lex_sarah(bigint, bigint, text),
+    sqm.close_lex_sarah_early(bigint, bigint, text, text),
+    sqm.draft_ivo_notification(bigint, bigint, text), sqm.revise_ivo_notification(bigint, bigint, text, text),
+    sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, text, timestamptz),
+    sqm.withdraw_ivo_notification(bigint, bigint, text, text),
+    sqm.supplement_ivo_notification(bigint, bigint, text, timestamptz),
+    sqm.record_ivo_answer(bigint, bigint, text, timestamptz, text, timestamptz)', '{investigator,quality_coordinator}');
+SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION sqm.set_lex_sarah_routing_target(bigint, interval),
+    sqm.add_lex_sarah_theme(bigint, text, text, text, date, date)', '{quality_coordinator}');

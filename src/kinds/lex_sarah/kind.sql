@@ -15,8 +15,8 @@
 --   sqm.lex_sarah_theme          the organisation's taxonomy of deficiencies
 --   sqm.organisation_setting     routine targets (lex_sarah_routing_target)
 --
--- The guards that need logic are C (src/lex_sarah.c).  Nobody but the API
--- functions (66_lex_sarah_api.sql) writes to these tables.
+-- The guards that need logic are C (lex_sarah.c).  Nobody but the API
+-- functions (api.sql) writes to these tables.
 
 -- ---------------------------------------------------------------------------
 -- Outcome, ordered by severity.
@@ -551,3 +551,98 @@ COMMENT ON POLICY lex_sarah_record_visible ON sqm.lex_sarah_record IS 'Records a
 COMMENT ON POLICY ivo_notification_visible ON sqm.ivo_notification IS 'Notifications are seen with their investigation';
 COMMENT ON POLICY ivo_supplement_visible ON sqm.ivo_supplement IS 'Supplements are seen with their notification';
 COMMENT ON POLICY ivo_answer_visible ON sqm.ivo_answer IS 'IVO''s answers are seen with their notification';
+
+-- ---------------------------------------------------------------------------
+-- Who may do what (sqm.role_capability).  Any staff role may report;
+-- investigators and quality coordinators investigate and read who reported;
+-- the quality coordinator is the designated role that decides that an outcome
+-- is serious and notifies IVO on the organisation's behalf.
+
+INSERT INTO sqm.role_capability (role, capability) VALUES
+    ('reporter', 'report_lex_sarah'), ('unit_manager', 'report_lex_sarah'),
+    ('investigator', 'report_lex_sarah'), ('investigator', 'investigate_lex_sarah'),
+    ('investigator', 'read_reporter_identity'),
+    ('quality_coordinator', 'report_lex_sarah'), ('quality_coordinator', 'investigate_lex_sarah'),
+    ('quality_coordinator', 'read_reporter_identity'), ('quality_coordinator', 'decide_seriousness'),
+    ('quality_coordinator', 'notify_ivo');
+
+-- ---------------------------------------------------------------------------
+-- Deadlines (doc/deadlines.md) and notifications.
+
+INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, builtin) VALUES
+    ('lex_sarah_report', 'reported', 'o.reported_at', 'rapporterad', 'reported', true),
+    ('lex_sarah_report', 'received', 'o.received_at', 'mottagen', 'received', true),
+    ('lex_sarah_report', 'assigned', 'o.assigned_at', 'kopplad till utredning', 'assigned to an investigation', true),
+    ('lex_sarah_report', 'protective_action',
+     '(SELECT pg_catalog.min(r.recorded_at) FROM sqm.lex_sarah_record r
+        WHERE r.org_id OPERATOR(pg_catalog.=) o.org_id AND r.investigation_id OPERATOR(pg_catalog.=) o.investigation_id
+          AND r.item OPERATOR(pg_catalog.=) ''protective_action'')',
+     'omedelbar skyddsåtgärd dokumenterad', 'protective action recorded', true),
+    ('lex_sarah_report', 'investigation_started',
+     '(SELECT i.started_at FROM sqm.lex_sarah_investigation i
+        WHERE i.org_id OPERATOR(pg_catalog.=) o.org_id AND i.id OPERATOR(pg_catalog.=) o.investigation_id)',
+     'utredningen påbörjad', 'investigation started', true),
+    ('lex_sarah_report', 'investigation_completed',
+     -- an early close (no impropriety, clear at once) completes it too
+     '(SELECT COALESCE(i.completed_at,
+                         CASE WHEN i.state OPERATOR(pg_catalog.=) ''closed'' THEN i.closed_at END)
+         FROM sqm.lex_sarah_investigation i
+        WHERE i.org_id OPERATOR(pg_catalog.=) o.org_id AND i.id OPERATOR(pg_catalog.=) o.investigation_id)',
+     'utredningen slutförd', 'investigation completed', true),
+    ('lex_sarah_investigation', 'serious_decided',
+     'CASE WHEN sqm.is_serious(o.outcome) THEN o.seriousness_decided_at END',
+     'bedömd som allvarlig', 'assessed as serious', true),
+    ('lex_sarah_investigation', 'ivo_notified',
+     '(SELECT pg_catalog.min(n.sent_at) FROM sqm.ivo_notification n
+        WHERE n.org_id OPERATOR(pg_catalog.=) o.org_id AND n.investigation_id OPERATOR(pg_catalog.=) o.id
+          AND n.state OPERATOR(pg_catalog.=) ''sent'')',
+     'anmäld till IVO', 'notified to IVO', true);
+
+INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, length, unit, legal, basis, basis_valid,
+                               warning, label_sv, label_en, builtin) VALUES
+    ('lex_sarah_routed', 'lex_sarah_report', 'reported', 'assigned', NULL, 1, 'working_days', false,
+     'rutin', '(,)', '4 hours', 'Rapporten har nått utredande funktion', 'Report reached the investigating function', true),
+    ('lex_sarah_protective_action', 'lex_sarah_report', 'received', 'protective_action', NULL, 1, 'calendar_days', false,
+     'rutin (lex Sarah: omedelbart)', '(,)', '4 hours', 'Omedelbar skyddsåtgärd dokumenterad', 'Protective action recorded', true),
+    ('lex_sarah_investigation_started', 'lex_sarah_report', 'received', 'investigation_started', NULL, 5, 'working_days', false,
+     'rutin (lex Sarah: utan dröjsmål)', '(,)', '1 day', 'Utredningen påbörjad', 'Investigation started', true),
+    ('lex_sarah_investigation_completed', 'lex_sarah_report', 'received', 'investigation_completed', NULL, 2, 'months', false,
+     'rutin (lex Sarah: utan dröjsmål)', '(,)', '14 days', 'Utredningen slutförd', 'Investigation completed', true),
+    -- the law says "as soon as possible" and gives no number: a routine target,
+    -- citing the provision in force on the day seriousness was decided
+    ('ivo_notification', 'lex_sarah_investigation', 'serious_decided', 'ivo_notified', NULL, 2, 'working_days', false,
+     '14 kap. 7 § SoL (2001:453)', '[,2025-07-01)', '1 day', 'Anmälan till IVO', 'Notification to IVO', true),
+    ('ivo_notification', 'lex_sarah_investigation', 'serious_decided', 'ivo_notified', NULL, 2, 'working_days', false,
+     '27 kap. SoL (2025:400)', '[2025-07-01,)', '1 day', 'Anmälan till IVO', 'Notification to IVO', true);
+
+-- Open items are found through partial indexes on the stop columns.
+CREATE INDEX lex_sarah_report_unrouted_idx ON sqm.lex_sarah_report (org_id) WHERE assigned_at IS NULL;
+
+-- A new report goes to the outbox.
+CREATE TRIGGER announce AFTER INSERT ON sqm.lex_sarah_report
+    FOR EACH ROW EXECUTE FUNCTION sqm.announce('lex_sarah_report');
+
+-- ---------------------------------------------------------------------------
+-- Privileges of the group roles (sqm.grant_privilege): reference data and
+-- settings for every member; full rows, with free text and reporter
+-- identities, for investigators and coordinators; the columns statistics need
+-- (no free text, no names) for the others.
+
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT ON sqm.legal_basis, sqm.lex_sarah_item, sqm.lex_sarah_theme, sqm.organisation_setting',
+                           '{everyone}');
+SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION sqm.is_serious(sqm.lex_sarah_outcome)', '{everyone}');
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT ON sqm.lex_sarah_report, sqm.lex_sarah_reporter, sqm.lex_sarah_investigation,
+    sqm.lex_sarah_record, sqm.ivo_notification, sqm.ivo_supplement, sqm.ivo_answer', '{investigator,quality_coordinator}');
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, state, unit_id, regime, happened_at, reported_at, received_at, source,
+    deviation_id, legal_basis, investigation_id, assigned_at) ON sqm.lex_sarah_report', '{unit_manager,auditor,report_reader}');
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, state, unit_id, opened_at, started_at, assessed_at, completed_at,
+    closed_at, outcome, seriousness_decided_at, themes) ON sqm.lex_sarah_investigation', '{unit_manager,auditor,report_reader}');
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, investigation_id, item, recorded_at, nature, measure_date)
+    ON sqm.lex_sarah_record', '{unit_manager,auditor,report_reader}');
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, state, unit_id, investigation_id, drafted_at, decided_at, sent_at, regnr)
+    ON sqm.ivo_notification', '{unit_manager,auditor,report_reader}');
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, notification_id, sent_at) ON sqm.ivo_supplement',
+                           '{unit_manager,auditor,report_reader}');
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, notification_id, answered_at, answer, supplement_supplied_at)
+    ON sqm.ivo_answer', '{unit_manager,auditor,report_reader}');
+SELECT sqm.grant_privilege('lex_sarah', 'SELECT ON sqm.lex_sarah_unassigned', '{readers}');

@@ -684,3 +684,14 @@ REVOKE ALL ON FUNCTION
     sqm.end_unit(bigint, bigint, date),
     sqm.link_successor(bigint, bigint, bigint, date, text, boolean)
 FROM PUBLIC;
+
+-- The label of a statistics row or status, in the organisation's language
+-- unless one is asked for.
+CREATE FUNCTION sqm.label_language(org bigint, lang text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT CASE WHEN lang IN ('sv', 'en') THEN lang
+                ELSE (SELECT o.label_language FROM sqm.organisation o WHERE o.org_id = org) END;
+END;
+COMMENT ON FUNCTION sqm.label_language(bigint, text) IS 'The language of labels: the one asked for (sv/en), else the organisation''s';

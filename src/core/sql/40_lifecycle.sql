@@ -283,3 +283,10 @@ REVOKE ALL ON FUNCTION
     sqm.move(text, bigint, bigint, text, text, text), sqm.move_capability(text, text, text),
     sqm.lifecycle_cache_stats(), sqm.allowed_moves(text, text)
 FROM PUBLIC;
+
+-- Numbers of governed objects, shared by every kind (an id names one object in
+-- the organisation whatever its kind).
+CREATE SEQUENCE sqm.case_id_seq;
+COMMENT ON SEQUENCE sqm.case_id_seq IS 'Numbers of governed objects (deviations, measures, …), shared by every kind';
+SELECT pg_catalog.pg_extension_config_dump('sqm.case_id_seq', '');
+REVOKE ALL ON SEQUENCE sqm.case_id_seq FROM PUBLIC;

@@ -33,16 +33,6 @@ SELECT d.org_id,
 COMMENT ON VIEW sqm.stat_deviation_base IS
   'One row per counted deviation: unit, regime group, report date and quality year, types, milestones — no personal data, no free text';
 
--- The label of a statistics row or status, in the organisation's language
--- unless one is asked for.
-CREATE FUNCTION sqm.label_language(org bigint, lang text) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT CASE WHEN lang IN ('sv', 'en') THEN lang
-                ELSE (SELECT o.label_language FROM sqm.organisation o WHERE o.org_id = org) END;
-END;
-COMMENT ON FUNCTION sqm.label_language(bigint, text) IS 'The language of labels: the one asked for (sv/en), else the organisation''s';
 
 -- ------------------------------------------------------------- per unit
 
@@ -206,9 +196,16 @@ COMMENT ON VIEW sqm.stat_deviation_per_unit IS
 
 REVOKE ALL ON sqm.stat_deviation_base, sqm.stat_deviation_totals, sqm.stat_deviation_per_type,
               sqm.stat_deviation_per_unit FROM PUBLIC;
-REVOKE ALL ON FUNCTION sqm.label_language(bigint, text),
+REVOKE ALL ON FUNCTION
     sqm.deviations_per_unit(bigint, sqm.period, text, text, text),
     sqm.deviations_per_type(bigint, sqm.period, text, text),
     sqm.deviation_status_at(bigint, sqm.period, date, text, text),
     sqm.deviations_open_longest(bigint, date, integer, text)
 FROM PUBLIC;
+
+SELECT sqm.grant_privilege('deviation', 'SELECT ON sqm.stat_deviation_base, sqm.stat_deviation_totals, sqm.stat_deviation_per_type,
+    sqm.stat_deviation_per_unit', '{readers}');
+SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION sqm.deviations_per_unit(bigint, sqm.period, text, text, text),
+    sqm.deviations_per_type(bigint, sqm.period, text, text),
+    sqm.deviation_status_at(bigint, sqm.period, date, text, text),
+    sqm.deviations_open_longest(bigint, date, integer, text)', '{readers}');

@@ -1,15 +1,9 @@
--- Deviations (avvikelser, domain.md §3.1) and measures (åtgärder, §3.7): the
--- first kinds on the lifecycle engine and the audit trail.
---
--- Both are governed tables (doc/core.md): their lifecycles are rows in
--- sqm.lifecycle_state / sqm.lifecycle_move, enforced by sqm.lifecycle_enforce,
--- and every change is written to sqm.audit_event by sqm.audit_record.  Nobody
--- but the API functions below writes to them.
-
-CREATE SEQUENCE sqm.case_id_seq;
-COMMENT ON SEQUENCE sqm.case_id_seq IS 'Numbers of governed objects (deviations, measures, …), shared by every kind';
-SELECT pg_catalog.pg_extension_config_dump('sqm.case_id_seq', '');
-REVOKE ALL ON SEQUENCE sqm.case_id_seq FROM PUBLIC;
+-- Deviations (avvikelser, domain.md §3.1): something that happened inside the
+-- organisation where it did not follow a decision, the law, a regulation or
+-- its own routines; reported by any staff member, in the unit where it
+-- happened.  Its lifecycle is rows of the lifecycle engine; the guards that
+-- need logic are C (deviation.c); nobody but the API functions (api.sql)
+-- writes the tables.
 
 -- The organisation's taxonomy of deviation types, in Swedish and English, each
 -- valid for a period so that old reports keep their old types.
@@ -75,42 +69,13 @@ COMMENT ON COLUMN sqm.deviation.no_measure_reason IS 'Explicit, justified decisi
 COMMENT ON COLUMN sqm.deviation.lex_sarah_ref IS 'The lex Sarah report or investigation it was escalated to';
 COMMENT ON COLUMN sqm.deviation.reclassified_to IS 'The item it was forwarded to (e.g. hsl_deviation:123, data_incident:…)';
 SELECT pg_catalog.pg_extension_config_dump('sqm.deviation', '');
-
-CREATE TABLE sqm.measure (
-    org_id          bigint NOT NULL REFERENCES sqm.organisation,
-    id              bigint NOT NULL DEFAULT pg_catalog.nextval('sqm.case_id_seq'),
-    state           text NOT NULL,
-    unit_id         bigint NOT NULL,
-    source_kind     text NOT NULL,
-    source_id       bigint NOT NULL,
-    title           text NOT NULL CHECK (pg_catalog.btrim(title) OPERATOR(pg_catalog.<>) ''),
-    term            text NOT NULL DEFAULT 'short' CHECK (term IN ('short', 'long')),
-    responsible     text NOT NULL,
-    due_on          date NOT NULL,
-    follow_up_on    date NOT NULL,
-    done_at         timestamptz,
-    effect          text CHECK (effect IN ('yes', 'partly', 'no')),
-    evaluated_at    timestamptz,
-    cancel_reason   text,
-    PRIMARY KEY (org_id, id),
-    FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
-    CHECK (follow_up_on OPERATOR(pg_catalog.>=) due_on)
-);
-CREATE INDEX measure_source_idx ON sqm.measure (org_id, source_kind, source_id);
-COMMENT ON TABLE sqm.measure IS
-  'Measures (åtgärder) decided because of a deviation, investigation, complaint …: a governed table with its own lifecycle';
-COMMENT ON COLUMN sqm.measure.source_kind IS 'Kind of the object the measure was decided for (a lifecycle kind, e.g. deviation)';
-COMMENT ON COLUMN sqm.measure.effect IS 'At evaluation: did it have the intended effect — yes, partly or no ("no" calls for a new measure)';
-SELECT pg_catalog.pg_extension_config_dump('sqm.measure', '');
-
-REVOKE ALL ON sqm.deviation_type, sqm.deviation, sqm.measure FROM PUBLIC;
+REVOKE ALL ON sqm.deviation_type, sqm.deviation FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
--- Lifecycles, as data.
+-- Lifecycle, as data.
 
 INSERT INTO sqm.lifecycle_kind (kind, governed_table, label_sv, label_en, builtin) VALUES
-    ('deviation', 'sqm.deviation', 'avvikelse', 'deviation', true),
-    ('measure',   'sqm.measure',   'åtgärd',    'measure',   true);
+    ('deviation', 'sqm.deviation', 'avvikelse', 'deviation', true);
 
 INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label_en, builtin) VALUES
     ('deviation', 'reported',         true,  false, 'rapporterad',             'reported',              true),
@@ -122,14 +87,9 @@ INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label
     ('deviation', 'followed_up',      false, false, 'uppföljd',                'followed up',           true),
     ('deviation', 'closed',           false, true,  'avslutad',                'closed',                true),
     ('deviation', 'withdrawn',        false, true,  'återkallad',              'withdrawn',             true),
-    ('deviation', 'reclassified',     false, true,  'omklassad',               'reclassified',          true),
-    ('measure',   'planned',          true,  false, 'planerad',                'planned',               true),
-    ('measure',   'in_progress',      false, false, 'pågår',                   'in progress',           true),
-    ('measure',   'done',             false, false, 'genomförd',               'done',                  true),
-    ('measure',   'evaluated',        false, true,  'utvärderad',              'evaluated',             true),
-    ('measure',   'cancelled',        false, true,  'avbruten',                'cancelled',             true);
+    ('deviation', 'reclassified',     false, true,  'omklassad',               'reclassified',          true);
 
--- Guards that need logic (src/guards.c); moves that only need a column filled
+-- Guards that need logic (deviation.c); moves that only need a column filled
 -- in name it in lifecycle_move.requires.
 CREATE FUNCTION sqm.guard_deviation_measures_decided(sqm.deviation) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_guard_deviation_measures_decided' LANGUAGE C STRICT;
@@ -169,12 +129,7 @@ INSERT INTO sqm.lifecycle_move (kind, from_state, to_state, capability, guard, r
     ('deviation', 'measures_decided', 'escalated',        'escalate',        NULL, '{lex_sarah_ref,escalated_at}', true),
     ('deviation', 'measures_decided', 'measures_done',    'manage_measures', 'sqm.guard_deviation_measures_done(sqm.deviation)', '{}', true),
     ('deviation', 'measures_done',    'followed_up',      'manage_measures', 'sqm.guard_deviation_followed_up(sqm.deviation)', '{}', true),
-    ('deviation', 'followed_up',      'closed',           'close',           'sqm.guard_deviation_closable(sqm.deviation)', '{closed_at}', true),
-    ('measure',   'planned',          'in_progress',      'manage_measures', NULL, '{}', true),
-    ('measure',   'planned',          'cancelled',        'manage_measures', NULL, '{cancel_reason}', true),
-    ('measure',   'in_progress',      'done',             'manage_measures', NULL, '{done_at}', true),
-    ('measure',   'in_progress',      'cancelled',        'manage_measures', NULL, '{cancel_reason}', true),
-    ('measure',   'done',             'evaluated',        'manage_measures', NULL, '{effect,evaluated_at}', true);
+    ('deviation', 'followed_up',      'closed',           'close',           'sqm.guard_deviation_closable(sqm.deviation)', '{closed_at}', true);
 
 -- Rules of a deviation's content, for every writer: the unit existed on the
 -- report date and every type is the organisation's, valid then, of the regime.
@@ -237,21 +192,58 @@ CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.deviation
     FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('deviation');
 CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.deviation
     FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('deviation');
-CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.measure
-    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('measure');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.measure
-    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('measure');
 
 ALTER TABLE sqm.deviation ENABLE ROW LEVEL SECURITY;
-ALTER TABLE sqm.measure ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sqm.deviation_type ENABLE ROW LEVEL SECURITY;
 CREATE POLICY deviation_visible ON sqm.deviation FOR SELECT
     USING (sqm.may_see(org_id, unit_id, reported_by));
-CREATE POLICY measure_visible ON sqm.measure FOR SELECT
-    USING (sqm.may_see(org_id, unit_id, NULL));
 CREATE POLICY deviation_type_visible ON sqm.deviation_type FOR SELECT
     USING (sqm.is_member(org_id));
 COMMENT ON POLICY deviation_visible ON sqm.deviation IS
   'A member sees the deviations of the units their sqm role covers; a reporter sees their own';
-COMMENT ON POLICY measure_visible ON sqm.measure IS 'A member sees the measures of the units their sqm role covers';
 COMMENT ON POLICY deviation_type_visible ON sqm.deviation_type IS 'Members of an organisation see its taxonomy';
+
+-- ---------------------------------------------------------------------------
+-- Who may do what (sqm.role_capability).
+
+INSERT INTO sqm.role_capability (role, capability) VALUES
+    ('unit_manager', 'triage'), ('unit_manager', 'investigate'), ('unit_manager', 'withdraw'), ('unit_manager', 'close'),
+    ('investigator', 'triage'), ('investigator', 'investigate'), ('investigator', 'withdraw'),
+    ('investigator', 'reclassify'), ('investigator', 'escalate'), ('investigator', 'close'),
+    ('quality_coordinator', 'triage'), ('quality_coordinator', 'investigate'), ('quality_coordinator', 'withdraw'),
+    ('quality_coordinator', 'reclassify'), ('quality_coordinator', 'escalate'), ('quality_coordinator', 'close');
+
+-- ---------------------------------------------------------------------------
+-- Deadlines (doc/deadlines.md) and notifications.
+
+INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, builtin) VALUES
+    ('deviation', 'reported', 'o.reported_at', 'rapporterad', 'reported', true),
+    ('deviation', 'triaged', 'o.triaged_at', 'bedömd', 'triaged', true),
+    ('deviation', 'collab_sent', 'o.reported_at', 'samverkansavvikelse skickad', 'collaboration deviation sent', true),
+    ('deviation', 'collab_replied', 'o.collab_replied_at', 'svar från mottagaren', 'reply from the receiver', true);
+
+INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, length, unit, legal, basis, basis_valid,
+                               warning, label_sv, label_en, builtin) VALUES
+    ('deviation_triage', 'deviation', 'reported', 'triaged', NULL, 3, 'working_days', false,
+     'rutin', '(,)', '1 day', 'Avvikelsen bedömd', 'Deviation triaged', true),
+    ('collaboration_reply', 'deviation', 'collab_sent', 'collab_replied',
+     'o.regime OPERATOR(pg_catalog.=) ''collaboration'' AND o.collab_direction OPERATOR(pg_catalog.=) ''sent''',
+     60, 'calendar_days', false, 'regional överenskommelse', '(,)', '7 days',
+     'Mottagaren har svarat på samverkansavvikelsen', 'Collaboration deviation answered by the receiver', true);
+
+-- Open items are found through partial indexes on the stop columns.
+CREATE INDEX deviation_untriaged_idx ON sqm.deviation (org_id) WHERE triaged_at IS NULL;
+CREATE INDEX deviation_collab_unreplied_idx ON sqm.deviation (org_id)
+    WHERE collab_replied_at IS NULL AND collab_direction OPERATOR(pg_catalog.=) 'sent';
+
+-- A new report goes to the outbox.
+CREATE TRIGGER announce AFTER INSERT ON sqm.deviation
+    FOR EACH ROW EXECUTE FUNCTION sqm.announce('deviation');
+
+-- ---------------------------------------------------------------------------
+-- Privileges of the group roles (sqm.grant_privilege).
+
+SELECT sqm.grant_privilege('deviation', 'SELECT ON sqm.deviation_type', '{everyone}');
+SELECT sqm.grant_privilege('deviation', 'SELECT ON sqm.deviation', '{reporter,handlers}');
+SELECT sqm.grant_privilege('deviation', 'SELECT (org_id, id, state, unit_id, regime, reported_at, types, severity, triaged_at,
+    investigated_at, escalated_at, closed_at, collab_direction, collab_replied_at) ON sqm.deviation', '{auditor,report_reader}');
