@@ -285,28 +285,28 @@ SELECT probin AS sqm_library FROM pg_proc WHERE oid = 'sqm.audit_record'::regpro
 SELECT format($$CREATE FUNCTION pg_temp.audit_record_direct() RETURNS void AS %L, 'sqm_audit_record' LANGUAGE C$$,
               :'sqm_library') \gexec
 SELECT throws_ok('SELECT pg_temp.audit_record_direct()', '39P01',
-                 'sqm.audit_record() was not called as a trigger', 'the trigger function called as a function is refused');
-SELECT format($$CREATE FUNCTION pg_temp.audit_refuse_direct() RETURNS void AS %L, 'sqm_audit_refuse' LANGUAGE C$$,
+                 'function sqm.audit_record() was not called by the trigger manager', 'the trigger function called as a function is refused');
+SELECT format($$CREATE FUNCTION pg_temp.append_only_direct() RETURNS void AS %L, 'sqm_append_only' LANGUAGE C$$,
               :'sqm_library') \gexec
-SELECT throws_ok('SELECT pg_temp.audit_refuse_direct()', '39P01',
-                 'sqm.audit_refuse() was not called as a trigger', 'the append-only trigger called as a function is refused');
+SELECT throws_ok('SELECT pg_temp.append_only_direct()', '39P01',
+                 'function sqm.append_only() was not called by the trigger manager', 'the append-only trigger called as a function is refused');
 
 CREATE TABLE sqm.tst_misused (org_id bigint, id bigint, state text, PRIMARY KEY (org_id, id));
 INSERT INTO sqm.tst_misused VALUES (:a, 1, 'registered');
 
 CREATE TRIGGER audit BEFORE INSERT ON sqm.tst_misused FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('tst');
 SELECT throws_ok(format($$INSERT INTO sqm.tst_misused VALUES (%s, 2, 'registered')$$, :a), '39P01',
-                 'sqm.audit_record() must be fired AFTER the change', 'a BEFORE trigger is refused');
+                 'trigger "audit" on table sqm.tst_misused must fire AFTER the row is written', 'a BEFORE trigger is refused');
 DROP TRIGGER audit ON sqm.tst_misused;
 
 CREATE TRIGGER audit AFTER INSERT ON sqm.tst_misused FOR EACH STATEMENT EXECUTE FUNCTION sqm.audit_record('tst');
 SELECT throws_ok(format($$INSERT INTO sqm.tst_misused VALUES (%s, 2, 'registered')$$, :a), '39P01',
-                 'sqm.audit_record() must be fired FOR EACH ROW', 'a statement-level trigger is refused');
+                 'trigger "audit" on table sqm.tst_misused must fire FOR EACH ROW', 'a statement-level trigger is refused');
 DROP TRIGGER audit ON sqm.tst_misused;
 
 CREATE TRIGGER audit AFTER DELETE ON sqm.tst_misused FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('tst');
 SELECT throws_ok('DELETE FROM sqm.tst_misused', '39P01',
-                 'sqm.audit_record() must be fired for INSERT or UPDATE only', 'a DELETE trigger is refused');
+                 'trigger "audit" on table sqm.tst_misused must not fire on DELETE', 'a DELETE trigger is refused');
 DROP TRIGGER audit ON sqm.tst_misused;
 
 CREATE TRIGGER audit AFTER TRUNCATE ON sqm.tst_misused FOR EACH STATEMENT EXECUTE FUNCTION sqm.audit_record('tst');
@@ -315,7 +315,7 @@ DROP TRIGGER audit ON sqm.tst_misused;
 
 CREATE TRIGGER audit AFTER INSERT ON sqm.tst_misused FOR EACH ROW EXECUTE FUNCTION sqm.audit_record();
 SELECT throws_ok(format($$INSERT INTO sqm.tst_misused VALUES (%s, 2, 'registered')$$, :a), '39P01',
-                 'sqm.audit_record() needs one argument, the kind of the governed table', 'a trigger without the kind is refused');
+                 'trigger "audit" on table sqm.tst_misused must name the kind of the governed table', 'a trigger without the kind is refused');
 DROP TRIGGER audit ON sqm.tst_misused;
 
 CREATE TRIGGER audit AFTER INSERT ON sqm.tst_misused FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('tst', 'extra');
@@ -331,11 +331,11 @@ DROP TRIGGER audit ON sqm.tst_misused;
 CREATE TABLE sqm.tst_no_state (org_id bigint, id bigint, status text);
 CREATE TRIGGER audit AFTER INSERT ON sqm.tst_no_state FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('tst');
 SELECT throws_ok(format($$INSERT INTO sqm.tst_no_state VALUES (%s, 1, 'registered')$$, :a), '39P01',
-                 'table "tst_no_state" is not a governed table', 'a table without state is refused');
+                 'table sqm.tst_no_state does not follow the governed-table protocol', 'a table without state is refused');
 CREATE TABLE sqm.tst_int_id (org_id bigint, id integer, state text);
 CREATE TRIGGER audit AFTER INSERT ON sqm.tst_int_id FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('tst');
 SELECT throws_ok(format($$INSERT INTO sqm.tst_int_id VALUES (%s, 1, 'registered')$$, :a), '39P01',
-                 'table "tst_int_id" is not a governed table', 'a table whose id is not bigint is refused');
+                 'table sqm.tst_int_id does not follow the governed-table protocol', 'a table whose id is not bigint is refused');
 CREATE TABLE sqm.tst_varchar_state (org_id bigint, id bigint, state varchar);
 CREATE TRIGGER audit AFTER INSERT ON sqm.tst_varchar_state FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('tst');
 SELECT throws_ok(format($$INSERT INTO sqm.tst_varchar_state VALUES (%s, 1, 'registered')$$, :a), '39P01',

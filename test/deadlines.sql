@@ -261,8 +261,8 @@ SELECT is(pg_temp.state_as('tdl_coordinator', format('SELECT sqm.acknowledge_out
           'a second acknowledgement is accepted');
 SELECT is((SELECT acknowledged_by FROM sqm.outbox WHERE seq = :ev), 'tdl_manager', 'the first acknowledgement counts');
 SELECT throws_ok(format('SELECT sqm.acknowledge_outbox(%s, -1)', :org), '42704', NULL, 'an unknown event');
-SELECT throws_ok(format('UPDATE sqm.outbox SET event = %L WHERE seq = %s', 'overdue', :ev), '55000', NULL, 'the outbox is append-only');
-SELECT throws_ok(format('DELETE FROM sqm.outbox WHERE seq = %s', :ev), '55000', NULL, 'outbox events are never deleted');
+SELECT throws_ok(format('UPDATE sqm.outbox SET event = %L WHERE seq = %s', 'overdue', :ev), 'SQ010', NULL, 'the outbox is append-only');
+SELECT throws_ok(format('DELETE FROM sqm.outbox WHERE seq = %s', :ev), 'SQ010', NULL, 'outbox events are never deleted');
 SELECT is(pg_temp.state_as('tdl_manager', format('UPDATE sqm.outbox SET acknowledged_at = now() WHERE seq = %s', :ev)), '42501',
           'no role writes the outbox directly');
 

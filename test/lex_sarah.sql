@@ -207,12 +207,12 @@ SELECT pg_temp.rec(:org, :inv, 'measure', '2025-09-05') AS rec_measure \gset
 SELECT is((SELECT (item, nature, recorded_by_name, recorded_by_title, measure_date, entered_by)::text FROM sqm.lex_sarah_record WHERE id = :rec_measure),
           format('(measure,fact,"Carin Utredare","Socialt ansvarig samordnare",2025-09-05,%s)', session_user),
           'a record carries its date, source, nature and who recorded it; a measure its date');
-SELECT throws_ok(format($$UPDATE sqm.lex_sarah_record SET content = 'ändrad' WHERE id = %s$$, :rec_measure), '55000',
-                 format('row %s of sqm.lex_sarah_record cannot be changed: lex_sarah_record is append-only', :rec_measure),
+SELECT throws_ok(format($$UPDATE sqm.lex_sarah_record SET content = 'ändrad' WHERE id = %s$$, :rec_measure), 'SQ010',
+                 'table sqm.lex_sarah_record is append-only',
                  'a record is never edited');
-SELECT throws_ok(format($$DELETE FROM sqm.lex_sarah_record WHERE id = %s$$, :rec_measure), '55000', NULL, 'a record is never deleted');
-SELECT throws_ok($$TRUNCATE sqm.lex_sarah_record$$, '55000', NULL, 'records are never truncated');
-SELECT throws_ok(format($$UPDATE sqm.lex_sarah_reporter SET name = 'x' WHERE report_id = %s$$, :r1), '55000', NULL,
+SELECT throws_ok(format($$DELETE FROM sqm.lex_sarah_record WHERE id = %s$$, :rec_measure), 'SQ010', NULL, 'a record is never deleted');
+SELECT throws_ok($$TRUNCATE sqm.lex_sarah_record$$, 'SQ010', NULL, 'records are never truncated');
+SELECT throws_ok(format($$UPDATE sqm.lex_sarah_reporter SET name = 'x' WHERE report_id = %s$$, :r1), 'SQ010', NULL,
                  'a reporter''s identity is never changed');
 
 -- ------------------------------------------------------------ assessment
@@ -296,9 +296,9 @@ SELECT lives_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'closed_no_action'
                 'IVO closes the case without further action');
 SELECT is((SELECT string_agg(answer, ' ' ORDER BY answered_at) FROM sqm.ivo_answer WHERE notification_id = :n1),
           'supplement_requested closed_no_action', 'IVO''s answers are kept in order');
-SELECT throws_ok(format($$UPDATE sqm.ivo_answer SET answer = 'criticism' WHERE notification_id = %s$$, :n1), '55000', NULL,
+SELECT throws_ok(format($$UPDATE sqm.ivo_answer SET answer = 'criticism' WHERE notification_id = %s$$, :n1), 'SQ010', NULL,
                  'an answer is never changed');
-SELECT throws_ok(format($$DELETE FROM sqm.ivo_supplement WHERE id = %s$$, :sup), '55000', NULL, 'a supplement is never deleted');
+SELECT throws_ok(format($$DELETE FROM sqm.ivo_supplement WHERE id = %s$$, :sup), 'SQ010', NULL, 'a supplement is never deleted');
 
 -- ------------------------------------------------------------ closure
 SELECT lives_ok(format($$SELECT sqm.close_lex_sarah(%s, %s, 'completed')$$, :org, :inv), 'with the notification sent, it closes');

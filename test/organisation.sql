@@ -112,9 +112,9 @@ SELECT throws_ok(format($$SELECT sqm.end_unit(%s, %s, '2024-12-31')$$, :a, :vuxn
                  NULL, 'a unit cannot end twice');
 SELECT throws_ok(format($$DELETE FROM sqm.unit_version WHERE unit_id = %s$$, :vuxna), '55000',
                  NULL, 'unit versions are never deleted');
-SELECT throws_ok(format($$DELETE FROM sqm.unit WHERE unit_id = %s$$, :vuxna), '55000',
+SELECT throws_ok(format($$DELETE FROM sqm.unit WHERE unit_id = %s$$, :vuxna), 'SQ010',
                  NULL, 'units are never deleted');
-SELECT throws_ok(format($$UPDATE sqm.unit SET kind = 'department' WHERE unit_id = %s$$, :vuxna), '55000',
+SELECT throws_ok(format($$UPDATE sqm.unit SET kind = 'department' WHERE unit_id = %s$$, :vuxna), 'SQ010',
                  NULL, 'a unit''s kind is fixed');
 
 -- succession

@@ -11,7 +11,6 @@
  *	- the trigger sqm.audit_record('<kind>') that every governed table
  *	  carries (AFTER INSERT OR UPDATE, FOR EACH ROW; doc/core.md), which
  *	  appends one create, move or edit event to sqm.audit_event;
- *	- the trigger sqm.audit_refuse() that keeps sqm.audit_event append-only;
  *	- sqm.audit_hash(), the one routine that computes an event's hash, used
  *	  both when appending and by sqm.verify_audit().
  *
@@ -227,7 +226,6 @@ static char session_user_name[NAMEDATALEN];
 PG_FUNCTION_INFO_V1(sqm_now);
 PG_FUNCTION_INFO_V1(sqm_actor);
 PG_FUNCTION_INFO_V1(sqm_audit_record);
-PG_FUNCTION_INFO_V1(sqm_audit_refuse);
 PG_FUNCTION_INFO_V1(sqm_audit_hash);
 
 
@@ -712,33 +710,7 @@ audit_rel_build(AuditRelInfo *info, Relation rel)
 	info->valid = false;
 	info->org_attnum = info->id_attnum = info->state_attnum = InvalidAttrNumber;
 
-	for (i = 0; i < tupdesc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
-		const char *name = NameStr(att->attname);
-
-		if (att->attisdropped)
-			continue;
-		if (strcmp(name, "org_id") == 0 && att->atttypid == INT8OID)
-			info->org_attnum = att->attnum;
-		else if (strcmp(name, "id") == 0 && att->atttypid == INT8OID)
-			info->id_attnum = att->attnum;
-		else if (strcmp(name, "state") == 0 && att->atttypid == TEXTOID)
-			info->state_attnum = att->attnum;
-	}
-	if (info->org_attnum == InvalidAttrNumber ||
-		info->id_attnum == InvalidAttrNumber ||
-		info->state_attnum == InvalidAttrNumber)
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("table \"%s\" is not a governed table",
-						RelationGetRelationName(rel)),
-				 errdetail("sqm.audit_record() needs the columns org_id bigint, id bigint and state text; \"%s\" lacks %s.",
-						   RelationGetRelationName(rel),
-						   info->org_attnum == InvalidAttrNumber ? "org_id bigint" :
-						   info->id_attnum == InvalidAttrNumber ? "id bigint" :
-						   "state text"),
-				 errhint(GOVERNED_PROTOCOL_HINT)));
+	sqm_governed_columns(rel, &info->org_attnum, &info->id_attnum, &info->state_attnum);
 
 	info->cxt = AllocSetContextCreate(CacheMemoryContext, "sqm audit relation",
 									  ALLOCSET_SMALL_SIZES);
@@ -863,19 +835,6 @@ audit_spi_end(Oid save_userid, int save_sec_context)
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 }
 
-static SPIPlanPtr
-audit_prepare(const char *sql, int nargs, Oid *argtypes)
-{
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
-
-	if (plan == NULL)
-		elog(ERROR, "unexpected failure of SPI_prepare for \"%s\": %s",
-			 sql, SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "unexpected failure of SPI_keepplan");
-	return plan;
-}
-
 /*
  * The head of an organisation's chain for this transaction: on the first
  * append, take the lock and read the newest event.  The read uses the latest
@@ -913,7 +872,7 @@ audit_head(int64 org_id)
 	{
 		Oid			argtype = INT8OID;
 
-		audit_head_plan = audit_prepare(AUDIT_HEAD_SQL, 1, &argtype);
+		audit_head_plan = sqm_prepare_kept(AUDIT_HEAD_SQL, 1, &argtype);
 	}
 	ret = SPI_execute_snapshot(audit_head_plan, &arg, NULL, GetLatestSnapshot(),
 							   InvalidSnapshot, false, false, 1);
@@ -1052,7 +1011,7 @@ audit_append_spi(Datum *values, const bool *isnull)
 
 		for (f = 0; f < AF_NFIELDS; f++)
 			argtypes[f] = audit_fields[f].type;
-		audit_insert_plan = audit_prepare(AUDIT_INSERT_SQL, AF_NFIELDS, argtypes);
+		audit_insert_plan = sqm_prepare_kept(AUDIT_INSERT_SQL, AF_NFIELDS, argtypes);
 	}
 	for (f = 0; f < AF_NFIELDS; f++)
 		nulls[f] = isnull[f] ? 'n' : ' ';
@@ -1120,16 +1079,6 @@ audit_json_finish(JsonbParseState **state)
 	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(state, WJB_END_OBJECT, NULL)));
 }
 
-/* The clean error for a trigger called the wrong way. */
-static void
-audit_protocol_error(const char *function, const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-			 errmsg("%s %s", function, what),
-			 errhint(GOVERNED_PROTOCOL_HINT)));
-}
-
 /*
  * sqm.audit_record('<kind>'): AFTER INSERT OR UPDATE FOR EACH ROW on a
  * governed table.  An insert is a create (to_state the initial state), an
@@ -1140,7 +1089,7 @@ audit_protocol_error(const char *function, const char *what)
 Datum
 sqm_audit_record(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerData *trigdata;
 	Relation	rel;
 	TupleDesc	tupdesc;
 	AuditRelInfo *info;
@@ -1161,18 +1110,18 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	int			state_i;
 	int			i;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		audit_protocol_error("sqm.audit_record()", "was not called as a trigger");
-	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event))
-		audit_protocol_error("sqm.audit_record()", "must be fired AFTER the change");
-	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
-		audit_protocol_error("sqm.audit_record()", "must be fired FOR EACH ROW");
-	if (!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) &&
-		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-		audit_protocol_error("sqm.audit_record()", "must be fired for INSERT or UPDATE only");
-	if (trigdata->tg_trigger->tgnargs != 1 ||
-		trigdata->tg_trigger->tgargs[0][0] == '\0')
-		audit_protocol_error("sqm.audit_record()", "needs one argument, the kind of the governed table");
+	trigdata = sqm_trigger_protocol(fcinfo, "sqm.audit_record()",
+									SQM_TG_ROW | SQM_TG_AFTER | SQM_TG_INSERT | SQM_TG_UPDATE,
+									GOVERNED_PROTOCOL_HINT);
+	if (trigdata->tg_trigger->tgnargs != 1 || trigdata->tg_trigger->tgargs[0][0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s must name the kind of the governed table",
+						trigdata->tg_trigger->tgname,
+						sqm_relation_name(RelationGetRelid(trigdata->tg_relation))),
+				 errdetail_plural("It has %d argument.", "It has %d arguments.",
+								  trigdata->tg_trigger->tgnargs, trigdata->tg_trigger->tgnargs),
+				 errhint(GOVERNED_PROTOCOL_HINT)));
 
 	rel = trigdata->tg_relation;
 	tupdesc = RelationGetDescr(rel);
@@ -1279,41 +1228,6 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 
 	return PointerGetDatum(NULL);
 }
-
-/*
- * sqm.audit_refuse(): BEFORE UPDATE OR DELETE FOR EACH ROW and BEFORE
- * TRUNCATE on sqm.audit_event.  Refuses, whoever asks.
- */
-Datum
-sqm_audit_refuse(PG_FUNCTION_ARGS)
-{
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	Relation	rel;
-	const char *op;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		audit_protocol_error("sqm.audit_refuse()", "was not called as a trigger");
-
-	rel = trigdata->tg_relation;
-	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-		op = "UPDATE";
-	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
-		op = "DELETE";
-	else if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
-		op = "TRUNCATE";
-	else
-		op = "INSERT";
-
-	ereport(ERROR,
-			(errcode(ERRCODE_SQM_APPEND_ONLY),
-			 errmsg("table %s is append-only",
-					quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-											   RelationGetRelationName(rel))),
-			 errdetail("%s would change or remove recorded audit events.", op),
-			 errhint("Events are never changed; a correction is a new change of the object it concerns, which records its own event.")));
-	PG_RETURN_NULL();			/* keep compiler quiet */
-}
-
 
 /* ----------------------------------------------------------------
  * Initialisation

@@ -137,19 +137,6 @@ typedef struct LcGeneration
 	struct LcGeneration *next;	/* in the graveyard */
 } LcGeneration;
 
-/* The protocol columns every governed table has (doc/core.md). */
-typedef struct LcColumn
-{
-	const char *name;
-	Oid			type;
-} LcColumn;
-
-static const LcColumn lc_protocol_columns[] = {
-	{"org_id", INT8OID},
-	{"id", INT8OID},
-	{"state", TEXTOID},
-};
-
 /* The definition tables, whose invalidation invalidates the cache. */
 static const char *const lc_definition_tables[] = {
 	"lifecycle_kind", "lifecycle_state", "lifecycle_move"
@@ -308,19 +295,6 @@ lc_generation(void)
 	return gen;
 }
 
-static SPIPlanPtr
-lc_prepare_kept(const char *query, int nargs, Oid *argtypes)
-{
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, argtypes);
-
-	if (plan == NULL)
-		elog(ERROR, "unexpected failure of SPI_prepare: %s",
-			 SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "unexpected failure of SPI_keepplan");
-	return plan;
-}
-
 /* Runs a loader plan for one kind with the latest snapshot. */
 static void
 lc_load_query(SPIPlanPtr plan, Datum kind)
@@ -400,18 +374,18 @@ lc_load_kind(LcGeneration *gen, const char *name)
 		elog(ERROR, "unexpected failure of SPI_connect");
 
 	if (lc_kind_plan == NULL)
-		lc_kind_plan = lc_prepare_kept(
+		lc_kind_plan = sqm_prepare_kept(
 			"SELECT k.governed_table::pg_catalog.oid, COALESCE(k.label_en, k.kind)"
 			"  FROM sqm.lifecycle_kind k WHERE k.kind OPERATOR(pg_catalog.=) $1",
 			1, lc_text_argtype);
 	if (lc_state_plan == NULL)
-		lc_state_plan = lc_prepare_kept(
+		lc_state_plan = sqm_prepare_kept(
 			"SELECT s.state, s.initial, s.terminal FROM sqm.lifecycle_state s"
 			" WHERE s.kind OPERATOR(pg_catalog.=) $1"
 			" ORDER BY s.state COLLATE pg_catalog.\"C\"",
 			1, lc_text_argtype);
 	if (lc_move_plan == NULL)
-		lc_move_plan = lc_prepare_kept(
+		lc_move_plan = sqm_prepare_kept(
 			"SELECT m.from_state, m.to_state, m.capability, m.guard::pg_catalog.oid, m.requires"
 			"  FROM sqm.lifecycle_move m WHERE m.kind OPERATOR(pg_catalog.=) $1"
 			" ORDER BY m.from_state COLLATE pg_catalog.\"C\", m.to_state COLLATE pg_catalog.\"C\"",
@@ -512,18 +486,6 @@ lc_lookup_kind(const char *name)
  * ----------------------------------------------------------------
  */
 
-/* "schema.table" as PostgreSQL quotes it; only for messages. */
-static char *
-lc_relation_name(Oid relid)
-{
-	char	   *relname = get_rel_name(relid);
-
-	if (relname == NULL)
-		return psprintf("with OID %u (dropped)", relid);
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-									  relname);
-}
-
 /* Which states lc_state_list names. */
 typedef enum LcStateFilter
 {
@@ -612,104 +574,6 @@ lc_unknown_state(const LcKind *kind, const char *state)
  */
 
 /*
- * The checks every sqm trigger opens with: called by the trigger manager,
- * for the right event, level and timing.  Row triggers fire BEFORE and
- * never for TRUNCATE; statement triggers fire AFTER.
- */
-static TriggerData *
-lc_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname, bool row)
-{
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	TriggerEvent event;
-	const char *tgname;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function %s was not called by the trigger manager", funcname),
-				 errhint(row ? LC_TRIGGER_HINT :
-						 "It is fired by the definition tables of the lifecycle engine.")));
-
-	event = trigdata->tg_event;
-	tgname = trigdata->tg_trigger->tgname;
-
-	if (row && TRIGGER_FIRED_BY_TRUNCATE(event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("trigger \"%s\" on table %s must not fire on TRUNCATE", tgname,
-						lc_relation_name(RelationGetRelid(trigdata->tg_relation))),
-				 errhint(LC_TRIGGER_HINT)));
-
-	if (row != (TRIGGER_FIRED_FOR_ROW(event) != 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("trigger \"%s\" on table %s must fire FOR EACH %s", tgname,
-						lc_relation_name(RelationGetRelid(trigdata->tg_relation)),
-						row ? "ROW" : "STATEMENT"),
-				 row ? errhint(LC_TRIGGER_HINT) : 0));
-
-	if (row ? !TRIGGER_FIRED_BEFORE(event) : !TRIGGER_FIRED_AFTER(event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("trigger \"%s\" on table %s must fire %s", tgname,
-						lc_relation_name(RelationGetRelid(trigdata->tg_relation)),
-						row ? "BEFORE the row is written" : "AFTER the statement"),
-				 errdetail("It fires %s.",
-						   TRIGGER_FIRED_BEFORE(event) ? "BEFORE" :
-						   TRIGGER_FIRED_AFTER(event) ? "AFTER" : "INSTEAD OF"),
-				 row ? errhint(LC_TRIGGER_HINT) : 0));
-
-	return trigdata;
-}
-
-/* The column of that name, or NULL. */
-static Form_pg_attribute
-lc_find_column(TupleDesc tupdesc, const char *name)
-{
-	int			i;
-
-	for (i = 0; i < tupdesc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
-
-		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			return att;
-	}
-	return NULL;
-}
-
-/* The attribute numbers of org_id, id and state; refuses other tables. */
-static void
-lc_check_columns(Relation rel, AttrNumber *attnums)
-{
-	TupleDesc	tupdesc = RelationGetDescr(rel);
-	int			c;
-
-	for (c = 0; c < lengthof(lc_protocol_columns); c++)
-	{
-		const LcColumn *col = &lc_protocol_columns[c];
-		Form_pg_attribute att = lc_find_column(tupdesc, col->name);
-
-		if (att == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-					 errmsg("table %s does not follow the governed-table protocol",
-							lc_relation_name(RelationGetRelid(rel))),
-					 errdetail("It has no column \"%s\".", col->name),
-					 errhint("A governed table has the columns org_id bigint, id bigint and state text.")));
-		if (att->atttypid != col->type)
-			ereport(ERROR,
-					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-					 errmsg("table %s does not follow the governed-table protocol",
-							lc_relation_name(RelationGetRelid(rel))),
-					 errdetail("Column \"%s\" is of type %s, not %s.", col->name,
-							   format_type_be(att->atttypid), format_type_be(col->type)),
-					 errhint("A governed table has the columns org_id bigint, id bigint and state text.")));
-		attnums[c] = att->attnum;
-	}
-}
-
-/*
  * The kind the trigger enforces.  Warm: one hash probe and a string
  * compare.  Cold: the trigger's argument, the table's columns and the
  * kind's governed table are checked, and the column numbers kept.
@@ -722,7 +586,9 @@ lc_kind_for_trigger(TriggerData *trigdata)
 	Trigger    *trigger = trigdata->tg_trigger;
 	LcRel	   *entry;
 	LcKind	   *kind;
-	AttrNumber	attnums[lengthof(lc_protocol_columns)];
+	AttrNumber	org_attnum;
+	AttrNumber	id_attnum;
+	AttrNumber	state_attnum;
 	int			m;
 
 	if (trigger->tgnargs == 1)
@@ -740,32 +606,32 @@ lc_kind_for_trigger(TriggerData *trigdata)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("trigger \"%s\" on table %s must name exactly one lifecycle kind",
-						trigger->tgname, lc_relation_name(relid)),
+						trigger->tgname, sqm_relation_name(relid)),
 				 errdetail_plural("It has %d argument.", "It has %d arguments.",
 								  trigger->tgnargs, trigger->tgnargs),
 				 errhint(LC_TRIGGER_HINT)));
 
-	lc_check_columns(rel, attnums);
+	sqm_governed_columns(rel, &org_attnum, &id_attnum, &state_attnum);
 
 	kind = lc_lookup_kind(trigger->tgargs[0]);
 	if (kind == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("trigger \"%s\" on table %s names unknown lifecycle kind \"%s\"",
-						trigger->tgname, lc_relation_name(relid), trigger->tgargs[0]),
+						trigger->tgname, sqm_relation_name(relid), trigger->tgargs[0]),
 				 errhint("Register the kind in sqm.lifecycle_kind, or correct the trigger's argument.")));
 	if (kind->governed != relid)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("lifecycle kind \"%s\" governs table %s, not %s",
-						kind->name, lc_relation_name(kind->governed), lc_relation_name(relid)),
+						kind->name, sqm_relation_name(kind->governed), sqm_relation_name(relid)),
 				 errdetail("Trigger \"%s\" on table %s names kind \"%s\".",
-						   trigger->tgname, lc_relation_name(relid), kind->name),
+						   trigger->tgname, sqm_relation_name(relid), kind->name),
 				 errhint("Each kind governs one table: register a kind for this table, or correct the trigger's argument.")));
 
-	kind->org_attnum = attnums[0];
-	kind->id_attnum = attnums[1];
-	kind->state_attnum = attnums[2];
+	kind->org_attnum = org_attnum;
+	kind->id_attnum = id_attnum;
+	kind->state_attnum = state_attnum;
 	for (m = 0; m < kind->nmoves; m++)
 	{
 		LcMove	   *move = &kind->moves[m];
@@ -773,7 +639,7 @@ lc_kind_for_trigger(TriggerData *trigdata)
 
 		for (r = 0; r < move->nrequired; r++)
 		{
-			Form_pg_attribute att = lc_find_column(RelationGetDescr(rel), move->required[r]);
+			Form_pg_attribute att = sqm_find_column(RelationGetDescr(rel), move->required[r]);
 
 			move->required_attnums[r] = att ? att->attnum : InvalidAttrNumber;
 		}
@@ -907,7 +773,9 @@ sqm_lifecycle_enforce(PG_FUNCTION_ARGS)
 	int			to;
 	int			move;
 
-	trigdata = lc_trigger_protocol(fcinfo, "sqm.lifecycle_enforce()", true);
+	trigdata = sqm_trigger_protocol(fcinfo, "sqm.lifecycle_enforce()",
+									SQM_TG_ROW | SQM_TG_BEFORE | SQM_TG_INSERT | SQM_TG_UPDATE |
+									SQM_TG_DELETE, LC_TRIGGER_HINT);
 	event = trigdata->tg_event;
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	kind = lc_kind_for_trigger(trigdata);
@@ -1041,7 +909,10 @@ sqm_lifecycle_invalidate(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata;
 
-	trigdata = lc_trigger_protocol(fcinfo, "sqm.lifecycle_invalidate()", false);
+	trigdata = sqm_trigger_protocol(fcinfo, "sqm.lifecycle_invalidate()",
+									SQM_TG_STATEMENT | SQM_TG_AFTER | SQM_TG_INSERT | SQM_TG_UPDATE |
+									SQM_TG_DELETE | SQM_TG_TRUNCATE,
+									"It is fired by the definition tables of the lifecycle engine.");
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	return PointerGetDatum(NULL);
 }
@@ -1082,16 +953,16 @@ lc_prepare_move_plans(LcKind *kind)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("the governed table of lifecycle kind \"%s\" does not exist", kind->name),
 				 errhint("Correct governed_table in sqm.lifecycle_kind.")));
-	table = lc_relation_name(kind->governed);
+	table = sqm_relation_name(kind->governed);
 
-	update_plan = lc_prepare_kept(psprintf("UPDATE %s SET state = $1"
+	update_plan = sqm_prepare_kept(psprintf("UPDATE %s SET state = $1"
 										   " WHERE org_id OPERATOR(pg_catalog.=) $2"
 										   " AND id OPERATOR(pg_catalog.=) $3"
 										   " AND state OPERATOR(pg_catalog.=) $4",
 										   table),
 								  4, argtypes);
 	kind->update_plan = update_plan;
-	current_plan = lc_prepare_kept(psprintf("SELECT state FROM %s"
+	current_plan = sqm_prepare_kept(psprintf("SELECT state FROM %s"
 											" WHERE org_id OPERATOR(pg_catalog.=) $1"
 											" AND id OPERATOR(pg_catalog.=) $2",
 											table),

@@ -27,13 +27,35 @@
 #define ERRCODE_SQM_OBJECT_CLOSED	MAKE_SQLSTATE('S','Q','0','0','4')
 #define ERRCODE_SQM_APPEND_ONLY		MAKE_SQLSTATE('S','Q','0','1','0')
 
-/* Shared by the lifecycle guards (guards.c, lex_sarah.c). */
-#include "executor/spi.h"
 #include "access/htup.h"
+#include "access/tupdesc.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/relcache.h"
+
+/* spi.c: kept plans and the columns of a row, for every module and kind. */
 extern SPIPlanPtr sqm_prepare_kept(const char *query, int nargs, Oid *argtypes);
 extern void sqm_execute_one_row(SPIPlanPtr plan, Datum *values, const char *nulls, const char *what);
 extern int64 sqm_row_int8(HeapTupleHeader row, const char *column);
 extern bool sqm_row_text_given(HeapTupleHeader row, const char *column);
+
+/* trigger.c: what every sqm trigger accepts (flags of sqm_trigger_protocol). */
+#define SQM_TG_ROW			0x01
+#define SQM_TG_STATEMENT	0x02
+#define SQM_TG_BEFORE		0x04
+#define SQM_TG_AFTER		0x08
+#define SQM_TG_INSERT		0x10
+#define SQM_TG_UPDATE		0x20
+#define SQM_TG_DELETE		0x40
+#define SQM_TG_TRUNCATE		0x80
+
+extern TriggerData *sqm_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname,
+										 int accepts, const char *hint);
+extern void sqm_governed_columns(Relation rel, AttrNumber *org_attnum, AttrNumber *id_attnum,
+								 AttrNumber *state_attnum);
+extern char *sqm_relation_name(Oid relid);
+extern Form_pg_attribute sqm_find_column(TupleDesc tupdesc, const char *name);
 
 /* Module init functions, called from _PG_init. */
 extern void sqm_lifecycle_init(void);

@@ -322,21 +322,12 @@ COMMENT ON FUNCTION sqm.unit_succession_check() IS
 CREATE TRIGGER unit_succession_check BEFORE INSERT OR UPDATE OR DELETE ON sqm.unit_succession
     FOR EACH ROW EXECUTE FUNCTION sqm.unit_succession_check();
 
-CREATE FUNCTION sqm.refuse_unit_change() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RAISE EXCEPTION 'unit % cannot be %', OLD.unit_id, CASE TG_OP WHEN 'DELETE' THEN 'deleted' ELSE 'changed' END
-        USING ERRCODE = 'object_not_in_prerequisite_state',
-              DETAIL = 'A unit''s kind and organisation are fixed and its history is kept.',
-              HINT = 'End the unit with sqm.end_unit() and create a new one.';
-END
-$$;
-COMMENT ON FUNCTION sqm.refuse_unit_change() IS 'Trigger: units are never changed or deleted, only ended';
-
-CREATE TRIGGER refuse_unit_change BEFORE UPDATE OR DELETE ON sqm.unit
-    FOR EACH ROW EXECUTE FUNCTION sqm.refuse_unit_change();
+-- A unit's kind and organisation are fixed and its history is kept: end a unit
+-- with sqm.end_unit() and create a new one.
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.unit
+    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
+CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.unit
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
 
 
 -- ---------------------------------------------------------------------------
@@ -674,7 +665,7 @@ COMMENT ON FUNCTION sqm.link_successor(bigint, bigint, bigint, date, text, boole
 
 -- Changing reference data is for those the DBA grants it to.
 REVOKE ALL ON FUNCTION
-    sqm.unit_version_check(), sqm.unit_children_check(), sqm.unit_succession_check(), sqm.refuse_unit_change(),
+    sqm.unit_version_check(), sqm.unit_children_check(), sqm.unit_succession_check(),
     sqm.unit_attribution(bigint, bigint, date, date), sqm.unit_successor(bigint, bigint, date), sqm.unit_existed(bigint, bigint, sqm.period),
     sqm.unit_name(bigint, bigint, date), sqm.unit_hierarchy(bigint, date),
     sqm.quality_year(bigint, date), sqm.quality_year(bigint, timestamptz),

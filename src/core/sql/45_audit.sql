@@ -80,16 +80,10 @@ REVOKE ALL ON sqm.audit_event FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('sqm.audit_event', '');
 
 -- Nobody changes or removes an event, the owner included.
-CREATE FUNCTION sqm.audit_refuse() RETURNS trigger
-  AS 'MODULE_PATHNAME', 'sqm_audit_refuse'
-  LANGUAGE C;
-COMMENT ON FUNCTION sqm.audit_refuse() IS
-  'Trigger: refuses UPDATE, DELETE and TRUNCATE of the audit trail (SQLSTATE SQ010)';
-
-CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON sqm.audit_event
-    FOR EACH ROW EXECUTE FUNCTION sqm.audit_refuse();
-CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON sqm.audit_event
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.audit_refuse();
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.audit_event
+    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
+CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.audit_event
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
 
 -- The trigger every governed table carries (doc/core.md):
 --   CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.<table>
@@ -166,5 +160,5 @@ COMMENT ON FUNCTION sqm.audit_head(bigint) IS
   'The newest event of an organisation''s chain (seq and hash): record it outside the database; a later chain that does not contain it was cut short';
 
 REVOKE ALL ON FUNCTION
-    sqm.audit_refuse(), sqm.audit_record(), sqm.verify_audit(bigint), sqm.audit_head(bigint)
+    sqm.audit_record(), sqm.verify_audit(bigint), sqm.audit_head(bigint)
 FROM PUBLIC;

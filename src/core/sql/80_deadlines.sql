@@ -440,7 +440,7 @@ CREATE TABLE sqm.outbox (
 CREATE UNIQUE INDEX outbox_event_key ON sqm.outbox (org_id, kind, object_id, COALESCE(rule, ''), event);
 CREATE INDEX outbox_unacknowledged_idx ON sqm.outbox (org_id, seq) WHERE acknowledged_at IS NULL;
 COMMENT ON TABLE sqm.outbox IS
-  'Durable notifications, also sent with NOTIFY on channel sqm_org_<org_id>: every new report (event new) and every obligation that became due soon or overdue (sqm.sweep), once each; no personal data. Append-only except acknowledgement (sqm.acknowledge_outbox)';
+  'Durable notifications, also sent with NOTIFY on channel sqm_org_<org_id>: every new report (event new) and every obligation that became due soon or overdue (sqm.sweep), once each; no personal data. Append-only (SQ010) except the first acknowledgement (sqm.acknowledge_outbox)';
 COMMENT ON COLUMN sqm.outbox.seq IS 'Number of the event (increasing; one sequence for all organisations)';
 COMMENT ON COLUMN sqm.outbox.at IS 'When the event was recorded (sqm.now())';
 COMMENT ON COLUMN sqm.outbox.unit_id IS 'The object''s unit: who may read the event';
@@ -451,27 +451,11 @@ ALTER TABLE sqm.outbox ENABLE ROW LEVEL SECURITY;
 CREATE POLICY outbox_visible ON sqm.outbox FOR SELECT USING (sqm.may(org_id, unit_id, 'read_cases'));
 COMMENT ON POLICY outbox_visible ON sqm.outbox IS 'Handlers (read_cases) see the events of the units their role covers';
 
-CREATE FUNCTION sqm.outbox_refuse() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.acknowledged_at IS NULL AND NEW.acknowledged_at IS NOT NULL
-       AND (NEW.org_id, NEW.seq, NEW.at, NEW.kind, NEW.object_id, NEW.unit_id, NEW.rule, NEW.event, NEW.due_at)
-           IS NOT DISTINCT FROM (OLD.org_id, OLD.seq, OLD.at, OLD.kind, OLD.object_id, OLD.unit_id, OLD.rule, OLD.event, OLD.due_at) THEN
-        RETURN NEW;     -- the one change allowed: the first acknowledgement
-    END IF;
-    RAISE EXCEPTION 'sqm.outbox is append-only: % refused', TG_OP
-        USING ERRCODE = 'object_not_in_prerequisite_state',
-              HINT = 'An event is only acknowledged, once, with sqm.acknowledge_outbox().';
-END
-$$;
-COMMENT ON FUNCTION sqm.outbox_refuse() IS
-  'Trigger: the outbox is append-only (55000); the one update allowed is the first acknowledgement';
-CREATE TRIGGER outbox_append_only BEFORE UPDATE OR DELETE ON sqm.outbox
-    FOR EACH ROW EXECUTE FUNCTION sqm.outbox_refuse();
-CREATE TRIGGER outbox_no_truncate BEFORE TRUNCATE ON sqm.outbox
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.outbox_refuse();
+-- Append-only; the one change allowed is the first acknowledgement.
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.outbox
+    FOR EACH ROW EXECUTE FUNCTION sqm.append_only('acknowledged_at', 'acknowledged_by');
+CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
 
 -- The NOTIFY payload of an event: small JSON, never personal data.
 CREATE FUNCTION sqm.outbox_payload(e sqm.outbox) RETURNS text
@@ -564,7 +548,7 @@ $$;
 COMMENT ON FUNCTION sqm.acknowledge_outbox(bigint, bigint) IS
   'Acknowledge an outbox event of a unit the caller handles (read_cases; 42501 otherwise, 42704 if missing), recording who and when; the first acknowledgement counts';
 
-REVOKE ALL ON FUNCTION sqm.outbox_refuse(), sqm.outbox_payload(sqm.outbox), sqm.outbox_notify(sqm.outbox), sqm.announce(),
+REVOKE ALL ON FUNCTION sqm.outbox_payload(sqm.outbox), sqm.outbox_notify(sqm.outbox), sqm.announce(),
                        sqm.sweep(), sqm.acknowledge_outbox(bigint, bigint)
     FROM PUBLIC;
 

@@ -1,15 +1,16 @@
 /*-------------------------------------------------------------------------
  *
- * guards.c
- *	  Guards of lifecycle moves that need logic beyond "this column is set".
+ * deviation.c
+ *	  The deviation's guards: its lifecycle moves that need logic beyond
+ *	  "this column is set".
  *
  * A guard is named in sqm.lifecycle_move and called by the lifecycle engine
- * (lifecycle.c) with the new row of the governed table; it returns nothing
- * when the move may proceed and raises ERRCODE_SQM_GUARD_FAILED, naming the
- * object and what is missing, when it may not.  Moves that only need a
- * column filled in say so in lifecycle_move.requires instead.
+ * (src/core/lifecycle.c) with the new row of the governed table; it returns
+ * nothing when the move may proceed and raises ERRCODE_SQM_GUARD_FAILED,
+ * naming the object and what is missing, when it may not.  Moves that only
+ * need a column filled in say so in lifecycle_move.requires instead.
  *
- * The deviation guards here implement domain.md §3.1: measures are decided
+ * The guards implement domain.md §3.1: measures are decided
  * after an investigation summary; the report closes only with a summary and
  * every linked measure finished or cancelled, or with an explicit "no measure
  * needed".
@@ -17,8 +18,6 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
-
-#include <ctype.h>
 
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -90,68 +89,6 @@ count_linked_measures(int64 org, const char *kind, int64 id)
 
 	SPI_finish();
 	return result;
-}
-
-/*
- * Shared by every guard (lex_sarah.c too): the new row's columns, and kept
- * plans for the queries a guard runs.
- */
-
-/* Prepare a query once per backend and keep the plan. */
-SPIPlanPtr
-sqm_prepare_kept(const char *query, int nargs, Oid *argtypes)
-{
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, argtypes);
-
-	if (plan == NULL)
-		elog(ERROR, "unexpected: could not prepare a guard query: %s",
-			 SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "unexpected: could not keep a guard query");
-	return plan;
-}
-
-/*
- * Run a kept plan that returns exactly one row.  Not read-only: under READ
- * COMMITTED that takes a fresh snapshot, so what a transaction committed while
- * the move waited for its row lock is seen.
- */
-void
-sqm_execute_one_row(SPIPlanPtr plan, Datum *values, const char *nulls, const char *what)
-{
-	int			rc = SPI_execute_plan(plan, values, nulls, false, 1);
-
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "unexpected: %s query returned %d with %llu rows", what, rc,
-			 (unsigned long long) SPI_processed);
-}
-
-/* An int8 column of the row, which the governed-table protocol guarantees. */
-int64
-sqm_row_int8(HeapTupleHeader row, const char *column)
-{
-	bool		isnull;
-	Datum		d = GetAttributeByName(row, column, &isnull);
-
-	if (isnull)
-		elog(ERROR, "unexpected: column %s of a governed row is null", column);
-	return DatumGetInt64(d);
-}
-
-/* Whether a text column of the row holds something other than blanks. */
-bool
-sqm_row_text_given(HeapTupleHeader row, const char *column)
-{
-	bool		isnull;
-	Datum		d = GetAttributeByName(row, column, &isnull);
-	char	   *s;
-
-	if (isnull)
-		return false;
-	for (s = TextDatumGetCString(d); *s; s++)
-		if (!isspace((unsigned char) *s))
-			return true;
-	return false;
 }
 
 /* The deviation has an investigation summary, or the guard refuses. */

@@ -423,24 +423,6 @@ $$;
 COMMENT ON FUNCTION sqm.lex_sarah_report_rules() IS
   'Trigger: a lex Sarah report gets the legal basis valid for its regime on the day of the event (organisation''s time zone), and its unit existed on the report date';
 
--- Records, supplements, answers and reporter identities are never changed
--- or removed.
-CREATE FUNCTION sqm.lex_sarah_append_only() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RAISE EXCEPTION '% of % cannot be changed: % is append-only',
-                    CASE TG_OP WHEN 'TRUNCATE' THEN 'rows'
-                         ELSE format('row %s', coalesce(to_jsonb(OLD) ->> 'id', to_jsonb(OLD) ->> 'report_id')) END,
-                    TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, TG_TABLE_NAME
-        USING ERRCODE = 'object_not_in_prerequisite_state',
-              DETAIL = format('%s is refused; what was recorded stays as it was.', TG_OP),
-              HINT = 'Record a correction as a new row.';
-END
-$$;
-COMMENT ON FUNCTION sqm.lex_sarah_append_only() IS
-  'Trigger: refuses UPDATE, DELETE and TRUNCATE of the append-only lex Sarah tables (records, reporters, IVO supplements and answers) with 55000';
 
 CREATE TRIGGER lex_sarah_report_rules
     BEFORE INSERT OR UPDATE OF org_id, unit_id, regime, happened_at, reported_at, legal_basis ON sqm.lex_sarah_report
@@ -459,23 +441,23 @@ CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.ivo_notification
     FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('ivo_notification');
 
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.lex_sarah_record
-    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_append_only();
+    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.lex_sarah_reporter
-    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_append_only();
+    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.ivo_supplement
-    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_append_only();
+    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.ivo_answer
-    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_append_only();
+    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
 CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.lex_sarah_record
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lex_sarah_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
 CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.lex_sarah_reporter
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lex_sarah_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
 CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.ivo_supplement
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lex_sarah_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
 CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.ivo_answer
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lex_sarah_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
 
-REVOKE ALL ON FUNCTION sqm.lex_sarah_report_rules(), sqm.lex_sarah_append_only() FROM PUBLIC;
+REVOKE ALL ON FUNCTION sqm.lex_sarah_report_rules() FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Routing guarantee: reports not yet assigned, how long they have waited and
