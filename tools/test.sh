@@ -41,7 +41,7 @@ if ! make -s install DESTDIR="$work/ext" >/dev/null; then
 	echo "sqm: install into $work/ext failed" >&2
 	fail 1; finish
 fi
-port=$(cluster_free_port 54330) && cluster_start "$work" "$port" "$work/ext" || {
+port=$(cluster_free_port $((54330 + RANDOM % 400))) && cluster_start "$work" "$port" "$work/ext" || {
 	echo "sqm: could not start a throwaway cluster" >&2
 	fail 1; finish
 }
