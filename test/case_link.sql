@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(63);
+SELECT plan(66);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles();
@@ -285,6 +285,16 @@ SELECT results_eq(format($$SELECT direction, label FROM sqm.linked_cases(%s, 'tl
                   'labels follow the organisation''s language');
 SELECT is(sqm.case_linked(:a, 'tla', :ca1, 'escalated_to', 'tlb'), true, 'sqm.case_linked sees a link of a relation');
 SELECT is(sqm.case_linked(:a, 'tla', :ca2, 'see_also'), false, 'and not one that is not there');
+
+-- ---------------------------------------------------------------- the kept plans
+SELECT prepares AS p0, lookups AS k0 FROM sqm.case_lookup_stats() \gset
+SELECT sqm.case_exists('tla', :a, :ca1) FROM generate_series(1, 20) \g /dev/null
+SELECT is((SELECT (prepares - :p0, lookups - :k0)::text FROM sqm.case_lookup_stats()), '(0,20)',
+          '20 more lookups in a table looked up before prepare nothing: its plan is kept');
+ALTER TABLE sqm.tla_case RENAME TO tla_renamed;
+SELECT is(sqm.case_exists('tla', :a, :ca1), true, 'after the governed table is renamed its cases are still found');
+SELECT is((SELECT prepares - :p0 FROM sqm.case_lookup_stats()), 1::bigint, 'its plan was prepared once more');
+ALTER TABLE sqm.tla_renamed RENAME TO tla_case;
 
 -- ---------------------------------------------------------------- a hostile search_path
 CREATE SCHEMA evil;

@@ -19,7 +19,9 @@
  *	  sqm.case_unit(kind, org, id), which the link API and the RLS policies
  *	  of case links and registry entries call.  Neither is granted to a
  *	  role: they answer for any case, so only SECURITY DEFINER functions that
- *	  authorise first may ask.
+ *	  authorise first may ask;
+ *	- sqm.case_lookup_stats(): how often this session prepared a lookup
+ *	  plan and looked a case up (the plans must be kept, not prepared anew).
  *
  * Lookups run as the owner of the table they read, with row-level security
  * off, as PostgreSQL's foreign-key checks run as the referenced table's
@@ -37,6 +39,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -74,8 +77,13 @@ static HTAB *case_rels = NULL;
 static SPIPlanPtr kind_plan = NULL;
 static SPIPlanPtr kind_of_table_plan = NULL;
 
+/* sqm.case_lookup_stats() */
+static int64 case_prepares = 0;
+static int64 case_lookups = 0;
+
 PG_FUNCTION_INFO_V1(sqm_case_exists);
 PG_FUNCTION_INFO_V1(sqm_case_unit);
+PG_FUNCTION_INFO_V1(sqm_case_lookup_stats);
 
 
 /* Only marks entries invalid: the next lookup frees and prepares again. */
@@ -282,6 +290,7 @@ case_rel(Oid relid)
 		table_close(rel, AccessShareLock);
 		entry->plan = sqm_prepare_kept(psprintf(CASE_SQL, sqm_relation_name(relid)), 2, argtypes);
 		entry->valid = true;
+		case_prepares++;
 	}
 	return entry;
 }
@@ -311,6 +320,7 @@ sqm_case_fetch(Oid relid, int64 org, int64 id, bool read_only, const char *colum
 	SetUserIdAndSecContext(entry->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_NOFORCE_RLS);
 	rc = SPI_execute_plan(entry->plan, args, NULL, read_only, 1);
+	case_lookups++;
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "unexpected result %s of looking up a case in %s",
 			 SPI_result_code_string(rc), sqm_relation_name(relid));
@@ -380,4 +390,19 @@ sqm_case_unit(PG_FUNCTION_ARGS)
 		coltype != INT8OID || isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(unit);
+}
+
+/* sqm.case_lookup_stats(): one row (prepares, lookups) of this session. */
+Datum
+sqm_case_lookup_stats(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	InitMaterializedSRF(fcinfo, 0);
+	values[0] = Int64GetDatum(case_prepares);
+	values[1] = Int64GetDatum(case_lookups);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
 }

@@ -35,6 +35,12 @@ CREATE FUNCTION sqm.case_unit(kind text, org bigint, id bigint) RETURNS bigint
 COMMENT ON FUNCTION sqm.case_unit(text, bigint, bigint) IS
   'Internal: the unit a case belongs to; NULL for an unknown kind or case, or a kind without unit_id';
 
+CREATE FUNCTION sqm.case_lookup_stats() RETURNS TABLE (prepares bigint, lookups bigint)
+  AS 'MODULE_PATHNAME', 'sqm_case_lookup_stats'
+  LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sqm.case_lookup_stats() IS
+  'This session''s case lookups (links, registry, their RLS): how many plans were prepared (once per governed table, again after it changed) and how many lookups ran';
+
 -- Whether the caller may read a case: read_cases on its unit (organisation-wide
 -- for a kind without units, and for a case that does not exist).  For RLS.
 CREATE FUNCTION sqm.may_read_case(org bigint, kind text, id bigint) RETURNS boolean
@@ -45,7 +51,7 @@ COMMENT ON FUNCTION sqm.may_read_case(bigint, text, bigint) IS
   'RLS: whether the caller has read_cases for the unit of a case (organisation-wide if it has none or does not exist)';
 
 REVOKE ALL ON FUNCTION sqm.case_exists(text, bigint, bigint), sqm.case_unit(text, bigint, bigint),
-                       sqm.may_read_case(bigint, text, bigint) FROM PUBLIC;
+                       sqm.case_lookup_stats(), sqm.may_read_case(bigint, text, bigint) FROM PUBLIC;
 
 
 -- ---------------------------------------------------------------------------
