@@ -75,7 +75,13 @@ PG_FUNCTION_INFO_V1(sqm_registry_entry_check);
 static SPIPlanPtr claim_plan = NULL;
 static SPIPlanPtr holder_plan = NULL;
 
-/* The OID of type sqm.regnr. */
+/*
+ * The OID of type sqm.regnr.  Kept for the backend and looked up again when
+ * a column's type is not the one kept (the extension may have been
+ * re-created), so that the trigger's usual path does no catalog access.
+ */
+static Oid	regnr_type_kept = InvalidOid;
+
 static Oid
 regnr_type(void)
 {
@@ -85,7 +91,14 @@ regnr_type(void)
 
 	if (!OidIsValid(type))
 		elog(ERROR, "unexpected: type sqm.regnr does not exist");
+	regnr_type_kept = type;
 	return type;
+}
+
+static bool
+is_regnr(Oid type)
+{
+	return OidIsValid(type) && (type == regnr_type_kept || type == regnr_type());
 }
 
 static bool
@@ -264,8 +277,7 @@ sqm_registry_claim(PG_FUNCTION_ARGS)
 				 errhint(REGISTRY_CLAIM_HINT)));
 	column = trigger->tgargs[0];
 	att = sqm_find_column(tupdesc, column);
-	type = regnr_type();
-	if (att == NULL || att->atttypid != type)
+	if (att == NULL || !is_regnr(att->atttypid))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("trigger \"%s\" on table %s names no registry-number column",
@@ -275,6 +287,7 @@ sqm_registry_claim(PG_FUNCTION_ARGS)
 				 errdetail("Column \"%s\" is of type %s, not sqm.regnr.", column,
 						   format_type_be(att->atttypid)),
 				 errhint(REGISTRY_CLAIM_HINT)));
+	type = att->atttypid;
 	sqm_governed_columns(rel, &org_attnum, &id_attnum, &state_attnum);
 
 	newtuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple :
