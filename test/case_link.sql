@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(66);
+SELECT plan(67);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles();
@@ -262,6 +262,8 @@ SELECT is(pg_temp.as_role('tst_inv_a1', format($$SELECT sqm.create_linked_case(%
 SELECT is(pg_temp.as_role('tst_mgr_a1', format($$SELECT sqm.create_linked_case(%s, 'tla', %s, 'escalated_to', 'tlb', '{"unit": %s}')$$, :a, :ca1, :a1)),
           format('42501: permission denied to tst escalate test A case %s (create a case linked "escalated_to" from it)', :ca1),
           'a caller without the relation''s capability on the from-case is refused before the constructor runs');
+SELECT is(pg_temp.state_as('tst_inv_a', format($$SELECT sqm.create_linked_case(%s, 'tla', NULL, 'escalated_to', 'tlb', '{"unit": %s}')$$, :a, :a1)),
+          '42704', 'a from-case without an id does not exist: refused before the constructor runs');
 SELECT is((SELECT count(*) FROM sqm.tlb_case) - :tlb_before, 1::bigint, 'of those calls only the first left a case');
 SELECT is((SELECT count(*) FROM sqm.case_link) - :links_before, 1::bigint, 'and only its link');
 SELECT is(pg_temp.as_role('tst_inv_a', format($$SELECT sqm.create_linked_case(%s, 'tlb', %s, 'see_also', 'tla')$$, :a, :t1)),

@@ -284,7 +284,7 @@ DECLARE
     label text := (SELECT coalesce(k.label_en, k.kind) FROM sqm.lifecycle_kind k WHERE k.kind = authorize_case.kind);
 BEGIN
     PERFORM sqm.authorize(org, sqm.case_unit(kind, org, id), capability, format('%s %s%s', label, id, what));
-    IF NOT sqm.case_exists(kind, org, id) THEN
+    IF NOT coalesce(sqm.case_exists(kind, org, id), false) THEN
         RAISE EXCEPTION '% % does not exist in organisation %', label, id, org
             USING ERRCODE = 'undefined_object';
     END IF;
