@@ -8,7 +8,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(39);
+SELECT plan(42);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles();
@@ -207,6 +207,24 @@ CREATE TRIGGER registry_claim AFTER INSERT ON sqm.trc_case FOR EACH ROW EXECUTE 
 SELECT throws_ok(format($$INSERT INTO sqm.trc_case VALUES (%s, 1, 'open', '2024.300 SN')$$, :a), '39P01',
                  'table sqm.trc_case is not the governed table of any kind', 'a table no kind governs cannot hold numbers');
 SELECT lives_ok(format($$INSERT INTO sqm.trc_case VALUES (%s, 2, 'open', NULL)$$, :a), 'a row without a number claims nothing');
+
+-- ---------------------------------------------------------------- through an API function
+-- A kind's API writes through the core's compare-and-set path as the owner;
+-- the claim's refusal reaches the caller as it is.
+CREATE FUNCTION sqm.tst_register_trb(org bigint, id bigint, nr text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT sqm.write_object('trb', org, id, 'open', 'open', 'read_cases', 'register', jsonb_build_object('diarienr', nr));
+END;
+GRANT EXECUTE ON FUNCTION sqm.tst_register_trb(bigint, bigint, text) TO tst_coord_a;
+INSERT INTO sqm.trb_case VALUES (:a, :c1, 'open', :a1, NULL);
+SELECT is(pg_temp.as_role('tst_coord_a', format($$SELECT sqm.tst_register_trb(%s, %s, 'SN 2024/106')$$, :a, :c1)),
+          format('23505: registry number 2024.106 SN of organisation %s is already held by test notification %s', :a, :n1),
+          'a number taken by another kind is refused through the API, naming the holder');
+SELECT is(pg_temp.as_role('tst_coord_a', format($$SELECT sqm.tst_register_trb(%s, %s, 'SN 2024/500')$$, :a, :c1)),
+          'ok', 'a free number is registered through the API');
+SELECT is((SELECT (regnr::text, kind, registered_by)::text FROM sqm.registry_entry WHERE object_id = :c1),
+          '("2024.500 SN",trb,tst_coord_a)', 'for the case, by the caller');
 
 SELECT * FROM finish();
 ROLLBACK;
