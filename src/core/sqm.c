@@ -23,4 +23,5 @@ _PG_init(void)
 {
 	sqm_lifecycle_init();
 	sqm_audit_init();
+	sqm_cases_init();
 }

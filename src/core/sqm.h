@@ -57,8 +57,17 @@ extern void sqm_governed_columns(Relation rel, AttrNumber *org_attnum, AttrNumbe
 extern char *sqm_relation_name(Oid relid);
 extern Form_pg_attribute sqm_find_column(TupleDesc tupdesc, const char *name);
 
+/* cases.c: a case by its kind, organisation and id (case links, registry). */
+extern Oid	sqm_relation_oid(const char *relname);
+extern void sqm_become_owner(Oid relid, Oid *save_userid, int *save_sec_context);
+extern bool sqm_kind_lookup(const char *kind, Oid *relid, char **label);
+extern bool sqm_kind_of_table(Oid relid, char **kind, char **label);
+extern bool sqm_case_fetch(Oid relid, int64 org, int64 id, bool read_only, const char *column,
+						   Oid *coltype, Datum *value, bool *isnull);
+
 /* Module init functions, called from _PG_init. */
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);
+extern void sqm_cases_init(void);
 
 #endif							/* SQM_H */
