@@ -35,8 +35,8 @@ PG_FUNCTION_INFO_V1(sqm_caller_is_app);
  * name ("none" when there is none); a SECURITY DEFINER function does not
  * change it.
  */
-static Oid
-caller_role_oid(void)
+Oid
+sqm_caller_role_oid(void)
 {
 	const char *role = GetConfigOption("role", false, false);
 
@@ -53,7 +53,7 @@ caller_role_oid(void)
 Datum
 sqm_caller_role(PG_FUNCTION_ARGS)
 {
-	char	   *name = GetUserNameFromId(caller_role_oid(), false);
+	char	   *name = GetUserNameFromId(sqm_caller_role_oid(), false);
 
 	PG_RETURN_DATUM(DirectFunctionCall1(namein, CStringGetDatum(name)));
 }
@@ -61,14 +61,20 @@ sqm_caller_role(PG_FUNCTION_ARGS)
 Datum
 sqm_caller_is_superuser(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(superuser_arg(caller_role_oid()));
+	PG_RETURN_BOOL(superuser_arg(sqm_caller_role_oid()));
 }
 
 /* A member of sqm_app (directly or through other roles); false if sqm_app does not exist. */
-Datum
-sqm_caller_is_app(PG_FUNCTION_ARGS)
+bool
+sqm_caller_is_app_role(void)
 {
 	Oid			app = get_role_oid("sqm_app", true);
 
-	PG_RETURN_BOOL(OidIsValid(app) && is_member_of_role(caller_role_oid(), app));
+	return OidIsValid(app) && is_member_of_role(sqm_caller_role_oid(), app);
+}
+
+Datum
+sqm_caller_is_app(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(sqm_caller_is_app_role());
 }

@@ -301,8 +301,8 @@ assign_frozen_now(const char *newval, void *extra)
 }
 
 /* The time sqm works with: sqm.frozen_now, else the start of the transaction. */
-static TimestampTz
-audit_now(void)
+TimestampTz
+sqm_current_time(void)
 {
 	return now_frozen ? frozen_now : GetCurrentTransactionStartTimestamp();
 }
@@ -336,13 +336,26 @@ audit_actor(void)
 Datum
 sqm_now(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TIMESTAMPTZ(audit_now());
+	PG_RETURN_TIMESTAMPTZ(sqm_current_time());
 }
 
 Datum
 sqm_actor(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(audit_actor()));
+}
+
+/*
+ * The reason given for the change being written, or NULL: what the audit
+ * trail records, and what rules that demand a reason (a measure's dates
+ * moved) ask for.
+ */
+const char *
+sqm_audit_reason(void)
+{
+	const char *reason = GetConfigOption("sqm.reason", true, false);
+
+	return (reason != NULL && reason[0] != '\0') ? reason : NULL;
 }
 
 
@@ -1195,7 +1208,7 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	}
 
 	values[AF_ORG_ID] = newvalues[org_i];
-	values[AF_AT] = TimestampTzGetDatum(audit_now());
+	values[AF_AT] = TimestampTzGetDatum(sqm_current_time());
 	values[AF_ACTOR] = CStringGetTextDatum(audit_actor());
 	values[AF_DB_ROLE] = CStringGetTextDatum(audit_session_user());
 	values[AF_OBJECT_KIND] = CStringGetTextDatum(trigdata->tg_trigger->tgargs[0]);
@@ -1204,8 +1217,8 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	if (!isnull[AF_TO_STATE])
 		values[AF_TO_STATE] = newvalues[state_i];
 	values[AF_AFTER] = audit_json_finish(&after);
-	reason = GetConfigOption("sqm.reason", true, false);
-	if (reason != NULL && reason[0] != '\0')
+	reason = sqm_audit_reason();
+	if (reason != NULL)
 		values[AF_REASON] = CStringGetTextDatum(reason);
 	else
 		isnull[AF_REASON] = true;

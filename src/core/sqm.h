@@ -65,6 +65,15 @@ extern bool sqm_kind_of_table(Oid relid, char **kind, char **label);
 extern bool sqm_case_fetch(Oid relid, int64 org, int64 id, bool read_only, const char *column,
 						   Oid *coltype, Datum *value, bool *isnull);
 
+/* access.c: who is calling (the SET ROLE target, else the session user). */
+extern Oid	sqm_caller_role_oid(void);
+extern bool sqm_caller_is_app_role(void);
+
+/* audit.c: the clock and the reason of the change being written. */
+#include "datatype/timestamp.h"
+extern TimestampTz sqm_current_time(void);
+extern const char *sqm_audit_reason(void);
+
 /* Module init functions, called from _PG_init. */
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);
