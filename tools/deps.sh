@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install what sqm needs to build and test on Debian 12: PostgreSQL 15 server and
-# headers, pgTAP and pg_prove.  Idempotent: prints nothing when all is present.
+# headers, pgTAP and pg_prove, and Chromium for the browser test of the report
+# (test/report_browser.sh).  Idempotent: prints nothing when all is present.
 set -euo pipefail
 
-PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)
+PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl chromium)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
