@@ -96,6 +96,13 @@ SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_kind', 'WHERE NOT buil
 SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_state', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_move', 'WHERE NOT builtin');
 
+SELECT sqm.classify('sqm.lifecycle_kind', '{"statistic": ["kind", "label_sv", "label_en"],
+    "internal": ["governed_table", "details_table", "row_check", "row_check_on", "builtin"]}');
+SELECT sqm.classify('sqm.lifecycle_state', '{"statistic": ["kind", "state", "label_sv", "label_en"],
+    "internal": ["initial", "terminal", "builtin"]}');
+SELECT sqm.classify('sqm.lifecycle_move', '{"statistic": ["kind", "from_state", "to_state"],
+    "internal": ["capability", "guard", "requires", "builtin"]}');
+
 
 -- ---------------------------------------------------------------------------
 -- Rules of the definitions.

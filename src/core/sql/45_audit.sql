@@ -78,6 +78,11 @@ COMMENT ON COLUMN sqm.audit_event.hash IS 'SHA-256 over prev_hash and the other 
 
 REVOKE ALL ON sqm.audit_event FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('sqm.audit_event', '');
+-- before, after and reason hold what changed and why, free text and personal
+-- data included
+SELECT sqm.classify('sqm.audit_event', '{"internal": ["org_id", "seq", "object_id", "prev_hash", "hash"],
+    "exact_time": ["at"], "personal": ["actor", "db_role"], "statistic": ["object_kind", "change", "from_state", "to_state"],
+    "free_text": ["before", "after", "reason"]}', part => 'log');
 
 -- Nobody changes or removes an event, the owner included.
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.audit_event
