@@ -63,7 +63,7 @@ COMMENT ON COLUMN sqm.audit_event.seq IS 'Position in the organisation''s chain:
 COMMENT ON COLUMN sqm.audit_event.at IS 'When: sqm.now() of the writing transaction';
 COMMENT ON COLUMN sqm.audit_event.actor IS 'Which end user: sqm.actor() (the GUC sqm.actor, else the session user)';
 COMMENT ON COLUMN sqm.audit_event.db_role IS 'Which database role: the session user';
-COMMENT ON COLUMN sqm.audit_event.object_kind IS 'Kind of the object changed (the trigger''s argument, e.g. deviation)';
+COMMENT ON COLUMN sqm.audit_event.object_kind IS 'Kind of the object changed (the trigger''s argument: a lifecycle kind)';
 COMMENT ON COLUMN sqm.audit_event.object_id IS 'Id of the object changed, within the organisation';
 COMMENT ON COLUMN sqm.audit_event.change IS 'create, move (its state changed) or edit (other columns changed)';
 COMMENT ON COLUMN sqm.audit_event.from_state IS 'State before a move; NULL for a create or an edit';
