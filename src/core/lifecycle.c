@@ -824,6 +824,8 @@ lc_check_required(LcKind *kind, LcMove *move, TupleTableSlot *newslot,
 				  Relation rel, Datum org, int64 id)
 {
 	StringInfoData message;
+	StringInfoData in_row;
+	StringInfoData in_details;
 	bool	   *missing = palloc0(sizeof(bool) * move->nrequired);
 	bool		complete = true;
 	int			r;
@@ -853,20 +855,29 @@ lc_check_required(LcKind *kind, LcMove *move, TupleTableSlot *newslot,
 	}
 
 	initStringInfo(&message);
+	initStringInfo(&in_row);
+	initStringInfo(&in_details);
 	for (r = 0; r < move->nrequired; r++)
 	{
-		if (missing[r])
-			appendStringInfo(&message, "%s%s", message.len > 0 ? ", " : "", move->required[r]);
+		StringInfo	list = move->required_in_details[r] ? &in_details : &in_row;
+
+		if (!missing[r])
+			continue;
+		appendStringInfo(&message, "%s%s", message.len > 0 ? ", " : "", move->required[r]);
+		appendStringInfo(list, "%s%s", list->len > 0 ? ", " : "", move->required[r]);
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_SQM_GUARD_FAILED),
 			 errmsg("%s %lld cannot move from \"%s\" to \"%s\" without %s", kind->label,
 					(long long) id, kind->states[move->from].name,
 					kind->states[move->to].name, message.data),
-			 move->ndetails > 0 ?
-			 errhint("Fill in %s in the same transaction as the move (columns of %s before the move).",
-					 message.data, sqm_relation_name(kind->details)) :
-			 errhint("Fill in %s in the same change as the move.", message.data),
+			 in_details.len == 0 ?
+			 errhint("Fill in %s in the same change as the move.", in_row.data) :
+			 in_row.len == 0 ?
+			 errhint("Fill in %s of %s before the move, in the same transaction.",
+					 in_details.data, sqm_relation_name(kind->details)) :
+			 errhint("Fill in %s in the same change as the move, and %s of %s before it, in the same transaction.",
+					 in_row.data, in_details.data, sqm_relation_name(kind->details)),
 			 errtable(rel)));
 }
 
@@ -1320,7 +1331,7 @@ sqm_details_enforce(PG_FUNCTION_ARGS)
 				 errmsg("the details of %s %lld cannot be deleted", kind->label,
 						(long long) DatumGetInt64(old_id)),
 				 errdetail("The history of cases is kept."),
-				 errhint("Clear a column while the case is open, or erase it when the retention rules say so."),
+				 errhint("A details row lives as long as its case; clear a column while the case is open instead."),
 				 errtable(trigdata->tg_relation)));
 
 	new_org = slot_getattr(trigdata->tg_newslot, kind->details_org_attnum, &new_org_null);
