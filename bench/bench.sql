@@ -9,20 +9,46 @@ SELECT sqm.create_unit(:org, 'Enhet', 'unit', '2024-01-01') AS unit \gset
 SELECT sqm.add_deviation_type(:org, 'info', 'Information', 'Information', '2024-01-01');
 
 -- Baseline tables: the same columns, no constraints, no triggers; an index
--- on the key, so that an UPDATE by key finds its row as sqm's does.
+-- on the key, so that an UPDATE by key finds its row as sqm's does.  A
+-- deviation is two rows: the case and its details (who reported, what
+-- happened), each with its audit event.
 CREATE TABLE bare_deviation (LIKE sqm.deviation);
 CREATE INDEX ON bare_deviation (org_id, id);
+CREATE TABLE bare_deviation_detail (LIKE sqm.deviation_detail);
 CREATE TABLE bare_audit (LIKE sqm.audit_event);
 
 -- The same lifecycle rules as a PL/pgSQL trigger, for comparison with the C
--- engine: look the move up in the lifecycle data, write an audit row with a
--- hash chained by sha256().  The table is sqm.deviation's twin (constraints,
--- indexes, foreign keys, the content rules), so only the two triggers differ.
+-- engine: look the move up in the lifecycle data, call the row check, write an
+-- audit row with a hash chained by sha256().  The tables are the twins of
+-- sqm.deviation and sqm.deviation_detail (constraints, indexes, foreign keys),
+-- so only the triggers differ.
 CREATE TABLE plpgsql_deviation (LIKE sqm.deviation INCLUDING ALL,
                                 FOREIGN KEY (org_id) REFERENCES sqm.organisation,
                                 FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit);
+CREATE TABLE plpgsql_deviation_detail (LIKE sqm.deviation_detail INCLUDING ALL,
+                                       FOREIGN KEY (org_id, id) REFERENCES plpgsql_deviation);
+CREATE FUNCTION plpgsql_rules() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM sqm.deviation_check(ROW(NEW.*)::sqm.deviation,
+                                CASE WHEN TG_OP = 'UPDATE' THEN ROW(OLD.*)::sqm.deviation END);
+    RETURN NEW;
+END $$;
 CREATE TRIGGER deviation_rules BEFORE INSERT OR UPDATE OF unit_id, types, reported_at, regime ON plpgsql_deviation
-    FOR EACH ROW EXECUTE FUNCTION sqm.deviation_rules();
+    FOR EACH ROW EXECUTE FUNCTION plpgsql_rules();
+CREATE FUNCTION plpgsql_details_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    prev bytea;
+    s bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(4242, NEW.org_id::int);
+    SELECT a.seq, a.hash INTO s, prev FROM bare_audit a WHERE a.org_id = NEW.org_id ORDER BY a.seq DESC LIMIT 1;
+    INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, after, prev_hash, hash)
+    VALUES (NEW.org_id, coalesce(s, 0) + 1, sqm.now(), sqm.actor(), session_user, 'deviation', NEW.id, 'edit',
+            jsonb_build_object('reported_by', NEW.reported_by, 'description', NEW.description), coalesce(prev, '\x00'),
+            sha256(coalesce(prev, '\x00') || convert_to(NEW.id::text || NEW.description, 'UTF8')));
+    RETURN NEW;
+END $$;
+CREATE TRIGGER audit AFTER INSERT OR UPDATE ON plpgsql_deviation_detail FOR EACH ROW EXECUTE FUNCTION plpgsql_details_audit();
 CREATE FUNCTION plpgsql_lifecycle() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     prev bytea;
@@ -61,28 +87,36 @@ END $$;
 
 CREATE TEMP TABLE result (measure text, sqm_ms numeric, baseline text, baseline_ms numeric);
 
--- 1. Reporting N deviations: the API against a bare INSERT of the same
---    deviation row and its audit row into unconstrained tables.
+-- 1. Reporting N deviations: the API against bare INSERTs of the same
+--    deviation and details rows and their audit rows into unconstrained
+--    tables.
 INSERT INTO result SELECT 'report N deviations: sqm.report_deviation()',
     best_ms(format($q$DO $d$ BEGIN FOR i IN 1 .. %s LOOP
         PERFORM sqm.report_deviation(%s, %s, 'SoL', '2025-03-01', 'Händelse', '{info}', '2025-03-02'); END LOOP; END $d$$q$, :n, :org, :unit)),
-    'bare INSERT deviation + INSERT audit row',
+    'bare INSERT deviation, details and 2 audit rows',
     best_ms(format($q$DO $d$ BEGIN FOR i IN 1 .. %s LOOP
-        INSERT INTO bare_deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, reported_by, description, types)
-        VALUES (%s, i, 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', 'bench', 'Händelse', '{info}');
+        INSERT INTO bare_deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, types)
+        VALUES (%s, i, 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', '{info}');
         INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, to_state, after, prev_hash, hash)
-        VALUES (%s, i, now(), 'bench', 'bench', 'deviation', i, 'create', 'reported',
-                '{"state": "reported", "regime": "SoL", "description": "Händelse"}', '\x00', '\x00'); END LOOP; END $d$$q$,
-        :n, :org, :unit, :org));
+        VALUES (%s, 2 * i, now(), 'bench', 'bench', 'deviation', i, 'create', 'reported',
+                '{"state": "reported", "regime": "SoL"}', '\x00', '\x00');
+        INSERT INTO bare_deviation_detail (org_id, id, reported_by, description) VALUES (%s, i, 'bench', 'Händelse');
+        INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, after, prev_hash, hash)
+        VALUES (%s, 2 * i + 1, now(), 'bench', 'bench', 'deviation', i, 'edit',
+                '{"reported_by": "bench", "description": "Händelse"}', '\x00', '\x00'); END LOOP; END $d$$q$,
+        :n, :org, :unit, :org, :org, :org));
 
 INSERT INTO result SELECT 'report N deviations: INSERT through the C triggers',
-    best_ms(format($q$INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, reported_by, description, types)
-        SELECT %s, 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', 'bench', 'Händelse', '{info}' FROM generate_series(1, %s)$q$,
+    best_ms(format($q$WITH d AS (INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, types)
+        SELECT %s, 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', '{info}' FROM generate_series(1, %s) RETURNING org_id, id)
+        INSERT INTO sqm.deviation_detail (org_id, id, reported_by, description) SELECT org_id, id, 'bench', 'Händelse' FROM d$q$,
         :org, :unit, :n)),
-    'same INSERT into the PL/pgSQL-trigger table',
-    best_ms(format($q$INSERT INTO plpgsql_deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, reported_by, description, types)
-        SELECT %s, nextval('sqm.case_id_seq'), 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', 'bench', 'Händelse', '{info}'
-          FROM generate_series(1, %s)$q$, :org, :unit, :n));
+    'same INSERT into the PL/pgSQL-trigger tables',
+    best_ms(format($q$WITH d AS (INSERT INTO plpgsql_deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, types)
+        SELECT %s, nextval('sqm.case_id_seq'), 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', '{info}'
+          FROM generate_series(1, %s) RETURNING org_id, id)
+        INSERT INTO plpgsql_deviation_detail (org_id, id, reported_by, description) SELECT org_id, id, 'bench', 'Händelse' FROM d$q$,
+        :org, :unit, :n));
 
 -- 2. One move: triaged → investigating, through the API and through
 --    sqm.move(), against a bare UPDATE plus an audit INSERT.  Each run is

@@ -10,18 +10,20 @@ SELECT sqm.create_unit(:org, 'Enhet', 'unit', '2000-01-01') AS unit \gset
 SELECT sqm.add_deviation_type(:org, 'info', 'Information', 'Information', '2000-01-01');
 
 SET session_replication_role = replica;
-INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, reported_by, description, types,
-                           severity, triaged_at, summary, investigated_at, closed_at, no_measure_reason)
+INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, types,
+                           severity, triaged_at, investigated_at, closed_at)
 SELECT :org, CASE WHEN g % 1000 = 0 THEN 'reported' ELSE 'closed' END, :unit, 'SoL',
-       t - interval '1 day', t, 'bench', 'Händelse', '{info}',
+       t - interval '1 day', t, '{info}',
        CASE WHEN g % 1000 <> 0 THEN 'low' END,
        CASE WHEN g % 1000 <> 0 THEN t + interval '1 day' END,
-       CASE WHEN g % 1000 <> 0 THEN 'Utrett' END,
        CASE WHEN g % 1000 <> 0 THEN t + interval '10 days' END,
-       CASE WHEN g % 1000 <> 0 THEN t + interval '20 days' END,
-       CASE WHEN g % 1000 <> 0 THEN 'Ingen åtgärd behövs' END
+       CASE WHEN g % 1000 <> 0 THEN t + interval '20 days' END
   FROM generate_series(1, current_setting('bench.objects')::bigint) g,
        LATERAL (SELECT timestamptz '2015-01-01 08:00+01' + (g % 3900) * interval '1 day' + (g % 480) * interval '1 minute' AS t) x;
+INSERT INTO sqm.deviation_detail (org_id, id, reported_by, description, summary, no_measure_reason)
+SELECT d.org_id, d.id, 'bench', 'Händelse',
+       CASE WHEN d.state = 'closed' THEN 'Utrett' END, CASE WHEN d.state = 'closed' THEN 'Ingen åtgärd behövs' END
+  FROM sqm.deviation d WHERE d.org_id = :org;
 RESET session_replication_role;
 VACUUM ANALYZE sqm.deviation;
 

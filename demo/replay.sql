@@ -81,7 +81,7 @@ BEGIN
                 (SELECT v.unit_id FROM sqm.unit_version v WHERE v.org_id = org AND v.name = r.unit
                     AND v.valid @> (r.reported_at AT TIME ZONE 'Europe/Stockholm')::date),
                 r.regime, r.happened_at, r.description, 'Personal ' || substr(r.ref, 6), r.reporter_title, r.reported_at,
-                (SELECT dv.id FROM sqm.deviation dv WHERE dv.org_id = org AND dv.lex_sarah_ref = 'lex Sarah ' || r.deviation_ref),
+                (SELECT dv.id FROM sqm.deviation_detail dv WHERE dv.org_id = org AND dv.lex_sarah_ref = 'lex Sarah ' || r.deviation_ref),
                 r.source));
         WHEN 'ls_receive' THEN
             PERFORM sqm.receive_lex_sarah(org, obj, s.at);

@@ -68,7 +68,7 @@ SELECT sqm.plan_measure(:b, 'deviation', :dev_b1, 'Åtgärd B', 'chef', '2025-04
 -- ------------------------------------------------------------ no direct writes
 SELECT is(pg_temp.as_role(r, format(q, :a, :a1, :dev_a1)), '42501', format('%s: %s is refused (42501)', r, left(q, 30)))
   FROM unnest(ARRAY['tst_reporter_a1', 'tst_manager_a1', 'tst_coordinator_a', 'tst_auditor_a', 'tst_reader_a', 'tst_app']) r,
-       unnest(ARRAY[$$INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, reported_by, description, types) VALUES (%s, 'reported', %s, 'SoL', now(), now(), 'x', 'x', '{info}') -- %s$$,
+       unnest(ARRAY[$$INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, types) VALUES (%s, 'reported', %s, 'SoL', now(), now(), '{info}') -- %s$$,
                     $$UPDATE sqm.deviation SET state = 'closed' WHERE org_id = %s AND unit_id = %s AND id = %s$$,
                     $$DELETE FROM sqm.deviation WHERE org_id = %s AND unit_id = %s AND id = %s$$,
                     $$TRUNCATE sqm.deviation -- %s %s %s$$]) q;
@@ -137,9 +137,9 @@ SELECT is(pg_temp.as_role('tst_reporter_a1', format($$SELECT sqm.triage_deviatio
           '42501', 'a reporter cannot triage (no EXECUTE)');
 SELECT is(pg_temp.count_as('tst_reporter_a1', format('SELECT count(*) FROM sqm.deviation WHERE org_id = %s', :a)), 1::bigint,
           'a reporter sees only their own report');
-SELECT is(pg_temp.as_role('tst_reader_a', format('SELECT description FROM sqm.deviation WHERE org_id = %s', :a)), '42501',
+SELECT is(pg_temp.as_role('tst_reader_a', format('SELECT description FROM sqm.deviation_detail WHERE org_id = %s', :a)), '42501',
           'a report reader cannot read free text');
-SELECT is(pg_temp.as_role('tst_reader_a', format('SELECT reported_by FROM sqm.deviation WHERE org_id = %s', :a)), '42501',
+SELECT is(pg_temp.as_role('tst_reader_a', format('SELECT reported_by FROM sqm.deviation_detail WHERE org_id = %s', :a)), '42501',
           'a report reader cannot read who reported');
 SELECT is(pg_temp.count_as('tst_reader_a', format('SELECT sum(reports) FROM sqm.stat_deviation_totals WHERE org_id = %s', :a)), 3::bigint,
           'a report reader reads the statistics');

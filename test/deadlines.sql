@@ -145,7 +145,7 @@ SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, labe
                   VALUES ('deviation', 'answered', '(SELECT FROM', 'x', 'x')$$,
                  '42601', NULL, 'an event expression that does not parse is refused');
 SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en)
-                  VALUES ('deviation', 'answered', 'o.description', 'x', 'x')$$,
+                  VALUES ('deviation', 'answered', 'o.regime', 'x', 'x')$$,
                  '42804', 'deadline event "answered" of kind deviation: the expression is of type text, not timestamptz',
                  'an event that is not a timestamptz is refused');
 SELECT throws_ok($$INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, length, unit, legal, basis, basis_valid, label_sv, label_en)

@@ -3,7 +3,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(173);
+SELECT plan(175);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_organisation('Test', 'SN') AS org \gset
@@ -47,16 +47,19 @@ DECLARE
     mea bigint := nextval('sqm.case_id_seq');
 BEGIN
     SET LOCAL session_replication_role = replica;
-    INSERT INTO sqm.deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, reported_by, description,
-                               types, severity, triaged_at, summary, investigated_at, escalated_at, lex_sarah_ref,
-                               withdrawn_reason, reclassified_to, closed_at, no_measure_reason)
+    INSERT INTO sqm.deviation (org_id, id, state, unit_id, regime, happened_at, reported_at,
+                               types, severity, triaged_at, investigated_at, escalated_at, closed_at)
     VALUES (org, dev, CASE kind WHEN 'deviation' THEN from_state ELSE 'investigating' END, unit, 'SoL',
-            '2025-03-01', '2025-03-01', 'tester', 'Testfall', '{info}', 'low', '2025-03-02', 'Utrett', '2025-03-02',
-            '2025-03-02', 'LS 1', 'Felrapporterad', 'hsl:1', '2025-03-03', NULL);
-    INSERT INTO sqm.measure (org_id, id, state, unit_id, source_kind, source_id, title, responsible, due_on, follow_up_on,
-                             done_at, effect, evaluated_at, cancel_reason)
-    VALUES (org, mea, CASE kind WHEN 'measure' THEN from_state ELSE 'evaluated' END, unit, 'deviation', dev, 'Utbildning',
-            'chef', '2025-04-01', '2025-05-01', '2025-03-03', 'yes', '2025-03-03', 'Behövs inte');
+            '2025-03-01', '2025-03-01', '{info}', 'low', '2025-03-02', '2025-03-02', '2025-03-02', '2025-03-03');
+    INSERT INTO sqm.deviation_detail (org_id, id, reported_by, description, summary, lex_sarah_ref,
+                                      withdrawn_reason, reclassified_to, no_measure_reason)
+    VALUES (org, dev, 'tester', 'Testfall', 'Utrett', 'LS 1', 'Felrapporterad', 'hsl:1', NULL);
+    INSERT INTO sqm.measure (org_id, id, state, unit_id, source_kind, source_id, due_on, follow_up_on,
+                             done_at, effect, evaluated_at)
+    VALUES (org, mea, CASE kind WHEN 'measure' THEN from_state ELSE 'evaluated' END, unit, 'deviation', dev,
+            '2025-04-01', '2025-05-01', '2025-03-03', 'yes', '2025-03-03');
+    INSERT INTO sqm.measure_detail (org_id, id, title, responsible, cancel_reason)
+    VALUES (org, mea, 'Utbildning', 'chef', 'Behövs inte');
     SET LOCAL session_replication_role = origin;
     BEGIN
         IF kind = 'deviation' THEN
@@ -82,7 +85,8 @@ SELECT is(pg_temp.try_move(f.kind, :org, f.state, t.state, :ua),
 SELECT sqm.report_deviation(:org, :ua, 'SoL', '2025-03-02 22:00+01', 'Beslut expedierades inte', '{info}',
                             '2025-03-03 08:00+01') AS d1 \gset
 SELECT is((SELECT state FROM sqm.deviation WHERE id = :d1), 'reported', 'a reported deviation starts as reported');
-SELECT is((SELECT reported_by FROM sqm.deviation WHERE id = :d1), session_user::text, 'the reporter is the actor (session user by default)');
+SELECT is((SELECT reported_by FROM sqm.deviation_detail WHERE id = :d1), session_user::text, 'the reporter is the actor (session user by default)');
+SELECT is((SELECT description FROM sqm.deviation_detail WHERE id = :d1), 'Beslut expedierades inte', 'what happened is in the details row');
 
 SELECT throws_ok(format($$SELECT sqm.report_deviation(%s, %s, 'SoL', '2025-03-01', 'x', '{annat}', '2025-03-03 08:00+01')$$, :org, :ua),
                  '23503', NULL, 'a type no longer valid on the report date is refused');
@@ -104,7 +108,7 @@ SELECT pass('an HSL deviation carries an HSL type');
 -- triage: compare-and-set, and its requirement
 SELECT throws_ok(format($$SELECT sqm.triage_deviation(%s, %s, 'triaged', 'low')$$, :org, :d1), 'SQ003',
                  format('deviation %s is not in state "triaged"', :d1), 'a stale expected state is refused (SQ003)');
-SELECT is((SELECT count(*) FROM sqm.audit_event WHERE object_id = :d1), 1::bigint, 'the refused call left no event');
+SELECT is((SELECT count(*) FROM sqm.audit_event WHERE object_id = :d1), 2::bigint, 'the refused call left no event (the report left its create and its details)');
 SELECT throws_ok(format($$SELECT sqm.triage_deviation(%s, %s, 'reported', NULL)$$, :org, :d1), 'SQ002',
                  NULL, 'triage without a severity is refused (SQ002)');
 SELECT throws_ok(format($$SELECT sqm.triage_deviation(%s, %s, 'reported', 'apocalyptic')$$, :org, :d1), '23514',
@@ -173,12 +177,14 @@ SELECT lives_ok(format($$SELECT sqm.move_object('deviation', %s, %s, 'measures_d
 SELECT lives_ok(format($$SELECT sqm.close_deviation(%s, %s, 'followed_up')$$, :org, :d1), 'closed');
 SELECT throws_ok(format($$SELECT sqm.plan_measure(%s, 'deviation', %s, 'x', 'y', '2025-05-01', '2025-06-01')$$, :org, :d1),
                  'SQ004', NULL, 'no measure for a closed deviation');
-SELECT throws_ok(format($$UPDATE sqm.deviation SET summary = 'ändrad' WHERE id = %s$$, :d1), 'SQ004',
-                 NULL, 'a closed deviation cannot be edited, even directly');
+SELECT throws_ok(format($$UPDATE sqm.deviation SET severity = 'low' WHERE id = %s$$, :d1), 'SQ004',
+                 NULL, 'a closed deviation cannot be edited directly');
+SELECT throws_ok(format($$UPDATE sqm.deviation_detail SET summary = 'ändrad' WHERE id = %s$$, :d1), 'SQ004',
+                 NULL, 'nor its details, even directly');
 SELECT throws_ok(format($$DELETE FROM sqm.deviation WHERE id = %s$$, :d1), '55000', NULL, 'a deviation is never deleted');
 SELECT is((SELECT string_agg(change || coalesce(':' || to_state, ''), ' ' ORDER BY seq) FROM sqm.audit_event WHERE object_id = :d1),
-          'create:reported move:triaged move:investigating edit move:measures_decided move:measures_done move:followed_up move:closed',
-          'every call left exactly one event');
+          'create:reported edit move:triaged move:investigating edit edit move:measures_decided move:measures_done move:followed_up move:closed',
+          'every call left its events: the report its create and its details, the summary its details and investigated_at, each move one');
 
 -- "no measure needed" is an explicit decision
 SELECT sqm.report_deviation(:org, :ua, 'SoL', '2025-03-01', 'Fel mottagare', '{info}', '2025-03-03 08:00+01') AS d2 \gset
@@ -187,7 +193,7 @@ SELECT sqm.move_object('deviation', :org, :d2, 'triaged', 'investigating');
 SELECT sqm.record_deviation_summary(:org, :d2, 'investigating', 'Fel adress i systemet');
 SELECT lives_ok(format($$SELECT sqm.close_deviation(%s, %s, 'investigating', 'Adressen rättades; ingen åtgärd behövs')$$, :org, :d2),
                 'a deviation closes with an explicit reason why no measure is needed');
-SELECT is((SELECT no_measure_reason FROM sqm.deviation WHERE id = :d2), 'Adressen rättades; ingen åtgärd behövs', 'the reason is kept');
+SELECT is((SELECT no_measure_reason FROM sqm.deviation_detail WHERE id = :d2), 'Adressen rättades; ingen åtgärd behövs', 'the reason is kept');
 
 -- closing with a measure still open is refused even with a "no measure" reason;
 -- measures carried out needs at least one that was done
@@ -234,7 +240,7 @@ SELECT sqm.triage_deviation(:org, :d5, 'reported', 'high');
 SELECT throws_ok(format($$SELECT sqm.escalate_deviation(%s, %s, 'triaged', NULL)$$, :org, :d5), 'SQ002',
                  NULL, 'escalating without the lex Sarah link is refused');
 SELECT lives_ok(format($$SELECT sqm.escalate_deviation(%s, %s, 'triaged', 'lex Sarah 2025:1')$$, :org, :d5), 'escalated to lex Sarah');
-SELECT is((SELECT (state, lex_sarah_ref, escalated_at IS NOT NULL)::text FROM sqm.deviation WHERE id = :d5),
+SELECT is((SELECT (state, lex_sarah_ref, escalated_at IS NOT NULL)::text FROM sqm.deviation JOIN sqm.deviation_detail USING (org_id, id) WHERE id = :d5),
           '(escalated,"lex Sarah 2025:1",t)', 'the escalated deviation stays a deviation, linked');
 
 -- a rolled-back call leaves no event

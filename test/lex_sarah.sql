@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(173);
+SELECT plan(179);
 
 SET LOCAL sqm.frozen_now = '2025-09-15 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -87,9 +87,14 @@ SELECT is((SELECT legal_basis FROM sqm.lex_sarah_report WHERE id = :lb5), 'lss_s
           'LSS, event on 1 July 2025: chapter 27 of the new act (2025:400)');
 SELECT is((SELECT citation FROM sqm.legal_basis WHERE code = 'sol_2025_ch27'), '27 kap. socialtjänstlagen (2025:400)',
           'the basis is data, with its citation');
-SELECT throws_ok(format($$INSERT INTO sqm.lex_sarah_report (org_id, state, unit_id, regime, happened_at, reported_at, description, legal_basis)
-                          VALUES (%s, 'reported', %s, 'SoL', '2025-06-30 12:00+02', '2025-07-02', 'x', 'sol_2025_ch27')$$, :org, :ua),
+SELECT throws_ok(format($$INSERT INTO sqm.lex_sarah_report (org_id, state, unit_id, regime, happened_at, reported_at, legal_basis)
+                          VALUES (%s, 'reported', %s, 'SoL', '2025-06-30 12:00+02', '2025-07-02', 'sol_2025_ch27')$$, :org, :ua),
                  '23514', NULL, 'a basis that was not in force on the event date is refused, even directly');
+SELECT throws_ok(format($$INSERT INTO sqm.lex_sarah_report (org_id, id, state, unit_id, regime, happened_at, reported_at)
+                          VALUES (%s, -7, 'reported', %s, 'SoL', '2025-06-30 12:00+02', '2025-07-02')$$, :org, :ua),
+                 '23502', 'lex Sarah report -7 has no legal basis',
+                 'a report without its basis is refused, even directly: the row check never fills it in');
+SELECT is(sqm.lex_sarah_legal_basis(:org, 'SoL', '2025-06-30 12:00+02'), 'sol_2001_ch14', 'sqm.lex_sarah_legal_basis chooses it');
 
 -- ------------------------------------------------------------ reports
 SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'HSL', '2025-09-01', 'x', 'A', 'B')$$, :org, :ua),
@@ -231,7 +236,8 @@ SELECT throws_ok(format($$SELECT sqm.draft_ivo_notification(%s, %s, 'Anmälan')$
                  'a notification for an investigation not assessed as serious is refused');
 SELECT is(pg_temp.as_role('tls_coordinator', format($$SELECT sqm.assess_lex_sarah(%s, %s, 'assessed', 'serious_impropriety', '{lakemedel,bemotande}')$$, :org, :inv)),
           'ok', 'the quality coordinator (the designated role) reassesses it as a serious impropriety');
-SELECT is((SELECT (outcome, themes, seriousness_decided_at = sqm.now(), seriousness_decided_by)::text FROM sqm.lex_sarah_investigation WHERE id = :inv),
+SELECT is((SELECT (outcome, themes, seriousness_decided_at = sqm.now(), seriousness_decided_by)::text
+             FROM sqm.lex_sarah_investigation JOIN sqm.lex_sarah_investigation_detail USING (org_id, id) WHERE id = :inv),
           '(serious_impropriety,"{bemotande,lakemedel}",t,tls_coordinator)', 'the outcome, themes, and when and by whom seriousness was decided');
 
 -- ------------------------------------------------------------ completion
@@ -277,12 +283,13 @@ SELECT is(pg_temp.state_as('tls_investigator', format($$SELECT sqm.send_ivo_noti
           '42501', 'an investigator cannot send the notification: the organisation does, by its designated role');
 SELECT is(pg_temp.as_role('tls_coordinator', format($$SELECT sqm.send_ivo_notification(%s, %s, 'draft', 'SN 2025/77', 'Socialnämndens ordförande', '2025-09-12 15:00+02')$$, :org, :n1)),
           'ok', 'the quality coordinator sends it with its registry number');
-SELECT is((SELECT (state, regnr::text, decided_by, sent_at = '2025-09-12 15:00+02')::text FROM sqm.ivo_notification WHERE id = :n1),
+SELECT is((SELECT (state, regnr::text, decided_by, sent_at = '2025-09-12 15:00+02')::text
+             FROM sqm.ivo_notification JOIN sqm.ivo_notification_detail USING (org_id, id) WHERE id = :n1),
           '(sent,"2025.077 SN","Socialnämndens ordförande",t)', 'the notification is sent, registered under a canonical registry number');
 SELECT throws_ok(format($$SELECT sqm.revise_ivo_notification(%s, %s, 'sent', 'Ändrad')$$, :org, :n1), 'SQ004',
                  format('IVO notification %s is in terminal state "sent" and cannot be changed', :n1), 'a sent notification is never edited');
-SELECT throws_ok(format($$UPDATE sqm.ivo_notification SET contents = 'Ändrad' WHERE id = %s$$, :n1), 'SQ004', NULL,
-                 'not even directly');
+SELECT throws_ok(format($$UPDATE sqm.ivo_notification_detail SET contents = 'Ändrad' WHERE id = %s$$, :n1), 'SQ004',
+                 format('IVO notification %s is in terminal state "sent" and cannot be changed', :n1), 'not even directly');
 SELECT throws_ok(format($$SELECT sqm.supplement_ivo_notification(%s, %s, 'Mer', '2025-09-01')$$, :org, :n1), '22023', NULL,
                  'a supplement before the notification is refused');
 SELECT throws_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'praise')$$, :org, :n1), '22023', NULL, 'an unknown answer is refused');
@@ -307,9 +314,10 @@ SELECT throws_ok(format($$SELECT pg_temp.rec(%s, %s, 'other')$$, :org, :inv), 'S
 SELECT lives_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'other_decision', NULL, 'IVO:s beslut efter avslut')$$, :org, :n1),
                 'the IVO case can stay open after the investigation closed');
 SELECT is((SELECT string_agg(change || coalesce(':' || to_state, ''), ' ' ORDER BY seq) FROM sqm.audit_event WHERE object_id = :inv),
-          'create:opened move:under_investigation move:assessed edit move:completed move:closed', 'every call on the investigation left one event');
+          'create:opened move:under_investigation move:assessed edit edit move:completed move:closed',
+          'every call on the investigation left its events (the serious reassessment: who decided, in the details, and the outcome)');
 SELECT is((SELECT string_agg(change || coalesce(':' || to_state, ''), ' ' ORDER BY seq) FROM sqm.audit_event WHERE object_id = :n1),
-          'create:draft edit move:sent', 'and on the notification');
+          'create:draft edit edit edit move:sent', 'and on the notification (its contents, the revision, who decided, the move)');
 SELECT is((SELECT ok FROM sqm.verify_audit(:org)), true, 'the audit chain verifies');
 
 -- ------------------------------------------------------------ the notification guard, a second investigation
@@ -326,8 +334,13 @@ SELECT sqm.assess_lex_sarah(:org, :inv2, 'assessed', 'risk_of_serious_impropriet
 SELECT throws_ok(format($$SELECT sqm.send_ivo_notification(%s, %s, 'draft', '2025.077 SN', 'Ordföranden')$$, :org, :n2), '23505',
                  format('registry number 2025.077 SN is already used by IVO notification %s of organisation %s', :n1, :org),
                  'a registry number already used in the organisation is refused');
-SELECT throws_ok(format($$UPDATE sqm.ivo_notification SET state = 'sent', regnr = '2025.077 SN', sent_at = now(), decided_by = 'x', decided_at = now()
+SELECT throws_ok(format($$UPDATE sqm.ivo_notification SET state = 'sent', regnr = '2025.077 SN', sent_at = now(), decided_at = now()
+                          WHERE id = %s$$, :n2), 'SQ002', format('IVO notification %s cannot move from "draft" to "sent" without decided_by', :n2),
+                 'a notification is sent only with who decided, even directly (a column of its details)');
+UPDATE sqm.ivo_notification_detail SET decided_by = 'x' WHERE id = :n2;
+SELECT throws_ok(format($$UPDATE sqm.ivo_notification SET state = 'sent', regnr = '2025.077 SN', sent_at = now(), decided_at = now()
                           WHERE id = %s$$, :n2), '23505', NULL, 'the registry number is unique per organisation, even directly');
+UPDATE sqm.ivo_notification_detail SET decided_by = NULL WHERE id = :n2;
 SELECT throws_ok(format($$SELECT sqm.withdraw_ivo_notification(%s, %s, 'draft', '')$$, :org, :n2), 'SQ002', NULL,
                  'withdrawing without a reason is refused');
 SELECT lives_ok(format($$SELECT sqm.withdraw_ivo_notification(%s, %s, 'draft', 'Skickas som ny anmälan')$$, :org, :n2), 'a draft is withdrawn');
@@ -353,14 +366,16 @@ SELECT throws_ok(format($$SELECT sqm.close_lex_sarah_early(%s, %s, 'opened', '  
 SELECT throws_ok(format($$SELECT sqm.close_lex_sarah(%s, %s, 'opened')$$, :org, :inv4), 'SQ002',
                  format('lex Sarah investigation %s cannot be closed early: the outcome is not assessed, not no_impropriety; no position is documented', :inv4),
                  'closing an opened investigation without outcome and position is refused');
-SELECT throws_ok(format($$UPDATE sqm.lex_sarah_investigation SET state = 'closed', closed_at = now(), outcome = 'impropriety', early_position = 'x' WHERE id = %s$$, :inv4),
+UPDATE sqm.lex_sarah_investigation_detail SET early_position = 'x' WHERE id = :inv4;
+SELECT throws_ok(format($$UPDATE sqm.lex_sarah_investigation SET state = 'closed', closed_at = now(), outcome = 'impropriety' WHERE id = %s$$, :inv4),
                  'SQ002', format('lex Sarah investigation %s cannot be closed early: the outcome is impropriety, not no_impropriety', :inv4),
                  'an early close with an impropriety is refused');
 SELECT throws_ok(format($$SELECT sqm.close_lex_sarah_early(%s, %s, 'assessed', 'x')$$, :org, :inv2), 'SQ001', NULL,
                  'an assessed investigation does not close early');
 SELECT lives_ok(format($$SELECT sqm.close_lex_sarah_early(%s, %s, 'opened', 'Ingen brist: rutinen följdes och brukaren skadades inte')$$, :org, :inv4),
                 'an investigation closes early with outcome no impropriety and a position');
-SELECT is((SELECT (state, outcome, early_position IS NOT NULL)::text FROM sqm.lex_sarah_investigation WHERE id = :inv4),
+SELECT is((SELECT (state, outcome, early_position IS NOT NULL)::text
+             FROM sqm.lex_sarah_investigation JOIN sqm.lex_sarah_investigation_detail USING (org_id, id) WHERE id = :inv4),
           '(closed,no_impropriety,t)', 'closed early, no impropriety, position kept');
 
 -- ------------------------------------------------------------ access
@@ -374,13 +389,13 @@ SELECT is(pg_temp.state_as('tls_manager', format($$SELECT sqm.open_lex_sarah_inv
           '42501', 'a unit manager does not investigate');
 SELECT is(pg_temp.state_as(r, format(q, :org)), '42501', format('%s cannot read %s', r, left(q, 60)))
   FROM unnest(ARRAY['tls_manager', 'tls_reader']) r,
-       unnest(ARRAY[$$SELECT description FROM sqm.lex_sarah_report WHERE org_id = %s$$,
+       unnest(ARRAY[$$SELECT description FROM sqm.lex_sarah_report_detail WHERE org_id = %s$$,
                     $$SELECT name FROM sqm.lex_sarah_reporter WHERE org_id = %s$$,
                     $$SELECT content FROM sqm.lex_sarah_record WHERE org_id = %s$$,
                     $$SELECT recorded_by_name FROM sqm.lex_sarah_record WHERE org_id = %s$$,
-                    $$SELECT early_position FROM sqm.lex_sarah_investigation WHERE org_id = %s$$,
-                    $$SELECT seriousness_decided_by FROM sqm.lex_sarah_investigation WHERE org_id = %s$$,
-                    $$SELECT contents FROM sqm.ivo_notification WHERE org_id = %s$$,
+                    $$SELECT early_position FROM sqm.lex_sarah_investigation_detail WHERE org_id = %s$$,
+                    $$SELECT seriousness_decided_by FROM sqm.lex_sarah_investigation_detail WHERE org_id = %s$$,
+                    $$SELECT contents FROM sqm.ivo_notification_detail WHERE org_id = %s$$,
                     $$SELECT contents FROM sqm.ivo_supplement WHERE org_id = %s$$,
                     $$SELECT note FROM sqm.ivo_answer WHERE org_id = %s$$]) q;
 SELECT is(pg_temp.value_as('tls_manager', format('SELECT count(*) FROM sqm.lex_sarah_report WHERE org_id = %s', :org)),
@@ -393,13 +408,15 @@ SELECT is(pg_temp.value_as('tls_reader', format('SELECT count(*) FROM sqm.lex_sa
           'a report reader reads the routing view');
 SELECT is(pg_temp.value_as('tls_investigator', format('SELECT name FROM sqm.lex_sarah_reporter WHERE report_id = %s', :r1)),
           'Anna Andersson', 'an investigator reads who reported');
-SELECT is(pg_temp.value_as('tls_investigator', format('SELECT description FROM sqm.lex_sarah_report WHERE id = %s', :r1)),
+SELECT is(pg_temp.value_as('tls_investigator', format('SELECT description FROM sqm.lex_sarah_report_detail WHERE id = %s', :r1)),
           'Brukaren fick fel läkemedel', 'and what was reported');
 SELECT is(pg_temp.value_as('tls_coordinator', format('SELECT count(*) FROM sqm.lex_sarah_record WHERE investigation_id = %s', :inv)),
           '8', 'a quality coordinator reads the records');
 SELECT is(pg_temp.value_as('tls_coordinator_b', format('SELECT count(*) FROM %s WHERE org_id = %s', t, :org)), '0',
           format('a coordinator of another organisation sees no row of %s', t))
-  FROM unnest(ARRAY['sqm.lex_sarah_report', 'sqm.lex_sarah_reporter', 'sqm.lex_sarah_investigation', 'sqm.lex_sarah_record',
+  FROM unnest(ARRAY['sqm.lex_sarah_report', 'sqm.lex_sarah_report_detail', 'sqm.lex_sarah_reporter',
+                    'sqm.lex_sarah_investigation', 'sqm.lex_sarah_investigation_detail', 'sqm.ivo_notification_detail',
+                    'sqm.lex_sarah_record',
                     'sqm.ivo_notification', 'sqm.ivo_supplement', 'sqm.ivo_answer', 'sqm.lex_sarah_theme',
                     'sqm.organisation_setting', 'sqm.lex_sarah_unassigned']) t;
 SELECT is((SELECT count(*) FROM information_schema.role_table_grants

@@ -6,8 +6,8 @@
  *
  * sqm.append_only() is a trigger, BEFORE UPDATE OR DELETE FOR EACH ROW and
  * BEFORE TRUNCATE FOR EACH STATEMENT, on every table whose rows are a record
- * (the audit trail, lex Sarah records and reporter identities, IVO's
- * supplements and answers, the outbox, units).  Its arguments name the
+ * (the audit trail, the outbox, units, and every kind's record tables,
+ * which sqm.govern_records wires).  Its arguments name the
  * columns that may be set once: an UPDATE passes only if every column it
  * changes is one of them and was NULL before (e.g. the acknowledgement of an
  * outbox event).  Everything else is refused with SQ010, naming the table

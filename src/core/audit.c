@@ -10,7 +10,9 @@
  *	  which every part of sqm takes its clock and its end user from;
  *	- the trigger sqm.audit_record('<kind>') that every governed table
  *	  carries (AFTER INSERT OR UPDATE, FOR EACH ROW; doc/core.md), which
- *	  appends one create, move or edit event to sqm.audit_event;
+ *	  appends one create, move or edit event to sqm.audit_event, and its
+ *	  form sqm.audit_record('<kind>', 'details') on the kind's details table
+ *	  (no state), whose every insert or update is an edit of the same object;
  *	- sqm.audit_hash(), the one routine that computes an event's hash, used
  *	  both when appending and by sqm.verify_audit().
  *
@@ -166,13 +168,18 @@ static const struct
 #define GOVERNED_PROTOCOL_HINT \
 	"A governed table has org_id bigint, id bigint and state text and carries " \
 	"CREATE TRIGGER audit AFTER INSERT OR UPDATE ON <table> FOR EACH ROW " \
-	"EXECUTE FUNCTION sqm.audit_record('<kind>')."
+	"EXECUTE FUNCTION sqm.audit_record('<kind>'); its details table carries " \
+	"sqm.audit_record('<kind>', 'details')."
+
+/* The second trigger argument of a details table's audit trigger. */
+#define AUDIT_DETAILS_ARG	"details"
 
 /* The layout of one governed table, cached by relation id. */
 typedef struct AuditRelInfo
 {
 	Oid			relid;			/* hash key; must be first */
 	bool		valid;			/* false once a relcache callback saw it */
+	bool		details;		/* a details table: no state column */
 	MemoryContext cxt;			/* holds the arrays below */
 	int			natts;
 	AttrNumber	org_attnum;
@@ -707,11 +714,12 @@ audit_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 /*
- * The layout of a governed table: checks the protocol's columns and prepares
- * the output function and name of every column.
+ * The layout of a governed table (or of a details table, without a state):
+ * checks the protocol's columns and prepares the output function and name of
+ * every column.
  */
 static void
-audit_rel_build(AuditRelInfo *info, Relation rel)
+audit_rel_build(AuditRelInfo *info, Relation rel, bool details)
 {
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	MemoryContext oldcxt;
@@ -723,7 +731,11 @@ audit_rel_build(AuditRelInfo *info, Relation rel)
 	info->valid = false;
 	info->org_attnum = info->id_attnum = info->state_attnum = InvalidAttrNumber;
 
-	sqm_governed_columns(rel, &info->org_attnum, &info->id_attnum, &info->state_attnum);
+	if (details)
+		sqm_details_columns(rel, &info->org_attnum, &info->id_attnum);
+	else
+		sqm_governed_columns(rel, &info->org_attnum, &info->id_attnum, &info->state_attnum);
+	info->details = details;
 
 	info->cxt = AllocSetContextCreate(CacheMemoryContext, "sqm audit relation",
 									  ALLOCSET_SMALL_SIZES);
@@ -755,7 +767,7 @@ audit_rel_build(AuditRelInfo *info, Relation rel)
 }
 
 static AuditRelInfo *
-audit_rel_info(Relation rel)
+audit_rel_info(Relation rel, bool details)
 {
 	Oid			relid = RelationGetRelid(rel);
 	AuditRelInfo *info;
@@ -770,8 +782,8 @@ audit_rel_info(Relation rel)
 		info->valid = false;
 		info->cxt = NULL;
 	}
-	if (!info->valid)
-		audit_rel_build(info, rel);
+	if (!info->valid || info->details != details)
+		audit_rel_build(info, rel, details);
 	return info;
 }
 
@@ -1098,6 +1110,11 @@ audit_json_finish(JsonbParseState **state)
  * update that changes the state a move (from_state, to_state) and any other
  * update an edit (no states); an update that changes nothing records
  * nothing.  Appends the event to the organisation's chain.
+ *
+ * sqm.audit_record('<kind>', 'details') on the kind's details table: every
+ * insert or update is an edit of the same object (object_kind the kind,
+ * object_id the row's id), with the columns it sets or changes; one that sets
+ * or changes nothing records nothing.
  */
 Datum
 sqm_audit_record(PG_FUNCTION_ARGS)
@@ -1118,6 +1135,7 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	Relation	trail;
 	AuditHead  *head;
 	uint8		digest[AUDIT_HASH_LEN];
+	bool		details;
 	int			org_i;
 	int			id_i;
 	int			state_i;
@@ -1126,7 +1144,9 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	trigdata = sqm_trigger_protocol(fcinfo, "sqm.audit_record()",
 									SQM_TG_ROW | SQM_TG_AFTER | SQM_TG_INSERT | SQM_TG_UPDATE,
 									GOVERNED_PROTOCOL_HINT);
-	if (trigdata->tg_trigger->tgnargs != 1 || trigdata->tg_trigger->tgargs[0][0] == '\0')
+	details = trigdata->tg_trigger->tgnargs == 2 &&
+		strcmp(trigdata->tg_trigger->tgargs[1], AUDIT_DETAILS_ARG) == 0;
+	if ((trigdata->tg_trigger->tgnargs != 1 && !details) || trigdata->tg_trigger->tgargs[0][0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("trigger \"%s\" on table %s must name the kind of the governed table",
@@ -1138,10 +1158,10 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 
 	rel = trigdata->tg_relation;
 	tupdesc = RelationGetDescr(rel);
-	info = audit_rel_info(rel);
+	info = audit_rel_info(rel, details);
 	org_i = info->org_attnum - 1;
 	id_i = info->id_attnum - 1;
-	state_i = info->state_attnum - 1;
+	state_i = details ? -1 : info->state_attnum - 1;
 
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
@@ -1154,7 +1174,7 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	newvalues = palloc(tupdesc->natts * sizeof(Datum));
 	newnulls = palloc(tupdesc->natts * sizeof(bool));
 	heap_deform_tuple(newtuple, tupdesc, newvalues, newnulls);
-	if (newnulls[org_i] || newnulls[id_i] || newnulls[state_i])
+	if (newnulls[org_i] || newnulls[id_i] || (!details && newnulls[state_i]))
 		ereport(ERROR,
 				(errcode(ERRCODE_NOT_NULL_VIOLATION),
 				 errmsg("governed row of \"%s\" has no %s", RelationGetRelationName(rel),
@@ -1165,14 +1185,17 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 
 	if (oldtuple == NULL)
 	{
-		change = "create";
+		change = details ? "edit" : "create";
 		isnull[AF_FROM_STATE] = true;
+		isnull[AF_TO_STATE] = details;
 		isnull[AF_BEFORE] = true;
 		for (i = 0; i < tupdesc->natts; i++)
 		{
 			if (info->names[i] != NULL && !newnulls[i] && i != org_i && i != id_i)
 				audit_json_member(&after, info, i, newvalues[i], false);
 		}
+		if (details && after == NULL)
+			return PointerGetDatum(NULL);	/* nothing set: no event */
 	}
 	else
 	{
@@ -1192,7 +1215,8 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 		if (before == NULL)
 			return PointerGetDatum(NULL);	/* nothing changed: no event */
 
-		if (audit_same_value(info, state_i, oldvalues[state_i], oldnulls[state_i],
+		if (details ||
+			audit_same_value(info, state_i, oldvalues[state_i], oldnulls[state_i],
 							 newvalues[state_i], false))
 		{
 			change = "edit";	/* no move: no states */

@@ -5,15 +5,25 @@
  *	  on its governed table (doc/core.md).
  *
  * A kind's lifecycle is data: sqm.lifecycle_kind names the governed table,
- * sqm.lifecycle_state its states (initial, terminal) and sqm.lifecycle_move
- * the legal moves with their capability and guard.  This file owns
+ * its details table and its row check, sqm.lifecycle_state its states
+ * (initial, terminal) and sqm.lifecycle_move the legal moves with their
+ * capability, required columns and guard.  sqm.govern wires a kind's tables
+ * with the triggers below.  This file owns
  *
  *	- the trigger sqm.lifecycle_enforce(kind), BEFORE INSERT OR UPDATE OR
  *	  DELETE FOR EACH ROW on every governed table: an object starts in an
  *	  initial state, changes state only by a move of its kind (with the
- *	  columns the move requires filled in, and its guard passing), is not
- *	  edited in a terminal state, keeps its org_id and id, and is never
- *	  deleted;
+ *	  columns the move requires filled in, in the row or in its details row,
+ *	  and its guard passing), is not edited in a terminal state, keeps its
+ *	  org_id and id, and is never deleted; the kind's row check passes on
+ *	  every insert and on every update of the columns it watches;
+ *	- the trigger sqm.details_enforce(kind) on the kind's details table
+ *	  (BEFORE UPDATE OR DELETE FOR EACH ROW, BEFORE TRUNCATE): a details row
+ *	  keeps its org_id and id, is not edited once its case is in a terminal
+ *	  state, and is never deleted;
+ *	- the deferred constraint trigger sqm.details_present(kind) on the
+ *	  governed table (AFTER INSERT, initially deferred): at commit, every
+ *	  case has its details row;
  *	- sqm.move(), the compare-and-set move the API functions use, and
  *	  sqm.move_capability();
  *	- the per-backend cache of the definitions, its invalidation (the
@@ -38,6 +48,9 @@
  * With a warm cache the trigger does no SPI, no catalog access and no
  * allocation for an ordinary row: a hash probe by relation OID, a string
  * compare of the trigger's argument, and a scan of the kind's few states.
+ * A move reads the details row (one kept plan, on behalf of the details
+ * table's owner) only when it requires a column of it; the row check runs on
+ * an UPDATE only when a column it watches changed.
  *
  *-------------------------------------------------------------------------
  */
@@ -55,6 +68,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
+#include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -70,6 +84,14 @@
 #define LC_TRIGGER_HINT \
 	"Create it as: CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON <table> " \
 	"FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('<kind>')."
+
+/* The same for the details table's triggers and the deferred check. */
+#define LC_DETAILS_HINT \
+	"sqm.govern() creates them: CREATE TRIGGER details BEFORE UPDATE OR DELETE ON <details table> " \
+	"FOR EACH ROW EXECUTE FUNCTION sqm.details_enforce('<kind>'), and BEFORE TRUNCATE."
+#define LC_PRESENT_HINT \
+	"sqm.govern() creates it: CREATE CONSTRAINT TRIGGER details_present AFTER INSERT ON <table> " \
+	"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sqm.details_present('<kind>')."
 
 #define LC_NO_MOVE	(-1)
 
@@ -92,6 +114,10 @@ typedef struct LcMove
 	char	  **required;		/* columns the new row must have filled in */
 	AttrNumber *required_attnums;	/* their numbers, set with columns_checked;
 									 * InvalidAttrNumber: no such column */
+	bool	   *required_in_details;	/* the column is the details table's */
+	int			ndetails;		/* how many are */
+	SPIPlanPtr	details_plan;	/* reads those of the details row; prepared on
+								 * first use */
 	Oid			guard;			/* InvalidOid: no guard */
 	bool		guard_ready;	/* guard_fn is set up */
 	FmgrInfo	guard_fn;
@@ -104,6 +130,14 @@ typedef struct LcKind
 	MemoryContext cxt;			/* the generation's context */
 	char	   *label;			/* label_en, or the kind's name */
 	Oid			governed;		/* the governed table */
+	Oid			details;		/* its details table; InvalidOid: none */
+	Oid			row_check;		/* InvalidOid: none */
+	bool		row_check_ready;	/* row_check_fn is set up */
+	FmgrInfo	row_check_fn;
+	bool		watch_all;		/* every UPDATE calls the row check */
+	int			nwatched;		/* else these columns' changes do */
+	char	  **watched;
+	AttrNumber *watched_attnums;	/* set with columns_checked */
 	int			nstates;
 	LcState    *states;			/* ordered by name */
 	int			nmoves;
@@ -119,12 +153,22 @@ typedef struct LcKind
 	/* sqm.move's kept plans, prepared on its first call for the kind */
 	SPIPlanPtr	update_plan;
 	SPIPlanPtr	current_plan;
+
+	/* the details table's key, checked on its first trigger */
+	bool		details_checked;
+	AttrNumber	details_org_attnum;
+	AttrNumber	details_id_attnum;
+
+	/* the details triggers' kept plans, prepared on first use */
+	SPIPlanPtr	case_state_plan;	/* the case's state, FOR SHARE */
+	SPIPlanPtr	details_exists_plan;
 } LcKind;
 
-/* Entry of LcGeneration.rels: a governed table and its kind. */
+/* Entry of LcGeneration.rels: a governed or details table and its kind. */
 typedef struct LcRel
 {
 	Oid			relid;			/* hash key */
+	bool		details;		/* the kind's details table */
 	LcKind	   *kind;
 } LcRel;
 
@@ -132,8 +176,8 @@ typedef struct LcGeneration
 {
 	MemoryContext cxt;			/* holds everything below */
 	HTAB	   *kinds;			/* kind name -> LcKind */
-	HTAB	   *rels;			/* governed table -> LcRel */
-	bool		has_guards;		/* a loaded kind has a guard */
+	HTAB	   *rels;			/* governed or details table -> LcRel */
+	bool		has_guards;		/* a loaded kind has a guard or row check */
 	struct LcGeneration *next;	/* in the graveyard */
 } LcGeneration;
 
@@ -166,6 +210,8 @@ static char *lc_reason = NULL;
 static bool lc_initialised = false;
 
 PG_FUNCTION_INFO_V1(sqm_lifecycle_enforce);
+PG_FUNCTION_INFO_V1(sqm_details_enforce);
+PG_FUNCTION_INFO_V1(sqm_details_present);
 PG_FUNCTION_INFO_V1(sqm_lifecycle_invalidate);
 PG_FUNCTION_INFO_V1(sqm_move);
 PG_FUNCTION_INFO_V1(sqm_move_capability);
@@ -216,10 +262,19 @@ lc_free_generation(LcGeneration *gen)
 	hash_seq_init(&status, gen->kinds);
 	while ((kind = hash_seq_search(&status)) != NULL)
 	{
+		int			m;
+
 		if (kind->update_plan != NULL)
 			SPI_freeplan(kind->update_plan);
 		if (kind->current_plan != NULL)
 			SPI_freeplan(kind->current_plan);
+		if (kind->case_state_plan != NULL)
+			SPI_freeplan(kind->case_state_plan);
+		if (kind->details_exists_plan != NULL)
+			SPI_freeplan(kind->details_exists_plan);
+		for (m = 0; m < kind->nmoves; m++)
+			if (kind->moves[m].details_plan != NULL)
+				SPI_freeplan(kind->moves[m].details_plan);
 	}
 	MemoryContextDelete(gen->cxt);
 }
@@ -346,6 +401,8 @@ lc_load_required(MemoryContext cxt, LcMove *move, Datum required)
 	move->required = MemoryContextAlloc(cxt, sizeof(char *) * Max(move->nrequired, 1));
 	move->required_attnums = MemoryContextAllocZero(cxt,
 													sizeof(AttrNumber) * Max(move->nrequired, 1));
+	move->required_in_details = MemoryContextAllocZero(cxt,
+													   sizeof(bool) * Max(move->nrequired, 1));
 	for (i = 0; i < move->nrequired; i++)
 		move->required[i] = MemoryContextStrdup(cxt, TextDatumGetCString(elems[i]));
 }
@@ -363,6 +420,7 @@ lc_load_kind(LcGeneration *gen, const char *name)
 	LcRel	   *rel;
 	Datum		arg = CStringGetTextDatum(name);
 	SPITupleTable *tuptable;
+	Datum		value;
 	bool		isnull;
 	int			i;
 
@@ -375,7 +433,8 @@ lc_load_kind(LcGeneration *gen, const char *name)
 
 	if (lc_kind_plan == NULL)
 		lc_kind_plan = sqm_prepare_kept(
-			"SELECT k.governed_table::pg_catalog.oid, COALESCE(k.label_en, k.kind)"
+			"SELECT k.governed_table::pg_catalog.oid, COALESCE(k.label_en, k.kind),"
+			"       k.details_table::pg_catalog.oid, k.row_check::pg_catalog.oid, k.row_check_on"
 			"  FROM sqm.lifecycle_kind k WHERE k.kind OPERATOR(pg_catalog.=) $1",
 			1, lc_text_argtype);
 	if (lc_state_plan == NULL)
@@ -402,6 +461,26 @@ lc_load_kind(LcGeneration *gen, const char *name)
 													 tuptable->tupdesc, 1, &isnull));
 	loaded.label = MemoryContextStrdup(gen->cxt,
 									   SPI_getvalue(tuptable->vals[0], tuptable->tupdesc, 2));
+	value = SPI_getbinval(tuptable->vals[0], tuptable->tupdesc, 3, &isnull);
+	loaded.details = isnull ? InvalidOid : DatumGetObjectId(value);
+	value = SPI_getbinval(tuptable->vals[0], tuptable->tupdesc, 4, &isnull);
+	loaded.row_check = isnull ? InvalidOid : DatumGetObjectId(value);
+	value = SPI_getbinval(tuptable->vals[0], tuptable->tupdesc, 5, &isnull);
+	loaded.watch_all = isnull;
+	if (!isnull)
+	{
+		Datum	   *elems;
+
+		deconstruct_array(DatumGetArrayTypeP(value), TEXTOID, -1, false,
+						  TYPALIGN_INT, &elems, NULL, &loaded.nwatched);
+		loaded.watched = MemoryContextAlloc(gen->cxt, sizeof(char *) * Max(loaded.nwatched, 1));
+		loaded.watched_attnums = MemoryContextAllocZero(gen->cxt,
+														sizeof(AttrNumber) * Max(loaded.nwatched, 1));
+		for (i = 0; i < loaded.nwatched; i++)
+			loaded.watched[i] = MemoryContextStrdup(gen->cxt, TextDatumGetCString(elems[i]));
+	}
+	if (OidIsValid(loaded.row_check))
+		gen->has_guards = true;
 
 	lc_load_query(lc_state_plan, arg);
 	tuptable = SPI_tuptable;
@@ -457,7 +536,15 @@ lc_load_kind(LcGeneration *gen, const char *name)
 	kind = hash_search(gen->kinds, name, HASH_ENTER, NULL);
 	*kind = loaded;
 	rel = hash_search(gen->rels, &loaded.governed, HASH_ENTER, NULL);
+	rel->details = false;
 	rel->kind = kind;
+	if (OidIsValid(loaded.details))
+	{
+		/* its changes invalidate the cache too (the required columns) */
+		rel = hash_search(gen->rels, &loaded.details, HASH_ENTER, NULL);
+		rel->details = true;
+		rel->kind = kind;
+	}
 	lc_loads++;
 	return kind;
 }
@@ -579,7 +666,7 @@ lc_unknown_state(const LcKind *kind, const char *state)
  * kind's governed table are checked, and the column numbers kept.
  */
 static LcKind *
-lc_kind_for_trigger(TriggerData *trigdata)
+lc_kind_for_trigger(TriggerData *trigdata, const char *hint)
 {
 	Relation	rel = trigdata->tg_relation;
 	Oid			relid = RelationGetRelid(rel);
@@ -594,7 +681,7 @@ lc_kind_for_trigger(TriggerData *trigdata)
 	if (trigger->tgnargs == 1)
 	{
 		entry = hash_search(lc_generation()->rels, &relid, HASH_FIND, NULL);
-		if (entry != NULL && entry->kind->columns_checked &&
+		if (entry != NULL && !entry->details && entry->kind->columns_checked &&
 			strcmp(entry->kind->name, trigger->tgargs[0]) == 0)
 		{
 			lc_hits++;
@@ -609,7 +696,7 @@ lc_kind_for_trigger(TriggerData *trigdata)
 						trigger->tgname, sqm_relation_name(relid)),
 				 errdetail_plural("It has %d argument.", "It has %d arguments.",
 								  trigger->tgnargs, trigger->tgnargs),
-				 errhint(LC_TRIGGER_HINT)));
+				 errhint("%s", hint)));
 
 	sqm_governed_columns(rel, &org_attnum, &id_attnum, &state_attnum);
 
@@ -637,27 +724,109 @@ lc_kind_for_trigger(TriggerData *trigdata)
 		LcMove	   *move = &kind->moves[m];
 		int			r;
 
+		move->ndetails = 0;
 		for (r = 0; r < move->nrequired; r++)
 		{
 			Form_pg_attribute att = sqm_find_column(RelationGetDescr(rel), move->required[r]);
 
+			move->required_in_details[r] = false;
 			move->required_attnums[r] = att ? att->attnum : InvalidAttrNumber;
+			if (att == NULL && OidIsValid(kind->details))
+			{
+				move->required_attnums[r] = get_attnum(kind->details, move->required[r]);
+				if (move->required_attnums[r] != InvalidAttrNumber)
+				{
+					move->required_in_details[r] = true;
+					move->ndetails++;
+				}
+			}
 		}
+	}
+	for (m = 0; m < kind->nwatched; m++)
+	{
+		Form_pg_attribute att = sqm_find_column(RelationGetDescr(rel), kind->watched[m]);
+
+		kind->watched_attnums[m] = att ? att->attnum : InvalidAttrNumber;
 	}
 	kind->columns_checked = true;
 	return kind;
 }
 
 /*
- * The columns a move requires are filled in in the new row; else SQ002,
- * naming every one that is missing.
+ * Reads the details columns a move requires from the case's details row and
+ * marks in missing[] those that are NULL (all of them if there is no row).
+ * The row is read with a plan kept for the move, on behalf of the details
+ * table's owner, with a fresh snapshot: the API writes the details row
+ * before it moves the case, in the same transaction.
+ */
+static void
+lc_details_missing(LcKind *kind, LcMove *move, Datum org, Datum id, bool *missing)
+{
+	Datum		values[2] = {org, id};
+	SqmSavedUser saved;
+	int			ret;
+	int			r;
+	int			col;
+
+	sqm_become_user(sqm_relation_owner(kind->details), &saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+	lc_pins++;
+	PG_TRY();
+	{
+		if (move->details_plan == NULL)
+		{
+			StringInfoData query;
+			Oid			argtypes[2] = {INT8OID, INT8OID};
+
+			initStringInfo(&query);
+			appendStringInfoString(&query, "SELECT ");
+			for (r = 0, col = 0; r < move->nrequired; r++)
+				if (move->required_in_details[r])
+					appendStringInfo(&query, "%sd.%s", col++ > 0 ? ", " : "",
+									 quote_identifier(move->required[r]));
+			appendStringInfo(&query, " FROM %s d WHERE d.org_id OPERATOR(pg_catalog.=) $1"
+							 " AND d.id OPERATOR(pg_catalog.=) $2",
+							 sqm_relation_name(kind->details));
+			move->details_plan = sqm_prepare_kept(query.data, 2, argtypes);
+		}
+		ret = SPI_execute_plan(move->details_plan, values, NULL, false, 1);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "unexpected SPI result %d reading the details of %s %lld", ret,
+				 kind->label, (long long) DatumGetInt64(id));
+		for (r = 0, col = 0; r < move->nrequired; r++)
+		{
+			bool		isnull = true;
+
+			if (!move->required_in_details[r])
+				continue;
+			col++;
+			if (SPI_processed > 0)
+				(void) SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, &isnull);
+			missing[r] = isnull;
+		}
+	}
+	PG_FINALLY();
+	{
+		lc_pins--;
+	}
+	PG_END_TRY();
+	SPI_finish();
+	sqm_restore_user(&saved);
+}
+
+/*
+ * The columns a move requires are filled in, in the new row or in its
+ * details row; else SQ002, naming every one that is missing.
  */
 static void
 lc_check_required(LcKind *kind, LcMove *move, TupleTableSlot *newslot,
-				  Relation rel, int64 id)
+				  Relation rel, Datum org, int64 id)
 {
-	StringInfoData missing;
-	bool		isnull;
+	StringInfoData message;
+	StringInfoData in_row;
+	StringInfoData in_details;
+	bool	   *missing = palloc0(sizeof(bool) * move->nrequired);
 	bool		complete = true;
 	int			r;
 
@@ -671,26 +840,44 @@ lc_check_required(LcKind *kind, LcMove *move, TupleTableSlot *newslot,
 							kind->states[move->to].name),
 					 errhint("Correct requires of the move in sqm.lifecycle_move."),
 					 errtable(rel)));
-		(void) slot_getattr(newslot, move->required_attnums[r], &isnull);
-		if (isnull)
-			complete = false;
+		if (!move->required_in_details[r])
+			(void) slot_getattr(newslot, move->required_attnums[r], &missing[r]);
 	}
+	if (move->ndetails > 0)
+		lc_details_missing(kind, move, org, Int64GetDatum(id), missing);
+	for (r = 0; r < move->nrequired; r++)
+		if (missing[r])
+			complete = false;
 	if (complete)
+	{
+		pfree(missing);
 		return;
+	}
 
-	initStringInfo(&missing);
+	initStringInfo(&message);
+	initStringInfo(&in_row);
+	initStringInfo(&in_details);
 	for (r = 0; r < move->nrequired; r++)
 	{
-		(void) slot_getattr(newslot, move->required_attnums[r], &isnull);
-		if (isnull)
-			appendStringInfo(&missing, "%s%s", missing.len > 0 ? ", " : "", move->required[r]);
+		StringInfo	list = move->required_in_details[r] ? &in_details : &in_row;
+
+		if (!missing[r])
+			continue;
+		appendStringInfo(&message, "%s%s", message.len > 0 ? ", " : "", move->required[r]);
+		appendStringInfo(list, "%s%s", list->len > 0 ? ", " : "", move->required[r]);
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_SQM_GUARD_FAILED),
 			 errmsg("%s %lld cannot move from \"%s\" to \"%s\" without %s", kind->label,
 					(long long) id, kind->states[move->from].name,
-					kind->states[move->to].name, missing.data),
-			 errhint("Fill in %s in the same change as the move.", missing.data),
+					kind->states[move->to].name, message.data),
+			 in_details.len == 0 ?
+			 errhint("Fill in %s in the same change as the move.", in_row.data) :
+			 in_row.len == 0 ?
+			 errhint("Fill in %s of %s before the move, in the same transaction.",
+					 in_details.data, sqm_relation_name(kind->details)) :
+			 errhint("Fill in %s in the same change as the move, and %s of %s before it, in the same transaction.",
+					 in_row.data, in_details.data, sqm_relation_name(kind->details)),
 			 errtable(rel)));
 }
 
@@ -738,6 +925,76 @@ lc_call_guard(LcKind *kind, LcMove *move, HeapTuple newtuple, TupleDesc tupdesc)
 	PG_END_TRY();
 }
 
+/*
+ * Calls the kind's row check with the new row and the old one (NULL for an
+ * insert); it refuses by raising an error and never changes the row.  Pinned
+ * like a guard.
+ */
+static void
+lc_call_row_check(LcKind *kind, HeapTuple newtuple, HeapTuple oldtuple, TupleDesc tupdesc)
+{
+	LOCAL_FCINFO(fcinfo, 2);
+
+	if (!kind->row_check_ready)
+	{
+		if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(kind->row_check)))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("row check of %s does not exist", kind->label),
+					 errdetail("The row check was the function with OID %u.", kind->row_check),
+					 errhint("Correct row_check of kind \"%s\" in sqm.lifecycle_kind.", kind->name)));
+		fmgr_info_cxt(kind->row_check, &kind->row_check_fn, kind->cxt);
+		kind->row_check_ready = true;
+	}
+
+	InitFunctionCallInfoData(*fcinfo, &kind->row_check_fn, 2, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = heap_copy_tuple_as_datum(newtuple, tupdesc);
+	fcinfo->args[0].isnull = false;
+	fcinfo->args[1].value = oldtuple ? heap_copy_tuple_as_datum(oldtuple, tupdesc) : (Datum) 0;
+	fcinfo->args[1].isnull = (oldtuple == NULL);
+
+	lc_pins++;
+	PG_TRY();
+	{
+		(void) FunctionCallInvoke(fcinfo);
+	}
+	PG_FINALLY();
+	{
+		lc_pins--;
+	}
+	PG_END_TRY();
+}
+
+/* Whether an UPDATE changed a column the kind's row check watches. */
+static bool
+lc_watched_changed(LcKind *kind, TriggerData *trigdata)
+{
+	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	int			w;
+
+	if (kind->watch_all)
+		return true;
+	for (w = 0; w < kind->nwatched; w++)
+	{
+		AttrNumber	attnum = kind->watched_attnums[w];
+		Form_pg_attribute att;
+		Datum		oldvalue;
+		Datum		newvalue;
+		bool		oldnull;
+		bool		newnull;
+
+		if (attnum == InvalidAttrNumber)
+			return true;		/* a column gone since: let the check judge */
+		att = TupleDescAttr(tupdesc, attnum - 1);
+		oldvalue = slot_getattr(trigdata->tg_trigslot, attnum, &oldnull);
+		newvalue = slot_getattr(trigdata->tg_newslot, attnum, &newnull);
+		if (oldnull != newnull ||
+			(!oldnull && !datum_image_eq(oldvalue, newvalue, att->attbyval, att->attlen)))
+			return true;
+	}
+	return false;
+}
+
 /* Equality of two text datums, without copying short ones. */
 static bool
 lc_text_equal(Datum a, Datum b)
@@ -778,7 +1035,7 @@ sqm_lifecycle_enforce(PG_FUNCTION_ARGS)
 									SQM_TG_DELETE, LC_TRIGGER_HINT);
 	event = trigdata->tg_event;
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	kind = lc_kind_for_trigger(trigdata);
+	kind = lc_kind_for_trigger(trigdata, LC_TRIGGER_HINT);
 
 	if (TRIGGER_FIRED_BY_INSERT(event))
 	{
@@ -788,7 +1045,12 @@ sqm_lifecycle_enforce(PG_FUNCTION_ARGS)
 		new_state = slot_getattr(trigdata->tg_trigslot, kind->state_attnum, &new_state_null);
 		to = new_state_null ? -1 : lc_state_index_datum(kind, new_state);
 		if (to >= 0 && kind->states[to].initial)
+		{
+			/* and its row check passes */
+			if (OidIsValid(kind->row_check))
+				lc_call_row_check(kind, newtuple, NULL, tupdesc);
 			return PointerGetDatum(newtuple);
+		}
 
 		if (new_state_null)
 			ereport(ERROR,
@@ -870,6 +1132,8 @@ sqm_lifecycle_enforce(PG_FUNCTION_ARGS)
 							kind->states[from].name),
 					 errdetail("An object in a terminal state is final."),
 					 errtable(trigdata->tg_relation)));
+		if (OidIsValid(kind->row_check) && lc_watched_changed(kind, trigdata))
+			lc_call_row_check(kind, newtuple, trigdata->tg_trigtuple, tupdesc);
 		return PointerGetDatum(newtuple);
 	}
 
@@ -892,11 +1156,277 @@ sqm_lifecycle_enforce(PG_FUNCTION_ARGS)
 	}
 	if (kind->moves[move].nrequired > 0)
 		lc_check_required(kind, &kind->moves[move], trigdata->tg_newslot,
-						  trigdata->tg_relation, DatumGetInt64(old_id));
+						  trigdata->tg_relation, new_org, DatumGetInt64(old_id));
 	if (OidIsValid(kind->moves[move].guard))
 		lc_call_guard(kind, &kind->moves[move], newtuple, tupdesc);
+	if (OidIsValid(kind->row_check) && lc_watched_changed(kind, trigdata))
+		lc_call_row_check(kind, newtuple, trigdata->tg_trigtuple, tupdesc);
 
 	return PointerGetDatum(newtuple);
+}
+
+
+/* ----------------------------------------------------------------
+ *		The details table
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * The kind whose details table the trigger is on.  Warm: one hash probe and
+ * a string compare.  Cold: the trigger's argument, the kind's details table
+ * and the table's key are checked.
+ */
+static LcKind *
+lc_kind_for_details_trigger(TriggerData *trigdata)
+{
+	Relation	rel = trigdata->tg_relation;
+	Oid			relid = RelationGetRelid(rel);
+	Trigger    *trigger = trigdata->tg_trigger;
+	LcRel	   *entry;
+	LcKind	   *kind;
+
+	if (trigger->tgnargs == 1)
+	{
+		entry = hash_search(lc_generation()->rels, &relid, HASH_FIND, NULL);
+		if (entry != NULL && entry->details && entry->kind->details_checked &&
+			strcmp(entry->kind->name, trigger->tgargs[0]) == 0)
+		{
+			lc_hits++;
+			return entry->kind;
+		}
+	}
+
+	if (trigger->tgnargs != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s must name exactly one lifecycle kind",
+						trigger->tgname, sqm_relation_name(relid)),
+				 errdetail_plural("It has %d argument.", "It has %d arguments.",
+								  trigger->tgnargs, trigger->tgnargs),
+				 errhint(LC_DETAILS_HINT)));
+	kind = lc_lookup_kind(trigger->tgargs[0]);
+	if (kind == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s names unknown lifecycle kind \"%s\"",
+						trigger->tgname, sqm_relation_name(relid), trigger->tgargs[0]),
+				 errhint("Register the kind in sqm.lifecycle_kind, or correct the trigger's argument.")));
+	if (kind->details != relid)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("table %s is not the details table of lifecycle kind \"%s\"",
+						sqm_relation_name(relid), kind->name),
+				 OidIsValid(kind->details) ?
+				 errdetail("Its details table is %s.", sqm_relation_name(kind->details)) :
+				 errdetail("The kind has no details table."),
+				 errhint("Register the details table with sqm.govern(), or correct the trigger's argument.")));
+	sqm_details_columns(rel, &kind->details_org_attnum, &kind->details_id_attnum);
+	kind->details_checked = true;
+	return kind;
+}
+
+/*
+ * The state of a case, read FOR SHARE (so that it cannot move on while its
+ * details change) on behalf of the governed table's owner; NULL if there is
+ * no such case (yet).
+ */
+static char *
+lc_case_state(LcKind *kind, Datum org, Datum id)
+{
+	Datum		values[2] = {org, id};
+	SqmSavedUser saved;
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *volatile state = NULL;
+	int			ret;
+
+	sqm_become_user(sqm_relation_owner(kind->governed), &saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+	lc_pins++;
+	PG_TRY();
+	{
+		if (kind->case_state_plan == NULL)
+		{
+			Oid			argtypes[2] = {INT8OID, INT8OID};
+
+			kind->case_state_plan =
+				sqm_prepare_kept(psprintf("SELECT c.state FROM %s c"
+										  " WHERE c.org_id OPERATOR(pg_catalog.=) $1"
+										  " AND c.id OPERATOR(pg_catalog.=) $2 FOR SHARE",
+										  sqm_relation_name(kind->governed)),
+								 2, argtypes);
+		}
+		ret = SPI_execute_plan(kind->case_state_plan, values, NULL, false, 1);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "unexpected SPI result %d reading %s %lld", ret, kind->label,
+				 (long long) DatumGetInt64(id));
+		if (SPI_processed > 0)
+		{
+			char	   *value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+			if (value != NULL)
+				state = MemoryContextStrdup(caller, value);
+		}
+	}
+	PG_FINALLY();
+	{
+		lc_pins--;
+	}
+	PG_END_TRY();
+	SPI_finish();
+	sqm_restore_user(&saved);
+	return state;
+}
+
+/*
+ * sqm.details_enforce('<kind>'): BEFORE UPDATE OR DELETE FOR EACH ROW and
+ * BEFORE TRUNCATE on a kind's details table.  A details row keeps its
+ * org_id and id, is not changed once its case is in a terminal state (SQ004,
+ * as the case itself), and is never deleted or truncated (55000): the
+ * history of cases is kept.  An INSERT needs no trigger: the foreign key
+ * names the case, and the deferred sqm.details_present makes sure there is
+ * one row per case.
+ */
+Datum
+sqm_details_enforce(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata;
+	LcKind	   *kind;
+	Datum		old_org;
+	Datum		old_id;
+	Datum		new_org;
+	Datum		new_id;
+	bool		old_org_null;
+	bool		old_id_null;
+	bool		new_org_null;
+	bool		new_id_null;
+	char	   *state;
+	int			s;
+
+	trigdata = sqm_trigger_protocol(fcinfo, "sqm.details_enforce()",
+									SQM_TG_ROW | SQM_TG_STATEMENT | SQM_TG_BEFORE | SQM_TG_UPDATE |
+									SQM_TG_DELETE | SQM_TG_TRUNCATE, LC_DETAILS_HINT);
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table %s cannot be truncated",
+						sqm_relation_name(RelationGetRelid(trigdata->tg_relation))),
+				 errdetail("It holds the details of cases; the history of cases is kept."),
+				 errtable(trigdata->tg_relation)));
+	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s must fire FOR EACH ROW",
+						trigdata->tg_trigger->tgname,
+						sqm_relation_name(RelationGetRelid(trigdata->tg_relation))),
+				 errhint(LC_DETAILS_HINT)));
+
+	kind = lc_kind_for_details_trigger(trigdata);
+	old_org = slot_getattr(trigdata->tg_trigslot, kind->details_org_attnum, &old_org_null);
+	old_id = slot_getattr(trigdata->tg_trigslot, kind->details_id_attnum, &old_id_null);
+
+	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the details of %s %lld cannot be deleted", kind->label,
+						(long long) DatumGetInt64(old_id)),
+				 errdetail("The history of cases is kept."),
+				 errhint("A details row lives as long as its case; clear a column while the case is open instead."),
+				 errtable(trigdata->tg_relation)));
+
+	new_org = slot_getattr(trigdata->tg_newslot, kind->details_org_attnum, &new_org_null);
+	new_id = slot_getattr(trigdata->tg_newslot, kind->details_id_attnum, &new_id_null);
+	if (old_org_null != new_org_null || old_id_null != new_id_null ||
+		DatumGetInt64(old_org) != DatumGetInt64(new_org) ||
+		DatumGetInt64(old_id) != DatumGetInt64(new_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the details of %s %lld cannot change their organisation or id", kind->label,
+						(long long) DatumGetInt64(old_id)),
+				 errhint("Details belong to their case for good."),
+				 errtable(trigdata->tg_relation)));
+
+	state = lc_case_state(kind, old_org, old_id);
+	s = state ? lc_state_index_cstring(kind, state) : -1;
+	if (s >= 0 && kind->states[s].terminal)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_OBJECT_CLOSED),
+				 errmsg("%s %lld is in terminal state \"%s\" and cannot be changed",
+						kind->label, (long long) DatumGetInt64(old_id), state),
+				 errdetail("An object in a terminal state is final, its details too."),
+				 errtable(trigdata->tg_relation)));
+	return PointerGetDatum(trigdata->tg_newtuple);
+}
+
+/*
+ * sqm.details_present('<kind>'): a constraint trigger AFTER INSERT FOR EACH
+ * ROW on the governed table, DEFERRABLE INITIALLY DEFERRED: when the
+ * transaction commits, the new case has its details row (23503 otherwise).
+ * Read on behalf of the details table's owner.
+ */
+Datum
+sqm_details_present(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata;
+	LcKind	   *kind;
+	Datum		values[2];
+	bool		isnull;
+	SqmSavedUser saved;
+	int			ret;
+	uint64		found;
+
+	trigdata = sqm_trigger_protocol(fcinfo, "sqm.details_present()",
+									SQM_TG_ROW | SQM_TG_AFTER | SQM_TG_INSERT, LC_PRESENT_HINT);
+	if (!trigdata->tg_trigger->tgdeferrable)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s must be a deferrable constraint trigger",
+						trigdata->tg_trigger->tgname,
+						sqm_relation_name(RelationGetRelid(trigdata->tg_relation))),
+				 errdetail("A case is inserted before its details row; the check waits for the end of the transaction."),
+				 errhint(LC_PRESENT_HINT)));
+	kind = lc_kind_for_trigger(trigdata, LC_PRESENT_HINT);
+	if (!OidIsValid(kind->details))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("lifecycle kind \"%s\" has no details table", kind->name),
+				 errhint("Register the details table with sqm.govern(), or drop trigger \"%s\".",
+						 trigdata->tg_trigger->tgname)));
+
+	values[0] = slot_getattr(trigdata->tg_trigslot, kind->org_attnum, &isnull);
+	values[1] = slot_getattr(trigdata->tg_trigslot, kind->id_attnum, &isnull);
+
+	sqm_become_user(sqm_relation_owner(kind->details), &saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+	if (kind->details_exists_plan == NULL)
+	{
+		Oid			argtypes[2] = {INT8OID, INT8OID};
+
+		kind->details_exists_plan =
+			sqm_prepare_kept(psprintf("SELECT FROM %s d WHERE d.org_id OPERATOR(pg_catalog.=) $1"
+									  " AND d.id OPERATOR(pg_catalog.=) $2",
+									  sqm_relation_name(kind->details)),
+							 2, argtypes);
+	}
+	ret = SPI_execute_plan(kind->details_exists_plan, values, NULL, false, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "unexpected SPI result %d looking for the details of %s %lld", ret,
+			 kind->label, (long long) DatumGetInt64(values[1]));
+	found = SPI_processed;
+	SPI_finish();
+	sqm_restore_user(&saved);
+
+	if (found == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("%s %lld has no details row", kind->label, (long long) DatumGetInt64(values[1])),
+				 errdetail("Every %s has one row in %s, written in the same transaction.",
+						   kind->label, sqm_relation_name(kind->details)),
+				 errhint("Insert its row into %s before the transaction commits; the API functions do.",
+						 sqm_relation_name(kind->details)),
+				 errtable(trigdata->tg_relation)));
+	return PointerGetDatum(NULL);
 }
 
 /*

@@ -2,8 +2,8 @@
  *
  * spi.c
  *	  The one place sqm prepares and keeps SPI plans, runs a kept plan that
- *	  returns one row, and reads the columns of a row a trigger or guard was
- *	  given.
+ *	  returns one row, reads the columns of a row a trigger or guard was
+ *	  given, and runs queries on behalf of a table's owner.
  *
  * Every module that queries with SPI (the lifecycle engine, the audit
  * trail, the kinds' guards) prepares each query once per backend with
@@ -17,9 +17,13 @@
 
 #include <ctype.h>
 
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/syscache.h"
 
 #include "sqm.h"
 
@@ -64,18 +68,52 @@ sqm_row_int8(HeapTupleHeader row, const char *column)
 	return DatumGetInt64(d);
 }
 
-/* Whether a text column of a row holds something other than blanks. */
+/* Whether a text value holds something other than blanks. */
 bool
-sqm_row_text_given(HeapTupleHeader row, const char *column)
+sqm_text_given(Datum value, bool isnull)
 {
-	bool		isnull;
-	Datum		d = GetAttributeByName(row, column, &isnull);
 	char	   *s;
 
 	if (isnull)
 		return false;
-	for (s = TextDatumGetCString(d); *s; s++)
+	for (s = TextDatumGetCString(value); *s; s++)
 		if (!isspace((unsigned char) *s))
 			return true;
 	return false;
+}
+
+
+/* The owner of a relation; InvalidOid if it is gone. */
+Oid
+sqm_relation_owner(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tuple))
+		return InvalidOid;
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/*
+ * Act as a role until sqm_restore_user: the engine reads a case's rows on
+ * behalf of the owner of their table (as foreign-key checks run as the
+ * referenced table's owner), so that whoever may write a case may move it.
+ * An error in between needs no cleanup: aborting the (sub)transaction
+ * restores the user.
+ */
+void
+sqm_become_user(Oid userid, SqmSavedUser *saved)
+{
+	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	if (OidIsValid(userid))
+		SetUserIdAndSecContext(userid, saved->sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+void
+sqm_restore_user(const SqmSavedUser *saved)
+{
+	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }

@@ -38,7 +38,17 @@
 extern SPIPlanPtr sqm_prepare_kept(const char *query, int nargs, Oid *argtypes);
 extern void sqm_execute_one_row(SPIPlanPtr plan, Datum *values, const char *nulls, const char *what);
 extern int64 sqm_row_int8(HeapTupleHeader row, const char *column);
-extern bool sqm_row_text_given(HeapTupleHeader row, const char *column);
+extern bool sqm_text_given(Datum value, bool isnull);
+extern Oid	sqm_relation_owner(Oid relid);
+
+typedef struct SqmSavedUser
+{
+	Oid			userid;
+	int			sec_context;
+} SqmSavedUser;
+
+extern void sqm_become_user(Oid userid, SqmSavedUser *saved);
+extern void sqm_restore_user(const SqmSavedUser *saved);
 
 /* trigger.c: what every sqm trigger accepts (flags of sqm_trigger_protocol). */
 #define SQM_TG_ROW			0x01
@@ -54,6 +64,7 @@ extern TriggerData *sqm_trigger_protocol(FunctionCallInfo fcinfo, const char *fu
 										 int accepts, const char *hint);
 extern void sqm_governed_columns(Relation rel, AttrNumber *org_attnum, AttrNumber *id_attnum,
 								 AttrNumber *state_attnum);
+extern void sqm_details_columns(Relation rel, AttrNumber *org_attnum, AttrNumber *id_attnum);
 extern char *sqm_relation_name(Oid relid);
 extern Form_pg_attribute sqm_find_column(TupleDesc tupdesc, const char *name);
 

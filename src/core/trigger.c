@@ -12,7 +12,8 @@
  * the trigger and its table, and the caller's hint says how to create it.
  *
  * A governed table has org_id bigint, id bigint and state text (doc/core.md);
- * sqm_governed_columns() finds them or refuses the table.
+ * sqm_governed_columns() finds them or refuses the table.  A kind's details
+ * table has the same key without a state; sqm_details_columns() finds it.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,6 +30,8 @@
 
 #define GOVERNED_COLUMNS_HINT \
 	"A governed table has the columns org_id bigint, id bigint and state text."
+#define DETAILS_COLUMNS_HINT \
+	"A details table has the key of its cases: org_id bigint and id bigint."
 
 /* "schema.table" as PostgreSQL quotes it; only for messages. */
 char *
@@ -138,6 +141,43 @@ sqm_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname, int accepts,
 	return trigdata;
 }
 
+/* The protocol's columns: org_id and id of every case, state of a case row. */
+static const struct
+{
+	const char *name;
+	Oid			type;
+}			protocol_columns[3] = {{"org_id", INT8OID}, {"id", INT8OID}, {"state", TEXTOID}};
+
+/* Finds the first n protocol columns of a table, or refuses it (39P01). */
+static void
+protocol_columns_find(Relation rel, int n, AttrNumber **attnums, const char *hint)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	int			c;
+
+	for (c = 0; c < n; c++)
+	{
+		Form_pg_attribute att = sqm_find_column(tupdesc, protocol_columns[c].name);
+
+		if (att == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("table %s does not follow the governed-table protocol",
+							sqm_relation_name(RelationGetRelid(rel))),
+					 errdetail("It has no column \"%s\".", protocol_columns[c].name),
+					 errhint("%s", hint)));
+		if (att->atttypid != protocol_columns[c].type)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("table %s does not follow the governed-table protocol",
+							sqm_relation_name(RelationGetRelid(rel))),
+					 errdetail("Column \"%s\" is of type %s, not %s.", protocol_columns[c].name,
+							   format_type_be(att->atttypid), format_type_be(protocol_columns[c].type)),
+					 errhint("%s", hint)));
+		*attnums[c] = att->attnum;
+	}
+}
+
 /*
  * The attribute numbers of org_id, id and state of a governed table; refuses
  * (39P01) a table without them.
@@ -146,34 +186,19 @@ void
 sqm_governed_columns(Relation rel, AttrNumber *org_attnum, AttrNumber *id_attnum,
 					 AttrNumber *state_attnum)
 {
-	static const struct
-	{
-		const char *name;
-		Oid			type;
-	}			columns[3] = {{"org_id", INT8OID}, {"id", INT8OID}, {"state", TEXTOID}};
 	AttrNumber *attnums[3] = {org_attnum, id_attnum, state_attnum};
-	TupleDesc	tupdesc = RelationGetDescr(rel);
-	int			c;
 
-	for (c = 0; c < lengthof(columns); c++)
-	{
-		Form_pg_attribute att = sqm_find_column(tupdesc, columns[c].name);
+	protocol_columns_find(rel, 3, attnums, GOVERNED_COLUMNS_HINT);
+}
 
-		if (att == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-					 errmsg("table %s does not follow the governed-table protocol",
-							sqm_relation_name(RelationGetRelid(rel))),
-					 errdetail("It has no column \"%s\".", columns[c].name),
-					 errhint(GOVERNED_COLUMNS_HINT)));
-		if (att->atttypid != columns[c].type)
-			ereport(ERROR,
-					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-					 errmsg("table %s does not follow the governed-table protocol",
-							sqm_relation_name(RelationGetRelid(rel))),
-					 errdetail("Column \"%s\" is of type %s, not %s.", columns[c].name,
-							   format_type_be(att->atttypid), format_type_be(columns[c].type)),
-					 errhint(GOVERNED_COLUMNS_HINT)));
-		*attnums[c] = att->attnum;
-	}
+/*
+ * The attribute numbers of org_id and id of a kind's details table (the key
+ * of its cases, no state); refuses (39P01) a table without them.
+ */
+void
+sqm_details_columns(Relation rel, AttrNumber *org_attnum, AttrNumber *id_attnum)
+{
+	AttrNumber *attnums[2] = {org_attnum, id_attnum};
+
+	protocol_columns_find(rel, 2, attnums, DETAILS_COLUMNS_HINT);
 }

@@ -105,6 +105,14 @@ SELECT pg_catalog.pg_extension_config_dump('sqm.unit_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('sqm.unit_version', '');
 SELECT pg_catalog.pg_extension_config_dump('sqm.unit_succession', '');
 
+-- Column classes (src/core/sql/10_classes.sql).
+SELECT sqm.classify('sqm.organisation', '{"internal": ["org_id", "hierarchy_revision"],
+    "statistic": ["name", "code", "quality_year_start", "time_zone", "label_language"]}');
+SELECT sqm.classify('sqm.unit', '{"internal": ["org_id"], "statistic": ["unit_id", "kind"]}');
+SELECT sqm.classify('sqm.unit_version', '{"internal": ["org_id"], "statistic": ["unit_id", "valid", "name", "parent_id"]}');
+SELECT sqm.classify('sqm.unit_succession', '{"internal": ["org_id"],
+    "statistic": ["predecessor_id", "successor_id", "effective", "kind", "carries_history"]}');
+
 
 -- ---------------------------------------------------------------------------
 -- Rules, enforced for every writer.

@@ -2,13 +2,20 @@
 -- and the moves between them — and one C trigger, sqm.lifecycle_enforce(kind),
 -- enforces the lifecycle on the kind's governed table for every writer.
 --
---   sqm.lifecycle_kind    a kind and the table it governs
+--   sqm.lifecycle_kind    a kind, the table it governs, its details table
+--                         (personal data and free text, one row per case) and
+--                         its row check (a function called on every insert and
+--                         on edits of the columns it watches)
 --   sqm.lifecycle_state   its states; which are initial, which terminal
 --   sqm.lifecycle_move    the moves from → to: the capability the API requires,
---                         the columns the new row must have filled in, and the
---                         guard (a function of the new row) that must pass
+--                         the columns the new row (or its details row) must
+--                         have filled in, and the guard (a function of the new
+--                         row) that must pass
 --
--- The engine keeps the definitions in a per-backend cache (src/lifecycle.c);
+-- A kind's tables are wired by one call, sqm.govern (85_govern.sql), which
+-- inserts the kind's row here.
+--
+-- The engine keeps the definitions in a per-backend cache (src/core/lifecycle.c);
 -- a statement trigger on the three tables tells every session to reload them.
 -- Rows the extension's own scripts insert are marked builtin and are not
 -- dumped (the script recreates them); rows users add are.
@@ -17,9 +24,13 @@ CREATE TABLE sqm.lifecycle_kind (
     kind            text PRIMARY KEY
                     CHECK (kind OPERATOR(pg_catalog.~) '^[a-z][a-z0-9_]{0,62}$'),
     governed_table  regclass NOT NULL UNIQUE,
+    details_table   regclass UNIQUE,
     label_sv        text,
     label_en        text,
-    builtin         boolean NOT NULL DEFAULT false
+    row_check       regprocedure,
+    row_check_on    text[] CHECK (pg_catalog.array_position(row_check_on, NULL) IS NULL),
+    builtin         boolean NOT NULL DEFAULT false,
+    CHECK (details_table OPERATOR(pg_catalog.<>) governed_table)
 );
 
 CREATE TABLE sqm.lifecycle_state (
@@ -48,12 +59,18 @@ CREATE TABLE sqm.lifecycle_move (
 );
 
 COMMENT ON TABLE sqm.lifecycle_kind IS
-  'A kind of case (deviation, measure, ...) and the governed table its objects live in; enforced by the trigger sqm.lifecycle_enforce(kind)';
-COMMENT ON COLUMN sqm.lifecycle_kind.kind IS 'Name of the kind, e.g. deviation; the argument of the lifecycle and audit triggers';
+  'A kind of case and the governed table its objects live in, with its details table and row check; enforced by the trigger sqm.lifecycle_enforce(kind); rows are inserted by sqm.govern';
+COMMENT ON COLUMN sqm.lifecycle_kind.kind IS 'Name of the kind; the argument of the lifecycle and audit triggers';
 COMMENT ON COLUMN sqm.lifecycle_kind.governed_table IS
-  'The governed table (columns org_id bigint, id bigint, state text); one kind per table';
-COMMENT ON COLUMN sqm.lifecycle_kind.label_sv IS 'Name of one object of the kind in Swedish, e.g. avvikelse';
-COMMENT ON COLUMN sqm.lifecycle_kind.label_en IS 'Name of one object of the kind in English, e.g. deviation; used in error messages (the kind''s name if NULL)';
+  'The governed (case) table (columns org_id bigint, id bigint, state text); one kind per table';
+COMMENT ON COLUMN sqm.lifecycle_kind.details_table IS
+  'The kind''s details table: the personal data and free text of each case, one row per case with the same key (org_id, id); NULL if the kind has none';
+COMMENT ON COLUMN sqm.lifecycle_kind.label_sv IS 'Name of one object of the kind in Swedish';
+COMMENT ON COLUMN sqm.lifecycle_kind.label_en IS 'Name of one object of the kind in English; used in error messages (the kind''s name if NULL)';
+COMMENT ON COLUMN sqm.lifecycle_kind.row_check IS
+  'Function the engine calls with the new row and the old row (NULL on INSERT) on every INSERT and on every UPDATE that changes a column of row_check_on; it raises an error to refuse the row and never changes it. Signature: f(<governed table>, <governed table>) RETURNS void, not STRICT';
+COMMENT ON COLUMN sqm.lifecycle_kind.row_check_on IS
+  'Columns of the governed table whose change on UPDATE calls the row check (NULL: every UPDATE); moves that change none of them do not pay for it';
 COMMENT ON COLUMN sqm.lifecycle_kind.builtin IS 'Inserted by sqm''s install scripts (not dumped: the script recreates it)';
 COMMENT ON TABLE sqm.lifecycle_state IS
   'The states of a kind; objects are created in an initial state, and objects in a terminal state can no longer change';
@@ -69,7 +86,7 @@ COMMENT ON COLUMN sqm.lifecycle_move.capability IS 'Capability the API checks be
 COMMENT ON COLUMN sqm.lifecycle_move.guard IS
   'Function called with the new row before the move is made; it raises an error (SQLSTATE SQ002) to refuse it. Signature: f(<governed table>) RETURNS void';
 COMMENT ON COLUMN sqm.lifecycle_move.requires IS
-  'Columns of the governed table that the new row must have filled in (not NULL) for the move; otherwise the engine refuses it with SQ002';
+  'Columns of the governed table, or of the kind''s details table, that the new row (its details row) must have filled in (not NULL) for the move; otherwise the engine refuses it with SQ002. Details columns are read only for moves that name them';
 COMMENT ON COLUMN sqm.lifecycle_move.builtin IS 'Inserted by sqm''s install scripts (not dumped: the script recreates it)';
 
 REVOKE ALL ON sqm.lifecycle_kind, sqm.lifecycle_state, sqm.lifecycle_move FROM PUBLIC;
@@ -79,19 +96,27 @@ SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_kind', 'WHERE NOT buil
 SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_state', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_move', 'WHERE NOT builtin');
 
+SELECT sqm.classify('sqm.lifecycle_kind', '{"statistic": ["kind", "label_sv", "label_en"],
+    "internal": ["governed_table", "details_table", "row_check", "row_check_on", "builtin"]}');
+SELECT sqm.classify('sqm.lifecycle_state', '{"statistic": ["kind", "state", "label_sv", "label_en"],
+    "internal": ["initial", "terminal", "builtin"]}');
+SELECT sqm.classify('sqm.lifecycle_move', '{"statistic": ["kind", "from_state", "to_state"],
+    "internal": ["capability", "guard", "requires", "builtin"]}');
+
 
 -- ---------------------------------------------------------------------------
 -- Rules of the definitions.
 
 -- A move never leaves a terminal state, the columns it requires are columns
--- of the governed table, and its guard has the signature the engine calls:
--- f(<row type of the governed table>) RETURNS void.
+-- of the governed table or of its details table, and its guard has the
+-- signature the engine calls: f(<row type of the governed table>) RETURNS void.
 CREATE FUNCTION sqm.lifecycle_move_check() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     governed  regclass;
+    details   regclass;
     missing   text;
     fn        record;
 BEGIN
@@ -104,17 +129,24 @@ BEGIN
                   HINT = 'Remove the move, or mark the state as not terminal first.';
     END IF;
 
-    SELECT k.governed_table INTO governed FROM sqm.lifecycle_kind k WHERE k.kind = NEW.kind;
+    SELECT k.governed_table, k.details_table INTO governed, details FROM sqm.lifecycle_kind k WHERE k.kind = NEW.kind;
     SELECT string_agg(format('"%s"', r.col), ', ' ORDER BY r.n) INTO missing
       FROM unnest(NEW.requires) WITH ORDINALITY AS r(col, n)
      WHERE NOT EXISTS (SELECT FROM pg_attribute a
-                        WHERE a.attrelid = governed AND a.attname = r.col AND a.attnum > 0 AND NOT a.attisdropped);
+                        WHERE a.attrelid IN (governed, details) AND a.attname = r.col AND a.attnum > 0 AND NOT a.attisdropped);
     IF missing IS NOT NULL THEN
         RAISE EXCEPTION 'the move of lifecycle kind "%" from "%" to "%" requires columns that % does not have',
-                        NEW.kind, NEW.from_state, NEW.to_state, governed
+                        NEW.kind, NEW.from_state, NEW.to_state,
+                        governed || CASE WHEN details IS NULL THEN '' ELSE ' nor ' || details END
             USING ERRCODE = 'undefined_column',
                   DETAIL = format('Missing: %s.', missing),
-                  HINT = 'Name columns of the governed table in requires.';
+                  HINT = 'Name columns of the governed table or of its details table in requires.';
+    END IF;
+    IF EXISTS (SELECT FROM unnest(NEW.requires) r(col)
+                WHERE r.col IN ('org_id', 'id')) THEN
+        RAISE EXCEPTION 'the move of lifecycle kind "%" from "%" to "%" cannot require org_id or id', NEW.kind, NEW.from_state, NEW.to_state
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Every case has them; name the columns the move fills in.';
     END IF;
 
     IF NEW.guard IS NOT NULL THEN
@@ -143,7 +175,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.lifecycle_move_check() IS
-  'Trigger: a lifecycle move never leaves a terminal state, requires only columns of the governed table, and its guard is a function f(<governed table>) returning void';
+  'Trigger: a lifecycle move never leaves a terminal state, requires only columns of the governed table or its details table, and its guard is a function f(<governed table>) returning void';
 
 CREATE TRIGGER lifecycle_move_check BEFORE INSERT OR UPDATE ON sqm.lifecycle_move
     FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_move_check();
@@ -187,21 +219,84 @@ CREATE TRIGGER lifecycle_state_check AFTER INSERT OR UPDATE OR DELETE ON sqm.lif
     FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_state_check();
 
 -- A kind's guards take its governed table's row and its moves name its
--- columns: moving the kind to another table checks them again (the move
--- trigger does, on a no-op update).
+-- columns and its details table's: moving the kind to other tables checks
+-- them again (the move trigger does, on a no-op update).
 CREATE FUNCTION sqm.lifecycle_kind_check() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF NEW.governed_table IS DISTINCT FROM OLD.governed_table THEN
+    IF (NEW.governed_table, NEW.details_table) IS DISTINCT FROM (OLD.governed_table, OLD.details_table) THEN
         UPDATE sqm.lifecycle_move m SET guard = m.guard WHERE m.kind = NEW.kind;
     END IF;
     RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION sqm.lifecycle_kind_check() IS
-  'Trigger: when a kind''s governed table changes, its moves'' guards and required columns are checked against the new table';
+  'Trigger: when a kind''s governed or details table changes, its moves'' guards and required columns are checked against the new tables';
+
+-- A kind's details table has the key of its cases; its row check has the
+-- signature the engine calls, f(<governed table>, <governed table>) RETURNS
+-- void, is not STRICT (the old row is NULL on INSERT), and watches columns of
+-- the governed table.
+CREATE FUNCTION sqm.lifecycle_kind_validate() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rowtype  oid := (SELECT c.reltype FROM pg_class c WHERE c.oid = NEW.governed_table);
+    fn       record;
+    missing  text;
+BEGIN
+    IF NEW.details_table IS NOT NULL THEN
+        SELECT string_agg(k.col, ', ') INTO missing
+          FROM unnest(ARRAY['org_id', 'id']) k(col)
+         WHERE NOT EXISTS (SELECT FROM pg_attribute a
+                            WHERE a.attrelid = NEW.details_table AND a.attname = k.col AND NOT a.attisdropped
+                              AND a.atttypid = 'bigint'::regtype);
+        IF missing IS NOT NULL THEN
+            RAISE EXCEPTION 'details table % of lifecycle kind "%" has no bigint column %', NEW.details_table, NEW.kind, missing
+                USING ERRCODE = 'invalid_object_definition',
+                      HINT = 'A details table has the key of its cases: org_id bigint, id bigint.';
+        END IF;
+    END IF;
+    IF NEW.row_check IS NOT NULL THEN
+        SELECT p.pronargs, p.proargtypes, p.prorettype, p.proretset, p.prokind, p.proisstrict INTO fn
+          FROM pg_proc p WHERE p.oid = NEW.row_check;
+        IF fn.pronargs <> 2 OR fn.proargtypes[0] IS DISTINCT FROM rowtype OR fn.proargtypes[1] IS DISTINCT FROM rowtype THEN
+            RAISE EXCEPTION 'row check % of lifecycle kind "%" must take two arguments of type %',
+                            NEW.row_check, NEW.kind, NEW.governed_table
+                USING ERRCODE = 'undefined_function',
+                      DETAIL = format('It takes (%s).', pg_get_function_identity_arguments(NEW.row_check)),
+                      HINT = format('A row check is called with the new row and the old one: declare it as FUNCTION f(new %s, old %s) RETURNS void.',
+                                    NEW.governed_table, NEW.governed_table);
+        END IF;
+        IF fn.prokind <> 'f' OR fn.proretset OR fn.prorettype <> 'void'::regtype OR fn.proisstrict THEN
+            RAISE EXCEPTION 'row check % of lifecycle kind "%" must be a function returning void that is not STRICT',
+                            NEW.row_check, NEW.kind
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'The engine calls it with NULL as the old row on INSERT.',
+                      HINT = 'A row check refuses a row by raising an error; it returns nothing and never changes the row.';
+        END IF;
+    END IF;
+    SELECT string_agg(format('"%s"', r.col), ', ' ORDER BY r.n) INTO missing
+      FROM unnest(NEW.row_check_on) WITH ORDINALITY AS r(col, n)
+     WHERE NOT EXISTS (SELECT FROM pg_attribute a
+                        WHERE a.attrelid = NEW.governed_table AND a.attname = r.col AND a.attnum > 0 AND NOT a.attisdropped);
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'the row check of lifecycle kind "%" watches columns that % does not have', NEW.kind, NEW.governed_table
+            USING ERRCODE = 'undefined_column',
+                  DETAIL = format('Missing: %s.', missing),
+                  HINT = 'Name columns of the governed table in row_check_on.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION sqm.lifecycle_kind_validate() IS
+  'Trigger: a kind''s details table has org_id and id (bigint), its row check is f(<governed table>, <governed table>) RETURNS void and not STRICT, and it watches columns of the governed table';
+
+CREATE TRIGGER lifecycle_kind_validate BEFORE INSERT OR UPDATE ON sqm.lifecycle_kind
+    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_kind_validate();
 
 CREATE TRIGGER lifecycle_kind_check AFTER UPDATE ON sqm.lifecycle_kind
     FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_kind_check();
@@ -229,7 +324,19 @@ CREATE FUNCTION sqm.lifecycle_enforce() RETURNS trigger
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'sqm_lifecycle_enforce';
 COMMENT ON FUNCTION sqm.lifecycle_enforce() IS
-  'Trigger of every governed table: BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW, argument the kind. Objects start in an initial state, change state only by a move of the kind (whose guard passes), are not edited in a terminal state, keep their org_id and id, and are never deleted';
+  'Trigger of every governed table: BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW, argument the kind. Objects start in an initial state, change state only by a move of the kind (with its required columns, of the row or its details row, and its guard passing), are not edited in a terminal state, keep their org_id and id, and are never deleted; the kind''s row check passes on every insert and every update of the columns it watches';
+
+CREATE FUNCTION sqm.details_enforce() RETURNS trigger
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'sqm_details_enforce';
+COMMENT ON FUNCTION sqm.details_enforce() IS
+  'Trigger of every details table (BEFORE UPDATE OR DELETE FOR EACH ROW, BEFORE TRUNCATE; argument the kind): a details row keeps its org_id and id, is not changed once its case is in a terminal state (SQ004) and is never deleted (55000)';
+
+CREATE FUNCTION sqm.details_present() RETURNS trigger
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'sqm_details_present';
+COMMENT ON FUNCTION sqm.details_present() IS
+  'Constraint trigger of every governed table with a details table (AFTER INSERT FOR EACH ROW, DEFERRABLE INITIALLY DEFERRED; argument the kind): at commit every new case has its details row (23503 otherwise)';
 
 CREATE FUNCTION sqm.move(kind text, org bigint, id bigint, expected_state text, new_state text,
                          reason text DEFAULT NULL)
@@ -278,8 +385,8 @@ COMMENT ON VIEW sqm.lifecycle IS
 
 REVOKE ALL ON sqm.lifecycle FROM PUBLIC;
 REVOKE ALL ON FUNCTION
-    sqm.lifecycle_move_check(), sqm.lifecycle_state_check(), sqm.lifecycle_kind_check(),
-    sqm.lifecycle_invalidate(), sqm.lifecycle_enforce(),
+    sqm.lifecycle_move_check(), sqm.lifecycle_state_check(), sqm.lifecycle_kind_check(), sqm.lifecycle_kind_validate(),
+    sqm.lifecycle_invalidate(), sqm.lifecycle_enforce(), sqm.details_enforce(), sqm.details_present(),
     sqm.move(text, bigint, bigint, text, text, text), sqm.move_capability(text, text, text),
     sqm.lifecycle_cache_stats(), sqm.allowed_moves(text, text)
 FROM PUBLIC;
@@ -287,6 +394,6 @@ FROM PUBLIC;
 -- Numbers of governed objects, shared by every kind (an id names one object in
 -- the organisation whatever its kind).
 CREATE SEQUENCE sqm.case_id_seq;
-COMMENT ON SEQUENCE sqm.case_id_seq IS 'Numbers of governed objects (deviations, measures, …), shared by every kind';
+COMMENT ON SEQUENCE sqm.case_id_seq IS 'Numbers of governed objects (cases and their records), shared by every kind';
 SELECT pg_catalog.pg_extension_config_dump('sqm.case_id_seq', '');
 REVOKE ALL ON SEQUENCE sqm.case_id_seq FROM PUBLIC;

@@ -63,7 +63,7 @@ COMMENT ON COLUMN sqm.audit_event.seq IS 'Position in the organisation''s chain:
 COMMENT ON COLUMN sqm.audit_event.at IS 'When: sqm.now() of the writing transaction';
 COMMENT ON COLUMN sqm.audit_event.actor IS 'Which end user: sqm.actor() (the GUC sqm.actor, else the session user)';
 COMMENT ON COLUMN sqm.audit_event.db_role IS 'Which database role: the session user';
-COMMENT ON COLUMN sqm.audit_event.object_kind IS 'Kind of the object changed (the trigger''s argument, e.g. deviation)';
+COMMENT ON COLUMN sqm.audit_event.object_kind IS 'Kind of the object changed (the trigger''s argument: a lifecycle kind)';
 COMMENT ON COLUMN sqm.audit_event.object_id IS 'Id of the object changed, within the organisation';
 COMMENT ON COLUMN sqm.audit_event.change IS 'create, move (its state changed) or edit (other columns changed)';
 COMMENT ON COLUMN sqm.audit_event.from_state IS 'State before a move; NULL for a create or an edit';
@@ -78,6 +78,11 @@ COMMENT ON COLUMN sqm.audit_event.hash IS 'SHA-256 over prev_hash and the other 
 
 REVOKE ALL ON sqm.audit_event FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('sqm.audit_event', '');
+-- before, after and reason hold what changed and why, free text and personal
+-- data included
+SELECT sqm.classify('sqm.audit_event', '{"internal": ["org_id", "seq", "object_id", "prev_hash", "hash"],
+    "exact_time": ["at"], "personal": ["actor", "db_role"], "statistic": ["object_kind", "change", "from_state", "to_state"],
+    "free_text": ["before", "after", "reason"]}', part => 'log');
 
 -- Nobody changes or removes an event, the owner included.
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.audit_event

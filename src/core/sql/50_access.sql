@@ -59,6 +59,9 @@ COMMENT ON COLUMN sqm.membership.member_is_actor IS
 
 REVOKE ALL ON sqm.role_capability, sqm.membership FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('sqm.membership', '');
+SELECT sqm.classify('sqm.role_capability', '{"internal": ["role", "capability"]}');
+SELECT sqm.classify('sqm.membership', '{"internal": ["org_id", "member_is_actor", "role"], "personal": ["member"],
+    "statistic": ["unit_id"]}');
 
 -- sqm.may and sqm.is_member are SECURITY DEFINER: they read sqm.membership,
 -- which RLS protects with sqm.is_member itself.  They identify the caller by
@@ -203,6 +206,7 @@ COMMENT ON COLUMN sqm.role_privilege.privilege IS 'What GRANT says before TO, e.
 COMMENT ON COLUMN sqm.role_privilege.roles IS
   'sqm roles (reporter, unit_manager, investigator, quality_coordinator, auditor, report_reader, app) or groups: everyone (the six sqm roles), handlers (unit_manager, investigator, quality_coordinator), readers (handlers, auditor, report_reader)';
 REVOKE ALL ON sqm.role_privilege FROM PUBLIC;
+SELECT sqm.classify('sqm.role_privilege', '{"internal": ["ord", "source", "privilege", "roles"]}');
 
 -- The group roles a row of sqm.role_privilege names.
 CREATE FUNCTION sqm.privilege_grantees(roles text[]) RETURNS text

@@ -8,15 +8,17 @@
 -- The lifecycle engine and the audit trail see every write.
 
 -- Shared by the functions below: the object's unit and state, and its kind's
--- table and label, after checking that it exists and that the caller may do
--- this to it.
+-- table, details table and label, after checking that it exists and that the
+-- caller may do this to it.
 CREATE FUNCTION sqm.governed_object(kind text, org bigint, id bigint, capability text, action text,
-                                    OUT unit_id bigint, OUT state text, OUT tbl regclass, OUT label text)
+                                    OUT unit_id bigint, OUT state text, OUT tbl regclass, OUT label text,
+                                    OUT details regclass)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    SELECT k.governed_table, k.label_en INTO tbl, label FROM sqm.lifecycle_kind k WHERE k.kind = governed_object.kind;
+    SELECT k.governed_table, k.label_en, k.details_table INTO tbl, label, details
+      FROM sqm.lifecycle_kind k WHERE k.kind = governed_object.kind;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown kind of object "%"', kind
             USING ERRCODE = 'invalid_parameter_value',
@@ -32,16 +34,20 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.governed_object(text, bigint, bigint, text, text) IS
-  'The unit and state of a governed object, and its kind''s table and label, after checking it exists (42704) and the caller has the capability (42501)';
+  'The unit and state of a governed object, and its kind''s table, label and details table, after checking it exists (42704) and the caller has the capability (42501)';
 
 -- Compare-and-set write of a governed object: from the state the caller
 -- expects to new_state (the same state for an edit), setting the columns named
--- in changes (a jsonb object; values as their text), with a reason for the
--- audit trail.  Checks existence and the capability first; if the object is
--- not in the expected state the call fails with SQ003 and changes nothing.
--- The lifecycle engine still checks the move, its requirements and guard.
+-- in changes and, in its details row, those named in details (jsonb objects;
+-- values as their text), with a reason for the audit trail.  Checks existence
+-- and the capability first; if the object is not in the expected state the
+-- call fails with SQ003 and changes nothing.  The details row is written
+-- first (with the case row locked, so that the state cannot change in
+-- between), then the case: the lifecycle engine checks the move, the columns
+-- it requires in either row, and its guard.
 CREATE FUNCTION sqm.write_object(kind text, org bigint, id bigint, expected_state text, new_state text,
-                                 capability text, action text, changes jsonb DEFAULT '{}', reason text DEFAULT NULL)
+                                 capability text, action text, changes jsonb DEFAULT '{}', reason text DEFAULT NULL,
+                                 details jsonb DEFAULT '{}')
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -49,11 +55,45 @@ AS $$
 DECLARE
     cur     record;
     cols    text;
+    now_in  text;
     written bigint;
 BEGIN
     SELECT * INTO cur FROM sqm.governed_object(kind, org, id, capability, action);
-    SELECT string_agg(quote_ident(c), ', ' ORDER BY c) INTO cols FROM jsonb_object_keys(changes) c;
     PERFORM set_config('sqm.reason', coalesce(reason, ''), true);
+    IF coalesce(details, '{}') <> '{}' THEN
+        IF cur.details IS NULL THEN
+            RAISE EXCEPTION 'lifecycle kind "%" has no details table for %', kind,
+                            (SELECT string_agg(c, ', ' ORDER BY c) FROM jsonb_object_keys(details) c)
+                USING ERRCODE = 'undefined_column';
+        END IF;
+        EXECUTE format('SELECT t.state FROM %s t WHERE t.org_id OPERATOR(pg_catalog.=) $1 AND t.id OPERATOR(pg_catalog.=) $2
+                          FOR NO KEY UPDATE', cur.tbl)
+           INTO now_in USING org, id;
+        IF now_in IS DISTINCT FROM expected_state THEN
+            RAISE EXCEPTION '% % is not in state "%"', cur.label, id, expected_state
+                USING ERRCODE = 'SQ003',
+                      DETAIL = format('It is in state "%s".', now_in),
+                      HINT = 'Reload the object and try again.';
+        END IF;
+        SELECT string_agg(quote_ident(c), ', ' ORDER BY c) INTO cols FROM jsonb_object_keys(details) c;
+        EXECUTE format('UPDATE %s d SET (%s) = (SELECT %s FROM pg_catalog.jsonb_populate_record(NULL::%s, $1) r)
+                         WHERE d.org_id OPERATOR(pg_catalog.=) $2 AND d.id OPERATOR(pg_catalog.=) $3',
+                       cur.details, cols,
+                       (SELECT string_agg('r.' || quote_ident(c), ', ' ORDER BY c) FROM jsonb_object_keys(details) c),
+                       cur.details)
+           USING details, org, id;
+        GET DIAGNOSTICS written = ROW_COUNT;
+        IF written = 0 THEN
+            RAISE EXCEPTION '% % has no details row', cur.label, id
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = format('Every case has one row in %s; restore it from a backup.', cur.details);
+        END IF;
+        IF new_state = expected_state AND coalesce(changes, '{}') = '{}' THEN
+            PERFORM set_config('sqm.reason', '', true);
+            RETURN;     -- an edit of the details only
+        END IF;
+    END IF;
+    SELECT string_agg(quote_ident(c), ', ' ORDER BY c) INTO cols FROM jsonb_object_keys(changes) c;
     EXECUTE format('UPDATE %s t SET state = $1%s
                      WHERE t.org_id OPERATOR(pg_catalog.=) $2 AND t.id OPERATOR(pg_catalog.=) $3
                        AND t.state OPERATOR(pg_catalog.=) $4',
@@ -72,12 +112,12 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION sqm.write_object(text, bigint, bigint, text, text, text, text, jsonb, text) IS
-  'Compare-and-set write of a governed object: from the expected state to a new one (or the same, for an edit), setting the columns in changes; 42704, 42501, SQ003 as for every API call';
+COMMENT ON FUNCTION sqm.write_object(text, bigint, bigint, text, text, text, text, jsonb, text, jsonb) IS
+  'Compare-and-set write of a governed object: from the expected state to a new one (or the same, for an edit), setting the columns in changes and, first, those in details in its details row; 42704, 42501, SQ003 as for every API call';
 
 
--- Moves a deviation or measure that carries no data of its own (e.g. triaged →
--- investigating); the capability needed comes from the lifecycle data.
+-- Makes a move that carries no data of its own; the capability needed comes
+-- from the lifecycle data.
 CREATE FUNCTION sqm.move_object(kind text, org bigint, id bigint, expected_state text, new_state text,
                                 reason text DEFAULT NULL)
 RETURNS void
@@ -92,10 +132,10 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.move_object(text, bigint, bigint, text, text, text) IS
-  'Move a deviation or measure from the state the caller expects to a new one (compare-and-set), checking the capability the lifecycle names';
+  'Move a governed object that needs no data for the move from the state the caller expects to a new one (compare-and-set), checking the capability the lifecycle names';
 
 REVOKE ALL ON FUNCTION
-    sqm.governed_object(text, bigint, bigint, text, text), sqm.write_object(text, bigint, bigint, text, text, text, text, jsonb, text),
+    sqm.governed_object(text, bigint, bigint, text, text), sqm.write_object(text, bigint, bigint, text, text, text, text, jsonb, text, jsonb),
     sqm.move_object(text, bigint, bigint, text, text, text)
 FROM PUBLIC;
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.move_object(text, bigint, bigint, text, text, text),

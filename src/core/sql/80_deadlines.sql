@@ -245,6 +245,13 @@ COMMENT ON TABLE sqm.closed_day IS
   'Days an organisation is closed besides weekends, public holidays and the de-facto eves (e.g. a klämdag); they are not working days for its deadlines';
 SELECT pg_catalog.pg_extension_config_dump('sqm.closed_day', '');
 
+SELECT sqm.classify('sqm.deadline_event', '{"statistic": ["kind", "event", "label_sv", "label_en"],
+    "internal": ["expression", "builtin"]}');
+SELECT sqm.classify('sqm.deadline_rule', '{"statistic": ["rule", "kind", "length", "unit", "legal", "basis", "basis_valid",
+    "label_sv", "label_en"], "internal": ["start_event", "stop_event", "applies", "warning", "builtin"]}');
+SELECT sqm.classify('sqm.deadline_setting', '{"internal": ["org_id"], "statistic": ["rule", "length", "unit"]}');
+SELECT sqm.classify('sqm.closed_day', '{"internal": ["org_id"], "statistic": ["day"], "free_text": ["reason"]}');
+
 REVOKE ALL ON sqm.deadline_event, sqm.deadline_rule, sqm.deadline_setting, sqm.closed_day FROM PUBLIC;
 ALTER TABLE sqm.deadline_setting ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sqm.closed_day ENABLE ROW LEVEL SECURITY;
@@ -446,6 +453,9 @@ COMMENT ON COLUMN sqm.outbox.at IS 'When the event was recorded (sqm.now())';
 COMMENT ON COLUMN sqm.outbox.unit_id IS 'The object''s unit: who may read the event';
 COMMENT ON COLUMN sqm.outbox.rule IS 'The deadline rule of a due_soon or overdue event';
 SELECT pg_catalog.pg_extension_config_dump('sqm.outbox', '');
+SELECT sqm.classify('sqm.outbox', '{"internal": ["org_id", "seq", "object_id"],
+    "statistic": ["kind", "unit_id", "rule", "event"], "exact_time": ["at", "due_at", "acknowledged_at"],
+    "personal": ["acknowledged_by"]}', part => 'log');
 REVOKE ALL ON sqm.outbox FROM PUBLIC;
 ALTER TABLE sqm.outbox ENABLE ROW LEVEL SECURITY;
 CREATE POLICY outbox_visible ON sqm.outbox FOR SELECT USING (sqm.may(org_id, unit_id, 'read_cases'));

@@ -1,7 +1,9 @@
 -- The API of deviations and of the deviation taxonomy.  Every function is
 -- SECURITY DEFINER with a pinned search_path and goes through the core write
 -- path (src/core/sql/55_write.sql): authorisation first, then a
--- compare-and-set write the lifecycle engine and the audit trail see.
+-- compare-and-set write the lifecycle engine and the audit trail see.  What
+-- people write, and who reported, goes to sqm.deviation_detail: when a
+-- deviation is reported, right after the deviation; when it moves, first.
 
 -- ------------------------------------------------------------------ taxonomy
 
@@ -75,11 +77,12 @@ BEGIN
         -- the regional agreement's default: the receiver answers within 60 days
         SELECT (at AT TIME ZONE o.time_zone)::date + 60 INTO due FROM sqm.organisation o WHERE o.org_id = org;
     END IF;
-    INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, reported_by,
-                               description, types, collab_direction, collab_counterpart, collab_reply_due)
-    VALUES (org, 'reported', unit, regime, happened_at, at, sqm.caller_identity(), description, types,
-            collab_direction, collab_counterpart, due)
+    INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, types,
+                               collab_direction, collab_counterpart, collab_reply_due)
+    VALUES (org, 'reported', unit, regime, happened_at, at, types, collab_direction, collab_counterpart, due)
     RETURNING id INTO new_id;
+    INSERT INTO sqm.deviation_detail (org_id, id, reported_by, description)
+    VALUES (org, new_id, sqm.caller_identity(), description);
     RETURN new_id;
 END
 $$;
@@ -116,10 +119,10 @@ BEGIN
     END IF;
     -- investigated_at is when the first summary was recorded
     PERFORM sqm.write_object('deviation', org, id, expected_state, expected_state, 'investigate', 'record the investigation of',
-                             jsonb_build_object('summary', summary)
-                             || CASE WHEN (SELECT d.investigated_at FROM sqm.deviation d
-                                            WHERE d.org_id = org AND d.id = record_deviation_summary.id) IS NULL
-                                     THEN jsonb_build_object('investigated_at', sqm.now()) ELSE '{}' END);
+                             CASE WHEN (SELECT d.investigated_at FROM sqm.deviation d
+                                         WHERE d.org_id = org AND d.id = record_deviation_summary.id) IS NULL
+                                  THEN jsonb_build_object('investigated_at', sqm.now()) ELSE '{}' END,
+                             details => jsonb_build_object('summary', summary));
 END
 $$;
 COMMENT ON FUNCTION sqm.record_deviation_summary(bigint, bigint, text, text) IS
@@ -130,8 +133,8 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('deviation', org, id, expected_state, 'withdrawn', 'withdraw', 'withdraw',
-                            jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
+    SELECT sqm.write_object('deviation', org, id, expected_state, 'withdrawn', 'withdraw', 'withdraw', '{}', reason,
+                            details => jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')));
 END;
 COMMENT ON FUNCTION sqm.withdraw_deviation(bigint, bigint, text, text) IS
   'Withdraw a deviation reported by mistake; the reason is required';
@@ -141,8 +144,8 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('deviation', org, id, expected_state, 'reclassified', 'reclassify', 'reclassify',
-                            jsonb_build_object('reclassified_to', nullif(btrim(reclassified_to), '')), reason);
+    SELECT sqm.write_object('deviation', org, id, expected_state, 'reclassified', 'reclassify', 'reclassify', '{}', reason,
+                            details => jsonb_build_object('reclassified_to', nullif(btrim(reclassified_to), '')));
 END;
 COMMENT ON FUNCTION sqm.reclassify_deviation(bigint, bigint, text, text, text) IS
   'Forward a deviation that was really another kind of item (an HSL deviation, a data incident, a complaint): link to the new item; the deviation ends as reclassified';
@@ -153,7 +156,8 @@ LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT sqm.write_object('deviation', org, id, expected_state, 'escalated', 'escalate', 'escalate',
-                            jsonb_build_object('lex_sarah_ref', nullif(btrim(lex_sarah_ref), ''), 'escalated_at', sqm.now()), reason);
+                            jsonb_build_object('escalated_at', sqm.now()), reason,
+                            details => jsonb_build_object('lex_sarah_ref', nullif(btrim(lex_sarah_ref), '')));
 END;
 COMMENT ON FUNCTION sqm.escalate_deviation(bigint, bigint, text, text, text) IS
   'Escalate a deviation to lex Sarah: it stays a deviation for statistics and is linked to the lex Sarah report';
@@ -165,9 +169,8 @@ LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT sqm.write_object('deviation', org, id, expected_state, 'closed', 'close', 'close',
-                            jsonb_build_object('closed_at', sqm.now())
-                            || jsonb_strip_nulls(jsonb_build_object('no_measure_reason', nullif(btrim(no_measure_reason), ''))),
-                            reason);
+                            jsonb_build_object('closed_at', sqm.now()), reason,
+                            details => jsonb_strip_nulls(jsonb_build_object('no_measure_reason', nullif(btrim(no_measure_reason), ''))));
 END;
 COMMENT ON FUNCTION sqm.close_deviation(bigint, bigint, text, text, text) IS
   'Close a deviation: needs its investigation summary and every linked measure finished or cancelled, or the reason why no measure is needed';

@@ -13,12 +13,15 @@
  * The guards implement domain.md §3.1: measures are decided
  * after an investigation summary; the report closes only with a summary and
  * every linked measure finished or cancelled, or with an explicit "no measure
- * needed".
+ * needed".  The summary and the reason are free text, in the deviation's
+ * details row (sqm.deviation_detail), which the API writes before it moves
+ * the deviation; the guards read them with a kept plan.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -41,7 +44,57 @@ typedef struct LinkedMeasures
 	int64		first_open;		/* id of one open measure, for messages */
 } LinkedMeasures;
 
+/* What the guards need of the deviation's details row. */
+typedef struct DeviationText
+{
+	bool		summary;		/* an investigation summary is written */
+	bool		no_measure_reason;	/* "no measure needed" is justified */
+} DeviationText;
+
 static SPIPlanPtr linked_measures_plan = NULL;
+static SPIPlanPtr details_text_plan = NULL;
+
+/*
+ * Whether the summary and the "no measure needed" reason of a deviation are
+ * written, from its details row (neither if it has none yet).  The plan is
+ * prepared once per backend and kept.
+ */
+static DeviationText
+read_details_text(int64 org, int64 id)
+{
+	DeviationText result = {false, false};
+	Datum		values[2];
+	bool		isnull;
+	int			rc;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected: SPI_connect failed in a guard");
+	if (details_text_plan == NULL)
+	{
+		Oid			argtypes[2] = {INT8OID, INT8OID};
+
+		details_text_plan =
+			sqm_prepare_kept("SELECT d.summary, d.no_measure_reason FROM sqm.deviation_detail d"
+							 " WHERE d.org_id OPERATOR(pg_catalog.=) $1 AND d.id OPERATOR(pg_catalog.=) $2",
+							 2, argtypes);
+	}
+	values[0] = Int64GetDatum(org);
+	values[1] = Int64GetDatum(id);
+	rc = SPI_execute_plan(details_text_plan, values, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "unexpected: deviation-details query returned %d", rc);
+	if (SPI_processed > 0)
+	{
+		Datum		d;
+
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		result.summary = sqm_text_given(d, isnull);
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+		result.no_measure_reason = sqm_text_given(d, isnull);
+	}
+	SPI_finish();
+	return result;
+}
 
 /*
  * Count the measures linked to (org, kind, id).  The plan is prepared once per
@@ -112,7 +165,7 @@ sqm_guard_deviation_measures_decided(PG_FUNCTION_ARGS)
 	int64		id = sqm_row_int8(row, "id");
 	LinkedMeasures m;
 
-	if (!sqm_row_text_given(row, "summary"))
+	if (!read_details_text(org, id).summary)
 		require_summary(id, "have measures decided");
 
 	m = count_linked_measures(org, "deviation", id);
@@ -180,9 +233,10 @@ sqm_guard_deviation_closable(PG_FUNCTION_ARGS)
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
 	int64		org = sqm_row_int8(row, "org_id");
 	int64		id = sqm_row_int8(row, "id");
+	DeviationText text = read_details_text(org, id);
 	LinkedMeasures m;
 
-	if (!sqm_row_text_given(row, "summary"))
+	if (!text.summary)
 		require_summary(id, "be closed");
 
 	m = count_linked_measures(org, "deviation", id);
@@ -193,7 +247,7 @@ sqm_guard_deviation_closable(PG_FUNCTION_ARGS)
 						(long long) id, (long long) m.first_open),
 				 errdetail("%lld linked measure(s) are planned or in progress.", (long long) m.open),
 				 errhint("Carry out or cancel (with a reason) every linked measure first.")));
-	if (m.done + m.evaluated == 0 && !sqm_row_text_given(row, "no_measure_reason"))
+	if (m.done + m.evaluated == 0 && !text.no_measure_reason)
 		ereport(ERROR,
 				(errcode(ERRCODE_SQM_GUARD_FAILED),
 				 errmsg("deviation %lld cannot be closed: no measure was carried out and no reason says none is needed",

@@ -2,8 +2,9 @@
 -- organisation where it did not follow a decision, the law, a regulation or
 -- its own routines; reported by any staff member, in the unit where it
 -- happened.  Its lifecycle is rows of the lifecycle engine; the guards that
--- need logic are C (deviation.c); nobody but the API functions (api.sql)
--- writes the tables.
+-- need logic are C (deviation.c), the rules of its content a row check;
+-- nobody but the API functions (api.sql) writes the tables.  Who reported it
+-- and everything people wrote about it are in sqm.deviation_detail.
 
 -- The organisation's taxonomy of deviation types, in Swedish and English, each
 -- valid for a period so that old reports keep their old types.
@@ -19,6 +20,9 @@ CREATE TABLE sqm.deviation_type (
 COMMENT ON TABLE sqm.deviation_type IS
   'Deviation types of an organisation (sv/en labels), each valid for a period; SoL types serve SoL and LSS reports';
 SELECT pg_catalog.pg_extension_config_dump('sqm.deviation_type', '');
+COMMENT ON COLUMN sqm.deviation_type.code IS 'Code of the type, unique in the organisation';
+COMMENT ON COLUMN sqm.deviation_type.regime IS 'SoL (serving SoL and LSS reports), HSL or collaboration';
+COMMENT ON COLUMN sqm.deviation_type.valid IS 'The report dates the type may be used on';
 
 CREATE TABLE sqm.deviation (
     org_id               bigint NOT NULL REFERENCES sqm.organisation,
@@ -28,22 +32,15 @@ CREATE TABLE sqm.deviation (
     regime               text NOT NULL CHECK (regime IN ('SoL', 'LSS', 'HSL', 'collaboration')),
     happened_at          timestamptz NOT NULL,
     reported_at          timestamptz NOT NULL,
-    reported_by          text NOT NULL,
-    description          text NOT NULL CHECK (pg_catalog.btrim(description) OPERATOR(pg_catalog.<>) ''),
     types                text[] NOT NULL,
     collab_direction     text CHECK (collab_direction IN ('received', 'sent')),
-    collab_counterpart   text,
+    collab_counterpart   text CHECK (pg_catalog.btrim(collab_counterpart) OPERATOR(pg_catalog.<>) ''),
     collab_reply_due     date,
     collab_replied_at    timestamptz,
     severity             text CHECK (severity IN ('low', 'moderate', 'high')),
     triaged_at           timestamptz,
-    summary              text,
     investigated_at      timestamptz,
-    no_measure_reason    text,
     escalated_at         timestamptz,
-    lex_sarah_ref        text,
-    withdrawn_reason     text,
-    reclassified_to      text,
     closed_at            timestamptz,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
@@ -56,26 +53,142 @@ CREATE TABLE sqm.deviation (
 );
 CREATE INDEX deviation_reported_idx ON sqm.deviation (org_id, reported_at);
 CREATE INDEX deviation_open_idx ON sqm.deviation (org_id, reported_at) WHERE closed_at IS NULL;
-COMMENT ON TABLE sqm.deviation IS 'Deviation reports (avvikelser): a governed table, written only through the sqm.*deviation* functions';
+COMMENT ON TABLE sqm.deviation IS
+  'Deviation reports (avvikelser): a governed table, written only through the sqm.*deviation* functions; who reported and the free text are in sqm.deviation_detail';
 COMMENT ON COLUMN sqm.deviation.regime IS 'SoL or LSS (social services), HSL (health care in own units) or collaboration (with another organisation)';
+COMMENT ON COLUMN sqm.deviation.happened_at IS 'When it happened';
 COMMENT ON COLUMN sqm.deviation.reported_at IS 'When it was reported; statistics count by this date in the organisation''s time zone';
-COMMENT ON COLUMN sqm.deviation.reported_by IS 'The actor who reported it';
 COMMENT ON COLUMN sqm.deviation.types IS 'Codes from sqm.deviation_type valid on the report date; one report can carry several';
+COMMENT ON COLUMN sqm.deviation.collab_direction IS 'Collaboration: received from the other organisation, or sent to it';
+COMMENT ON COLUMN sqm.deviation.collab_counterpart IS
+  'Collaboration: the other organisation (e.g. the region''s primary care) — an organisation, not a person, so it stays on the case row (class statistic)';
 COMMENT ON COLUMN sqm.deviation.collab_reply_due IS 'Collaboration: when the receiver''s reply is due (e.g. 60 days by regional agreement)';
 COMMENT ON COLUMN sqm.deviation.collab_replied_at IS 'Collaboration sent: when the receiver replied (stops the collaboration_reply deadline)';
 COMMENT ON COLUMN sqm.deviation.severity IS 'Initial assessment of severity at triage: low, moderate, high';
-COMMENT ON COLUMN sqm.deviation.summary IS 'Written investigation summary; required before measures are decided or the report closes';
-COMMENT ON COLUMN sqm.deviation.no_measure_reason IS 'Explicit, justified decision that no measure is needed (correcting the error was enough)';
-COMMENT ON COLUMN sqm.deviation.lex_sarah_ref IS 'The lex Sarah report or investigation it was escalated to';
-COMMENT ON COLUMN sqm.deviation.reclassified_to IS 'The item it was forwarded to (e.g. hsl_deviation:123, data_incident:…)';
-SELECT pg_catalog.pg_extension_config_dump('sqm.deviation', '');
-REVOKE ALL ON sqm.deviation_type, sqm.deviation FROM PUBLIC;
+COMMENT ON COLUMN sqm.deviation.triaged_at IS 'When it was triaged';
+COMMENT ON COLUMN sqm.deviation.investigated_at IS 'When its investigation summary was first recorded';
+COMMENT ON COLUMN sqm.deviation.escalated_at IS 'When it was escalated to lex Sarah';
+COMMENT ON COLUMN sqm.deviation.closed_at IS 'When it was closed';
+
+CREATE TABLE sqm.deviation_detail (
+    org_id               bigint NOT NULL,
+    id                   bigint NOT NULL,
+    reported_by          text NOT NULL,
+    description          text NOT NULL,
+    summary              text,
+    no_measure_reason    text,
+    withdrawn_reason     text,
+    reclassified_to      text,
+    lex_sarah_ref        text,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, id) REFERENCES sqm.deviation
+);
+COMMENT ON TABLE sqm.deviation_detail IS
+  'Who reported a deviation and what people wrote about it, one row per deviation; readable with read_cases for its unit, and by the reporter for their own report';
+COMMENT ON COLUMN sqm.deviation_detail.reported_by IS 'The person who reported it (sqm.caller_identity())';
+COMMENT ON COLUMN sqm.deviation_detail.description IS 'What happened';
+COMMENT ON COLUMN sqm.deviation_detail.summary IS 'Written investigation summary; required before measures are decided or the report closes';
+COMMENT ON COLUMN sqm.deviation_detail.no_measure_reason IS 'Explicit, justified decision that no measure is needed (correcting the error was enough)';
+COMMENT ON COLUMN sqm.deviation_detail.withdrawn_reason IS 'Why it was withdrawn (required to withdraw)';
+COMMENT ON COLUMN sqm.deviation_detail.reclassified_to IS 'The item it was forwarded to (e.g. deviation:123, data_incident:…), as text until links between cases exist';
+COMMENT ON COLUMN sqm.deviation_detail.lex_sarah_ref IS 'The lex Sarah report or investigation it was escalated to, as text until links between cases exist';
+
+-- Whether the caller reported the deviation and may still report for its unit:
+-- a reporter sees their own reports.  SECURITY DEFINER, so that the policy of
+-- sqm.deviation can ask sqm.deviation_detail, whose own policy asks
+-- sqm.deviation, without recursion.
+CREATE FUNCTION sqm.deviation_own_report(org bigint, id bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT EXISTS (SELECT FROM sqm.deviation_detail d JOIN sqm.deviation c ON c.org_id = d.org_id AND c.id = d.id
+                    WHERE d.org_id = org AND d.id = deviation_own_report.id
+                      AND d.reported_by = sqm.caller_identity() AND sqm.may(c.org_id, c.unit_id, 'report'));
+END;
+COMMENT ON FUNCTION sqm.deviation_own_report(bigint, bigint) IS
+  'RLS: whether the caller reported the deviation and may report for its unit (a reporter sees their own reports and their details)';
+REVOKE ALL ON FUNCTION sqm.deviation_own_report(bigint, bigint) FROM PUBLIC;
+
+-- Rules of a deviation's content, for every writer: the unit existed on the
+-- report date and every type is the organisation's, valid then, of the
+-- regime.  The lifecycle engine calls it on every insert and on every update
+-- of unit_id, types, reported_at or regime (sqm.lifecycle_kind.row_check_on).
+CREATE FUNCTION sqm.deviation_check(new sqm.deviation, old sqm.deviation) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    day      date;
+    unit_ok  boolean;
+    bad      text;
+    twice    boolean;
+    type_regime text := CASE new.regime WHEN 'LSS' THEN 'SoL' ELSE new.regime END;
+BEGIN
+    IF old.id IS NOT NULL AND new.unit_id = old.unit_id AND new.types = old.types
+       AND new.reported_at = old.reported_at AND new.regime = old.regime THEN
+        RETURN;
+    END IF;
+    -- one statement: this runs for every report
+    SELECT r.day,
+           EXISTS (SELECT FROM sqm.unit_version v
+                    WHERE v.org_id = new.org_id AND v.unit_id = new.unit_id AND v.valid @> r.day),
+           (SELECT string_agg(t.code, ', ') FROM unnest(new.types) AS t(code)
+             WHERE NOT EXISTS (SELECT FROM sqm.deviation_type d
+                                WHERE d.org_id = new.org_id AND d.code = t.code AND d.valid @> r.day
+                                  AND d.regime = type_regime)),
+           (SELECT count(DISTINCT t) <> cardinality(new.types) FROM unnest(new.types) t)
+      INTO day, unit_ok, bad, twice
+      FROM sqm.organisation o CROSS JOIN LATERAL (SELECT (new.reported_at AT TIME ZONE o.time_zone)::date AS day) r
+     WHERE o.org_id = new.org_id;
+    IF NOT unit_ok THEN
+        RAISE EXCEPTION 'unit % of organisation % did not exist on %, the report date of deviation %',
+                        new.unit_id, new.org_id, day, new.id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Report the deviation for the unit where it happened, as the organisation was then.';
+    END IF;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'deviation % has types that organisation % does not use for % reports on %: %',
+                        new.id, new.org_id, new.regime, day, bad
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Valid then: %s.', (SELECT string_agg(d.code, ', ' ORDER BY d.code) FROM sqm.deviation_type d
+                                                       WHERE d.org_id = new.org_id AND d.valid @> day
+                                                         AND d.regime = type_regime)),
+                  HINT = 'Choose types from the organisation''s taxonomy valid on the report date (sqm.deviation_type).';
+    END IF;
+    IF twice THEN
+        RAISE EXCEPTION 'deviation % names a type twice', new.id
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION sqm.deviation_check(sqm.deviation, sqm.deviation) IS
+  'Row check of deviations (called by the lifecycle engine): a deviation''s unit existed on its report date and its types are the organisation''s, valid then, of its regime';
+REVOKE ALL ON FUNCTION sqm.deviation_check(sqm.deviation, sqm.deviation) FROM PUBLIC;
+
+SELECT sqm.govern('deviation', 'sqm.deviation',
+    classes => '{"internal": ["org_id", "id"],
+                 "statistic": ["state", "unit_id", "regime", "types", "collab_direction", "collab_counterpart",
+                               "collab_reply_due", "severity"],
+                 "exact_time": ["happened_at", "reported_at", "collab_replied_at", "triaged_at", "investigated_at",
+                                "escalated_at", "closed_at"]}',
+    label_sv => 'avvikelse', label_en => 'deviation',
+    details => 'sqm.deviation_detail',
+    details_classes => '{"internal": ["org_id", "id"], "personal": ["reported_by"],
+                         "free_text": ["description", "summary", "no_measure_reason", "withdrawn_reason",
+                                       "reclassified_to", "lex_sarah_ref"]}',
+    visible => 'sqm.may_see(org_id, unit_id, NULL) OR sqm.deviation_own_report(org_id, id)',
+    details_visible => 'sqm.deviation_own_report(org_id, id)',
+    row_check => 'sqm.deviation_check(sqm.deviation, sqm.deviation)',
+    row_check_on => '{unit_id,types,reported_at,regime}',
+    announce => true,
+    readers => '{reporter,handlers,auditor,report_reader}',
+    details_readers => '{reporter,handlers}');
+SELECT sqm.classify('sqm.deviation_type', '{"internal": ["org_id"], "statistic": ["code", "regime", "label_sv", "label_en", "valid"]}',
+                    'deviation');
+REVOKE ALL ON sqm.deviation_type FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Lifecycle, as data.
-
-INSERT INTO sqm.lifecycle_kind (kind, governed_table, label_sv, label_en, builtin) VALUES
-    ('deviation', 'sqm.deviation', 'avvikelse', 'deviation', true);
 
 INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label_en, builtin) VALUES
     ('deviation', 'reported',         true,  false, 'rapporterad',             'reported',              true),
@@ -90,7 +203,7 @@ INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label
     ('deviation', 'reclassified',     false, true,  'omklassad',               'reclassified',          true);
 
 -- Guards that need logic (deviation.c); moves that only need a column filled
--- in name it in lifecycle_move.requires.
+-- in (of the deviation or of its details) name it in lifecycle_move.requires.
 CREATE FUNCTION sqm.guard_deviation_measures_decided(sqm.deviation) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_guard_deviation_measures_decided' LANGUAGE C STRICT;
 COMMENT ON FUNCTION sqm.guard_deviation_measures_decided(sqm.deviation) IS
@@ -131,76 +244,9 @@ INSERT INTO sqm.lifecycle_move (kind, from_state, to_state, capability, guard, r
     ('deviation', 'measures_done',    'followed_up',      'manage_measures', 'sqm.guard_deviation_followed_up(sqm.deviation)', '{}', true),
     ('deviation', 'followed_up',      'closed',           'close',           'sqm.guard_deviation_closable(sqm.deviation)', '{closed_at}', true);
 
--- Rules of a deviation's content, for every writer: the unit existed on the
--- report date and every type is the organisation's, valid then, of the regime.
-CREATE FUNCTION sqm.deviation_rules() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    day      date;
-    unit_ok  boolean;
-    bad      text;
-    twice    boolean;
-    type_regime text := CASE NEW.regime WHEN 'LSS' THEN 'SoL' ELSE NEW.regime END;
-BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.unit_id = OLD.unit_id AND NEW.types = OLD.types
-       AND NEW.reported_at = OLD.reported_at AND NEW.regime = OLD.regime THEN
-        RETURN NEW;
-    END IF;
-    -- one statement: this runs for every report
-    SELECT r.day,
-           EXISTS (SELECT FROM sqm.unit_version v
-                    WHERE v.org_id = NEW.org_id AND v.unit_id = NEW.unit_id AND v.valid @> r.day),
-           (SELECT string_agg(t.code, ', ') FROM unnest(NEW.types) AS t(code)
-             WHERE NOT EXISTS (SELECT FROM sqm.deviation_type d
-                                WHERE d.org_id = NEW.org_id AND d.code = t.code AND d.valid @> r.day
-                                  AND d.regime = type_regime)),
-           (SELECT count(DISTINCT t) <> cardinality(NEW.types) FROM unnest(NEW.types) t)
-      INTO day, unit_ok, bad, twice
-      FROM sqm.organisation o CROSS JOIN LATERAL (SELECT (NEW.reported_at AT TIME ZONE o.time_zone)::date AS day) r
-     WHERE o.org_id = NEW.org_id;
-    IF NOT unit_ok THEN
-        RAISE EXCEPTION 'unit % of organisation % did not exist on %, the report date of deviation %',
-                        NEW.unit_id, NEW.org_id, day, NEW.id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'Report the deviation for the unit where it happened, as the organisation was then.';
-    END IF;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'deviation % has types that organisation % does not use for % reports on %: %',
-                        NEW.id, NEW.org_id, NEW.regime, day, bad
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = format('Valid then: %s.', (SELECT string_agg(d.code, ', ' ORDER BY d.code) FROM sqm.deviation_type d
-                                                       WHERE d.org_id = NEW.org_id AND d.valid @> day
-                                                         AND d.regime = type_regime)),
-                  HINT = 'Choose types from the organisation''s taxonomy valid on the report date (sqm.deviation_type).';
-    END IF;
-    IF twice THEN
-        RAISE EXCEPTION 'deviation % names a type twice', NEW.id
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION sqm.deviation_rules() IS
-  'Trigger: a deviation''s unit existed on its report date and its types are the organisation''s, valid then, of its regime';
-
--- only when what it checks changes: moves do not pay for it
-CREATE TRIGGER deviation_rules BEFORE INSERT OR UPDATE OF unit_id, types, reported_at, regime ON sqm.deviation
-    FOR EACH ROW EXECUTE FUNCTION sqm.deviation_rules();
-CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.deviation
-    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('deviation');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.deviation
-    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('deviation');
-
-ALTER TABLE sqm.deviation ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sqm.deviation_type ENABLE ROW LEVEL SECURITY;
-CREATE POLICY deviation_visible ON sqm.deviation FOR SELECT
-    USING (sqm.may_see(org_id, unit_id, reported_by));
 CREATE POLICY deviation_type_visible ON sqm.deviation_type FOR SELECT
     USING (sqm.is_member(org_id));
-COMMENT ON POLICY deviation_visible ON sqm.deviation IS
-  'A member sees the deviations of the units their sqm role covers; a reporter sees their own';
 COMMENT ON POLICY deviation_type_visible ON sqm.deviation_type IS 'Members of an organisation see its taxonomy';
 
 -- ---------------------------------------------------------------------------
@@ -236,14 +282,9 @@ CREATE INDEX deviation_untriaged_idx ON sqm.deviation (org_id) WHERE triaged_at 
 CREATE INDEX deviation_collab_unreplied_idx ON sqm.deviation (org_id)
     WHERE collab_replied_at IS NULL AND collab_direction OPERATOR(pg_catalog.=) 'sent';
 
--- A new report goes to the outbox.
-CREATE TRIGGER announce AFTER INSERT ON sqm.deviation
-    FOR EACH ROW EXECUTE FUNCTION sqm.announce('deviation');
-
 -- ---------------------------------------------------------------------------
 -- Privileges of the group roles (sqm.grant_privilege).
 
+-- (the deviation and its details: sqm.govern above)
 SELECT sqm.grant_privilege('deviation', 'SELECT ON sqm.deviation_type', '{everyone}');
-SELECT sqm.grant_privilege('deviation', 'SELECT ON sqm.deviation', '{reporter,handlers}');
-SELECT sqm.grant_privilege('deviation', 'SELECT (org_id, id, state, unit_id, regime, reported_at, types, severity, triaged_at,
-    investigated_at, escalated_at, closed_at, collab_direction, collab_replied_at) ON sqm.deviation', '{auditor,report_reader}');
+SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION sqm.deviation_own_report(bigint, bigint)', '{everyone}');

@@ -6,7 +6,9 @@
 -- (sqm.authorize, sqm.governed_object), and moves objects compare-and-set
 -- through sqm.write_object: the caller names the state it expects to leave;
 -- elsewhere the call fails with SQ003 and changes nothing.  The lifecycle
--- engine, the guards of src/lex_sarah.c and the audit trail see every write.
+-- engine, the guards of lex_sarah.c and the audit trail see every write.
+-- Free text and names go to the details tables: when a case is created, right
+-- after it; when it moves, first (sqm.write_object's details).
 --
 -- Capabilities (sqm.role_capability): report_lex_sarah (reporters, unit
 -- managers, investigators, quality coordinators) reports; investigate_lex_sarah
@@ -72,6 +74,7 @@ DECLARE
     at         timestamptz := coalesce(reported_at, sqm.now());
     src        text := CASE WHEN deviation_id IS NOT NULL THEN 'deviation' ELSE coalesce(source, 'staff') END;
     dev_state  text;
+    basis      text;
     new_id     bigint;
 BEGIN
     PERFORM sqm.unit_kind_of(org, unit);
@@ -122,10 +125,20 @@ BEGIN
                 USING ERRCODE = 'SQ004';
         END IF;
     END IF;
+    -- the basis follows from the event date (the row check refuses another)
+    basis := sqm.lex_sarah_legal_basis(org, regime, happened_at);
+    IF basis IS NULL THEN
+        RAISE EXCEPTION 'no legal basis for a % lex Sarah report of an event on %', regime,
+                        (SELECT (happened_at AT TIME ZONE o.time_zone)::date FROM sqm.organisation o WHERE o.org_id = org)
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'sqm.legal_basis lists the provisions per regime and period.';
+    END IF;
     INSERT INTO sqm.lex_sarah_report (org_id, state, unit_id, regime, happened_at, reported_at, source,
-                                      deviation_id, description)
-    VALUES (org, 'reported', unit, regime, happened_at, at, src, report_lex_sarah.deviation_id, description)
+                                      deviation_id, legal_basis)
+    VALUES (org, 'reported', unit, regime, happened_at, at, src, report_lex_sarah.deviation_id, basis)
     RETURNING id INTO new_id;
+    INSERT INTO sqm.lex_sarah_report_detail (org_id, id, description)
+    VALUES (org, new_id, description);
     INSERT INTO sqm.lex_sarah_reporter (org_id, report_id, unit_id, name, title, entered_by)
     VALUES (org, new_id, unit, btrim(reporter_name), btrim(reporter_title), sqm.caller_identity());
     RETURN new_id;
@@ -224,6 +237,8 @@ BEGIN
     INSERT INTO sqm.lex_sarah_investigation (org_id, state, unit_id, opened_at)
     VALUES (org, 'opened', unit, at)
     RETURNING id INTO new_id;
+    -- nothing written about it yet, but its row is there
+    INSERT INTO sqm.lex_sarah_investigation_detail (org_id, id) VALUES (org, new_id);
     -- in id order, so that concurrent calls lock the reports alike
     FOR report IN SELECT r FROM unnest(report_ids) r ORDER BY r LOOP
         PERFORM sqm.lex_sarah_assign(org, report, new_id);
@@ -359,17 +374,19 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Choose themes from sqm.lex_sarah_theme, or add them with sqm.add_lex_sarah_theme().';
     END IF;
-    SELECT i.outcome, i.seriousness_decided_at, i.seriousness_decided_by INTO was
-      FROM sqm.lex_sarah_investigation i WHERE i.org_id = org AND i.id = assess_lex_sarah.id;
+    SELECT i.outcome, i.seriousness_decided_at, d.seriousness_decided_by INTO was
+      FROM sqm.lex_sarah_investigation i
+      LEFT JOIN sqm.lex_sarah_investigation_detail d ON d.org_id = i.org_id AND d.id = i.id
+     WHERE i.org_id = org AND i.id = assess_lex_sarah.id;
+    -- when seriousness was first decided, and by whom (the person, in the details)
     PERFORM sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'assessed', 'investigate_lex_sarah', 'assess',
                              jsonb_build_object('outcome', outcome, 'assessed_at', sqm.now(),
                                                 'themes', to_jsonb(ARRAY(SELECT DISTINCT t FROM unnest(coalesce(themes, '{}')) t ORDER BY t)),
-                                                -- when seriousness was first decided, and by whom
                                                 'seriousness_decided_at',
                                                 CASE WHEN NOT serious THEN NULL
                                                      WHEN coalesce(sqm.is_serious(was.outcome), false) THEN was.seriousness_decided_at
-                                                     ELSE sqm.now() END,
-                                                'seriousness_decided_by',
+                                                     ELSE sqm.now() END),
+                             details => jsonb_build_object('seriousness_decided_by',
                                                 CASE WHEN NOT serious THEN NULL
                                                      WHEN coalesce(sqm.is_serious(was.outcome), false) THEN was.seriousness_decided_by
                                                      ELSE sqm.caller_identity() END));
@@ -415,8 +432,8 @@ BEGIN
     PERFORM sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'closed', 'investigate_lex_sarah',
                              'close early',
                              jsonb_build_object('closed_at', sqm.now(), 'assessed_at', sqm.now(),
-                                                'outcome', 'no_impropriety',
-                                                'early_position', nullif(btrim("position"), '')));
+                                                'outcome', 'no_impropriety'),
+                             details => jsonb_build_object('early_position', nullif(btrim("position"), '')));
 END
 $$;
 COMMENT ON FUNCTION sqm.close_lex_sarah_early(bigint, bigint, text, text) IS
@@ -456,9 +473,11 @@ BEGIN
         RAISE EXCEPTION 'an IVO notification for lex Sarah investigation % needs its contents', investigation_id
             USING ERRCODE = 'not_null_violation';
     END IF;
-    INSERT INTO sqm.ivo_notification (org_id, state, unit_id, investigation_id, contents, drafted_at)
-    VALUES (org, 'draft', inv.unit_id, draft_ivo_notification.investigation_id, contents, sqm.now())
+    INSERT INTO sqm.ivo_notification (org_id, state, unit_id, investigation_id, drafted_at)
+    VALUES (org, 'draft', inv.unit_id, draft_ivo_notification.investigation_id, sqm.now())
     RETURNING id INTO new_id;
+    INSERT INTO sqm.ivo_notification_detail (org_id, id, contents)
+    VALUES (org, new_id, contents);
     RETURN new_id;
 END
 $$;
@@ -471,7 +490,7 @@ LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT sqm.write_object('ivo_notification', org, id, expected_state, expected_state, 'investigate_lex_sarah', 'revise',
-                            jsonb_build_object('contents', nullif(btrim(contents), '')));
+                            details => jsonb_build_object('contents', nullif(btrim(contents), '')));
 END;
 COMMENT ON FUNCTION sqm.revise_ivo_notification(bigint, bigint, text, text) IS
   'Revise the contents of a draft IVO notification; a sent one is never edited (SQ004): later information is a supplement';
@@ -499,8 +518,8 @@ BEGIN
                   HINT = 'A registry number is unique per organisation.';
     END IF;
     PERFORM sqm.write_object('ivo_notification', org, id, expected_state, 'sent', 'notify_ivo', 'send',
-                             jsonb_build_object('regnr', regnr, 'decided_by', nullif(btrim(decided_by), ''),
-                                                'decided_at', sqm.now(), 'sent_at', at));
+                             jsonb_build_object('regnr', regnr, 'decided_at', sqm.now(), 'sent_at', at),
+                             details => jsonb_build_object('decided_by', nullif(btrim(decided_by), '')));
 END
 $$;
 COMMENT ON FUNCTION sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, text, timestamptz) IS
@@ -511,8 +530,8 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('ivo_notification', org, id, expected_state, 'withdrawn', 'notify_ivo', 'withdraw',
-                            jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
+    SELECT sqm.write_object('ivo_notification', org, id, expected_state, 'withdrawn', 'notify_ivo', 'withdraw', '{}', reason,
+                            details => jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')));
 END;
 COMMENT ON FUNCTION sqm.withdraw_ivo_notification(bigint, bigint, text, text) IS
   'Withdraw a draft IVO notification that will not be sent; the reason is required';

@@ -4,10 +4,13 @@
 -- notification to IVO with IVO's answers.
 --
 --   sqm.lex_sarah_report         governed (kind lex_sarah_report): one report
+--   sqm.lex_sarah_report_detail  its description
 --   sqm.lex_sarah_reporter       who reported it, kept apart, stricter access
 --   sqm.lex_sarah_investigation  governed (kind lex_sarah_investigation)
+--   sqm.lex_sarah_investigation_detail  early position, who decided seriousness
 --   sqm.lex_sarah_record         append-only: what the investigation documents
 --   sqm.ivo_notification         governed (kind ivo_notification)
+--   sqm.ivo_notification_detail  contents, who decided, why withdrawn
 --   sqm.ivo_supplement           append-only: later information sent to IVO
 --   sqm.ivo_answer               append-only: IVO's answers
 --   sqm.legal_basis              the law a report falls under, by event date
@@ -15,8 +18,9 @@
 --   sqm.lex_sarah_theme          the organisation's taxonomy of deficiencies
 --   sqm.organisation_setting     routine targets (lex_sarah_routing_target)
 --
--- The guards that need logic are C (lex_sarah.c).  Nobody but the API
--- functions (api.sql) writes to these tables.
+-- The guards that need logic are C (lex_sarah.c), the rules of a report a
+-- row check.  Nobody but the API functions (api.sql) writes to these tables;
+-- sqm.govern and sqm.govern_records wire them.
 
 -- ---------------------------------------------------------------------------
 -- Outcome, ordered by severity.
@@ -137,8 +141,6 @@ CREATE TABLE sqm.lex_sarah_investigation (
     closed_at               timestamptz,
     outcome                 sqm.lex_sarah_outcome,
     seriousness_decided_at  timestamptz,
-    seriousness_decided_by  text,
-    early_position          text,
     themes                  text[] NOT NULL DEFAULT '{}',
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
@@ -151,11 +153,26 @@ COMMENT ON COLUMN sqm.lex_sarah_investigation.outcome IS
   'The assessment, ordered by severity; a serious one (sqm.is_serious) is decided by the designated role (capability decide_seriousness, quality coordinators) and notified to IVO';
 COMMENT ON COLUMN sqm.lex_sarah_investigation.seriousness_decided_at IS
   'When the outcome was first assessed as serious (the clock of the IVO notification starts here); NULL while it is not serious';
-COMMENT ON COLUMN sqm.lex_sarah_investigation.seriousness_decided_by IS 'Who decided that the outcome is serious';
-COMMENT ON COLUMN sqm.lex_sarah_investigation.early_position IS
-  'The documented position of an investigation closed early because there clearly was no impropriety';
 COMMENT ON COLUMN sqm.lex_sarah_investigation.themes IS 'Codes from sqm.lex_sarah_theme: the deficiencies found';
-SELECT pg_catalog.pg_extension_config_dump('sqm.lex_sarah_investigation', '');
+COMMENT ON COLUMN sqm.lex_sarah_investigation.opened_at IS 'When it was opened';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.started_at IS 'When investigating started';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.assessed_at IS 'When the outcome was (last) assessed';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.completed_at IS 'When it was completed (the published figure counts by this date)';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.closed_at IS 'When it was closed (an early close counts as completed then)';
+
+CREATE TABLE sqm.lex_sarah_investigation_detail (
+    org_id                  bigint NOT NULL,
+    id                      bigint NOT NULL,
+    early_position          text,
+    seriousness_decided_by  text,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, id) REFERENCES sqm.lex_sarah_investigation
+);
+COMMENT ON TABLE sqm.lex_sarah_investigation_detail IS
+  'The free text and personal data of a lex Sarah investigation, one row per investigation; readable with read_cases for its unit or the unit of one of its reports';
+COMMENT ON COLUMN sqm.lex_sarah_investigation_detail.early_position IS
+  'The documented position of an investigation closed early because there clearly was no impropriety';
+COMMENT ON COLUMN sqm.lex_sarah_investigation_detail.seriousness_decided_by IS 'Who decided that the outcome is serious';
 
 CREATE TABLE sqm.lex_sarah_report (
     org_id            bigint NOT NULL REFERENCES sqm.organisation,
@@ -168,7 +185,6 @@ CREATE TABLE sqm.lex_sarah_report (
     received_at       timestamptz,
     source            text NOT NULL DEFAULT 'staff' CHECK (source IN ('staff', 'deviation', 'complaint')),
     deviation_id      bigint,
-    description       text NOT NULL CHECK (pg_catalog.btrim(description) OPERATOR(pg_catalog.<>) ''),
     legal_basis       text NOT NULL REFERENCES sqm.legal_basis,
     investigation_id  bigint,
     assigned_at       timestamptz,
@@ -192,10 +208,21 @@ COMMENT ON COLUMN sqm.lex_sarah_report.reported_at IS 'When staff reported it; t
 COMMENT ON COLUMN sqm.lex_sarah_report.received_at IS 'When the investigating function got it';
 COMMENT ON COLUMN sqm.lex_sarah_report.source IS 'staff (a staff report), deviation (an escalated deviation) or complaint';
 COMMENT ON COLUMN sqm.lex_sarah_report.deviation_id IS 'The escalated deviation (source deviation)';
-COMMENT ON COLUMN sqm.lex_sarah_report.description IS 'What was reported (free text)';
-COMMENT ON COLUMN sqm.lex_sarah_report.legal_basis IS 'The basis valid on the day of the event (sqm.legal_basis), set by trigger';
+COMMENT ON COLUMN sqm.lex_sarah_report.legal_basis IS
+  'The basis valid for its regime on the day of the event (sqm.legal_basis; sqm.lex_sarah_legal_basis chooses it, the row check refuses another)';
 COMMENT ON COLUMN sqm.lex_sarah_report.investigation_id IS 'The investigation that covers it: NULL until assigned, then never changed';
-SELECT pg_catalog.pg_extension_config_dump('sqm.lex_sarah_report', '');
+COMMENT ON COLUMN sqm.lex_sarah_report.assigned_at IS 'When it was assigned to its investigation';
+
+CREATE TABLE sqm.lex_sarah_report_detail (
+    org_id       bigint NOT NULL,
+    id           bigint NOT NULL,
+    description  text NOT NULL,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, id) REFERENCES sqm.lex_sarah_report
+);
+COMMENT ON TABLE sqm.lex_sarah_report_detail IS
+  'What a lex Sarah report says, one row per report; readable with read_cases for its unit (the reporter''s identity is in sqm.lex_sarah_reporter)';
+COMMENT ON COLUMN sqm.lex_sarah_report_detail.description IS 'What was reported';
 
 -- The reporter's identity, apart from the report and the investigation.
 CREATE TABLE sqm.lex_sarah_reporter (
@@ -213,7 +240,6 @@ COMMENT ON TABLE sqm.lex_sarah_reporter IS
   'Who made a lex Sarah report (name and title), kept apart from the report and the investigation; readable only with capability read_reporter_identity (investigators, quality coordinators)';
 COMMENT ON COLUMN sqm.lex_sarah_reporter.unit_id IS 'The report''s unit (access is decided by it)';
 COMMENT ON COLUMN sqm.lex_sarah_reporter.entered_by IS 'Who entered the report (sqm.caller_identity())';
-SELECT pg_catalog.pg_extension_config_dump('sqm.lex_sarah_reporter', '');
 
 CREATE TABLE sqm.lex_sarah_record (
     org_id             bigint NOT NULL,
@@ -244,7 +270,6 @@ COMMENT ON COLUMN sqm.lex_sarah_record.recorded_by_name IS 'Who recorded it';
 COMMENT ON COLUMN sqm.lex_sarah_record.recorded_by_title IS 'Their title or function';
 COMMENT ON COLUMN sqm.lex_sarah_record.measure_date IS 'For a measure (and only for one): the date it was taken';
 COMMENT ON COLUMN sqm.lex_sarah_record.entered_by IS 'Who entered the row (sqm.caller_identity()); entered_at when';
-SELECT pg_catalog.pg_extension_config_dump('sqm.lex_sarah_record', '');
 
 CREATE TABLE sqm.ivo_notification (
     org_id            bigint NOT NULL REFERENCES sqm.organisation,
@@ -252,13 +277,10 @@ CREATE TABLE sqm.ivo_notification (
     state             text NOT NULL,
     unit_id           bigint NOT NULL,
     investigation_id  bigint NOT NULL,
-    contents          text NOT NULL CHECK (pg_catalog.btrim(contents) OPERATOR(pg_catalog.<>) ''),
     drafted_at        timestamptz NOT NULL,
-    decided_by        text CHECK (pg_catalog.btrim(decided_by) OPERATOR(pg_catalog.<>) ''),
     decided_at        timestamptz,
     sent_at           timestamptz,
     regnr             sqm.regnr,
-    withdrawn_reason  text,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
     FOREIGN KEY (org_id, investigation_id) REFERENCES sqm.lex_sarah_investigation
@@ -269,9 +291,25 @@ CREATE UNIQUE INDEX ivo_notification_one_per_investigation ON sqm.ivo_notificati
 COMMENT ON TABLE sqm.ivo_notification IS
   'Notifications to IVO of serious lex Sarah investigations: a governed table; the contents are frozen once sent (later information is a supplement); one notification per investigation that is not withdrawn';
 COMMENT ON COLUMN sqm.ivo_notification.unit_id IS 'The investigation''s leading unit';
-COMMENT ON COLUMN sqm.ivo_notification.decided_by IS 'Who decided, for the organisation, to notify (the designated role)';
 COMMENT ON COLUMN sqm.ivo_notification.regnr IS 'Registry number; unique per organisation';
-SELECT pg_catalog.pg_extension_config_dump('sqm.ivo_notification', '');
+COMMENT ON COLUMN sqm.ivo_notification.drafted_at IS 'When it was drafted';
+COMMENT ON COLUMN sqm.ivo_notification.decided_at IS 'When the designated role decided to notify';
+COMMENT ON COLUMN sqm.ivo_notification.sent_at IS 'When it was sent to IVO';
+
+CREATE TABLE sqm.ivo_notification_detail (
+    org_id            bigint NOT NULL,
+    id                bigint NOT NULL,
+    contents          text NOT NULL,
+    decided_by        text,
+    withdrawn_reason  text,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, id) REFERENCES sqm.ivo_notification
+);
+COMMENT ON TABLE sqm.ivo_notification_detail IS
+  'The contents of an IVO notification, who decided it and why a draft was withdrawn, one row per notification; frozen with the notification once sent';
+COMMENT ON COLUMN sqm.ivo_notification_detail.contents IS 'What is notified to IVO';
+COMMENT ON COLUMN sqm.ivo_notification_detail.decided_by IS 'Who decided, for the organisation, to notify (the designated role)';
+COMMENT ON COLUMN sqm.ivo_notification_detail.withdrawn_reason IS 'Why a draft was withdrawn';
 
 CREATE TABLE sqm.ivo_supplement (
     org_id           bigint NOT NULL,
@@ -284,7 +322,8 @@ CREATE TABLE sqm.ivo_supplement (
     FOREIGN KEY (org_id, notification_id) REFERENCES sqm.ivo_notification
 );
 COMMENT ON TABLE sqm.ivo_supplement IS 'Later information sent to IVO about a sent notification; append-only';
-SELECT pg_catalog.pg_extension_config_dump('sqm.ivo_supplement', '');
+COMMENT ON COLUMN sqm.ivo_supplement.contents IS 'What was sent';
+COMMENT ON COLUMN sqm.ivo_supplement.entered_by IS 'Who entered it (sqm.caller_identity())';
 
 CREATE TABLE sqm.ivo_answer (
     org_id                  bigint NOT NULL,
@@ -305,19 +344,176 @@ COMMENT ON TABLE sqm.ivo_answer IS
 COMMENT ON COLUMN sqm.ivo_answer.supplement_supplied_at IS
   'For supplement_requested: when the supplement was supplied, if known when the answer is recorded (the supplement itself is a row of sqm.ivo_supplement)';
 COMMENT ON COLUMN sqm.ivo_answer.note IS 'Free text: what IVO decided or asked';
-SELECT pg_catalog.pg_extension_config_dump('sqm.ivo_answer', '');
+COMMENT ON COLUMN sqm.ivo_answer.entered_by IS 'Who entered it (sqm.caller_identity())';
 
-REVOKE ALL ON sqm.organisation_setting, sqm.lex_sarah_theme, sqm.lex_sarah_investigation, sqm.lex_sarah_report,
-              sqm.lex_sarah_reporter, sqm.lex_sarah_record, sqm.ivo_notification, sqm.ivo_supplement, sqm.ivo_answer
-    FROM PUBLIC;
+REVOKE ALL ON sqm.organisation_setting, sqm.lex_sarah_theme FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Rules for every writer.
+
+-- The legal basis of a report: the one valid for its regime on the day of the
+-- event, in the organisation's time zone; NULL if there is none.
+CREATE FUNCTION sqm.lex_sarah_legal_basis(org bigint, regime text, happened_at timestamptz) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT b.code FROM sqm.legal_basis b, sqm.organisation o
+     WHERE o.org_id = org AND b.regime = lex_sarah_legal_basis.regime
+       AND b.valid @> (happened_at AT TIME ZONE o.time_zone)::date
+     ORDER BY b.code LIMIT 1;
+END;
+COMMENT ON FUNCTION sqm.lex_sarah_legal_basis(bigint, text, timestamptz) IS
+  'The legal basis (sqm.legal_basis) of a lex Sarah report: the one valid for its regime on the day of the event in the organisation''s time zone; NULL if there is none';
+
+-- Row check of lex Sarah reports (called by the lifecycle engine on every
+-- insert and on every update of the columns it reads): the unit existed on
+-- the report date and the report has the legal basis valid for its regime on
+-- the day of the event.  It refuses; it never fills in (the API does, with
+-- sqm.lex_sarah_legal_basis).
+CREATE FUNCTION sqm.lex_sarah_report_check(new sqm.lex_sarah_report, old sqm.lex_sarah_report) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    event_day   date;
+    report_day  date;
+    basis       text;
+    unit_ok     boolean;
+BEGIN
+    IF old.id IS NOT NULL
+       AND (new.unit_id, new.regime, new.happened_at, new.reported_at, new.legal_basis)
+           IS NOT DISTINCT FROM (old.unit_id, old.regime, old.happened_at, old.reported_at, old.legal_basis) THEN
+        RETURN;
+    END IF;
+    SELECT (new.happened_at AT TIME ZONE o.time_zone)::date, (new.reported_at AT TIME ZONE o.time_zone)::date
+      INTO event_day, report_day
+      FROM sqm.organisation o WHERE o.org_id = new.org_id;
+    SELECT EXISTS (SELECT FROM sqm.unit_version v
+                    WHERE v.org_id = new.org_id AND v.unit_id = new.unit_id AND v.valid @> report_day)
+      INTO unit_ok;
+    IF NOT unit_ok THEN
+        RAISE EXCEPTION 'unit % of organisation % did not exist on %, the report date of lex Sarah report %',
+                        new.unit_id, new.org_id, report_day, new.id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Report for the unit where it happened, as the organisation was then.';
+    END IF;
+    basis := sqm.lex_sarah_legal_basis(new.org_id, new.regime, new.happened_at);
+    IF basis IS NULL THEN
+        RAISE EXCEPTION 'no legal basis for a % lex Sarah report of an event on %', new.regime, event_day
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'sqm.legal_basis lists the provisions per regime and period.';
+    END IF;
+    IF new.legal_basis IS NULL THEN
+        RAISE EXCEPTION 'lex Sarah report % has no legal basis', new.id
+            USING ERRCODE = 'not_null_violation',
+                  DETAIL = format('The basis valid for a %s event on %s is "%s".', new.regime, event_day, basis),
+                  HINT = 'Give legal_basis as sqm.lex_sarah_legal_basis(org_id, regime, happened_at) chooses it.';
+    ELSIF new.legal_basis <> basis THEN
+        RAISE EXCEPTION 'legal basis "%" does not apply to lex Sarah report %, a % event on %',
+                        new.legal_basis, new.id, new.regime, event_day
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('The basis valid on that day is "%s".', basis),
+                  HINT = 'The basis is chosen by the event date: sqm.lex_sarah_legal_basis(org_id, regime, happened_at).';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION sqm.lex_sarah_report_check(sqm.lex_sarah_report, sqm.lex_sarah_report) IS
+  'Row check of lex Sarah reports (called by the lifecycle engine): the report has the legal basis valid for its regime on the day of the event (organisation''s time zone), and its unit existed on the report date';
+REVOKE ALL ON FUNCTION sqm.lex_sarah_legal_basis(bigint, text, timestamptz),
+                       sqm.lex_sarah_report_check(sqm.lex_sarah_report, sqm.lex_sarah_report) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- The governed tables and record tables, wired by one call each: triggers,
+-- row-level security, dump registration, privileges, column classes.
+-- Everyone with read_cases for a unit sees its cases; the free text and names
+-- only investigators and quality coordinators read (details_readers), and
+-- reporter identities only with read_reporter_identity.
+
+SELECT sqm.govern('lex_sarah_report', 'sqm.lex_sarah_report',
+    classes => '{"internal": ["org_id", "id", "deviation_id", "investigation_id"],
+                 "statistic": ["state", "unit_id", "regime", "source", "legal_basis"],
+                 "exact_time": ["happened_at", "reported_at", "received_at", "assigned_at"]}',
+    label_sv => 'lex Sarah-rapport', label_en => 'lex Sarah report',
+    details => 'sqm.lex_sarah_report_detail',
+    details_classes => '{"internal": ["org_id", "id"], "free_text": ["description"]}',
+    row_check => 'sqm.lex_sarah_report_check(sqm.lex_sarah_report, sqm.lex_sarah_report)',
+    row_check_on => '{org_id,unit_id,regime,happened_at,reported_at,legal_basis}',
+    announce => true,
+    details_readers => '{investigator,quality_coordinator}');
+
+SELECT sqm.govern('lex_sarah_investigation', 'sqm.lex_sarah_investigation',
+    classes => '{"internal": ["org_id", "id"], "statistic": ["state", "unit_id", "outcome", "themes"],
+                 "exact_time": ["opened_at", "started_at", "assessed_at", "completed_at", "closed_at", "seriousness_decided_at"]}',
+    label_sv => 'lex Sarah-utredning', label_en => 'lex Sarah investigation',
+    details => 'sqm.lex_sarah_investigation_detail',
+    details_classes => '{"internal": ["org_id", "id"], "free_text": ["early_position"], "personal": ["seriousness_decided_by"]}',
+    -- the investigation is seen from the units of its reports too
+    visible => 'sqm.may_see(org_id, unit_id, NULL)
+                OR EXISTS (SELECT FROM sqm.lex_sarah_report r
+                            WHERE r.org_id OPERATOR(pg_catalog.=) lex_sarah_investigation.org_id
+                              AND r.investigation_id OPERATOR(pg_catalog.=) lex_sarah_investigation.id)',
+    details_visible => 'EXISTS (SELECT FROM sqm.lex_sarah_report r
+                                 WHERE r.org_id OPERATOR(pg_catalog.=) lex_sarah_investigation_detail.org_id
+                                   AND r.investigation_id OPERATOR(pg_catalog.=) lex_sarah_investigation_detail.id
+                                   AND sqm.may(r.org_id, r.unit_id, ''read_cases''))',
+    details_readers => '{investigator,quality_coordinator}');
+
+SELECT sqm.govern('ivo_notification', 'sqm.ivo_notification',
+    classes => '{"internal": ["org_id", "id", "investigation_id"], "statistic": ["state", "unit_id"],
+                 "exact_time": ["drafted_at", "decided_at", "sent_at"], "registry_number": ["regnr"]}',
+    label_sv => 'anmälan till IVO', label_en => 'IVO notification',
+    details => 'sqm.ivo_notification_detail',
+    details_classes => '{"internal": ["org_id", "id"], "free_text": ["contents", "withdrawn_reason"], "personal": ["decided_by"]}',
+    -- a notification is seen with its investigation
+    visible => 'EXISTS (SELECT FROM sqm.lex_sarah_investigation i
+                         WHERE i.org_id OPERATOR(pg_catalog.=) ivo_notification.org_id
+                           AND i.id OPERATOR(pg_catalog.=) ivo_notification.investigation_id)',
+    details_visible => 'EXISTS (SELECT FROM sqm.ivo_notification n
+                                  JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) n.org_id
+                                                             AND r.investigation_id OPERATOR(pg_catalog.=) n.investigation_id
+                                 WHERE n.org_id OPERATOR(pg_catalog.=) ivo_notification_detail.org_id
+                                   AND n.id OPERATOR(pg_catalog.=) ivo_notification_detail.id
+                                   AND sqm.may(r.org_id, r.unit_id, ''read_cases''))',
+    details_readers => '{investigator,quality_coordinator}');
+
+SELECT sqm.govern_records('lex_sarah_report', 'sqm.lex_sarah_reporter',
+    classes => '{"internal": ["org_id", "report_id"], "statistic": ["unit_id"], "personal": ["name", "title", "entered_by"]}',
+    visible => 'sqm.may(org_id, unit_id, ''read_reporter_identity'')',
+    readers => '{}', personal_readers => '{investigator,quality_coordinator}');
+SELECT sqm.govern_records('lex_sarah_investigation', 'sqm.lex_sarah_record',
+    classes => '{"internal": ["org_id", "id", "investigation_id"], "statistic": ["item", "nature", "measure_date"],
+                 "free_text": ["content", "source"], "exact_time": ["recorded_at", "entered_at"],
+                 "personal": ["recorded_by_name", "recorded_by_title", "entered_by"]}',
+    visible => 'EXISTS (SELECT FROM sqm.lex_sarah_investigation i
+                         WHERE i.org_id OPERATOR(pg_catalog.=) lex_sarah_record.org_id
+                           AND i.id OPERATOR(pg_catalog.=) lex_sarah_record.investigation_id)',
+    readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}');
+SELECT sqm.govern_records('ivo_notification', 'sqm.ivo_supplement',
+    classes => '{"internal": ["org_id", "id", "notification_id"], "exact_time": ["sent_at"], "free_text": ["contents"],
+                 "personal": ["entered_by"]}',
+    visible => 'EXISTS (SELECT FROM sqm.ivo_notification n
+                         WHERE n.org_id OPERATOR(pg_catalog.=) ivo_supplement.org_id
+                           AND n.id OPERATOR(pg_catalog.=) ivo_supplement.notification_id)',
+    readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}');
+SELECT sqm.govern_records('ivo_notification', 'sqm.ivo_answer',
+    classes => '{"internal": ["org_id", "id", "notification_id"], "exact_time": ["answered_at", "supplement_supplied_at"],
+                 "statistic": ["answer"], "free_text": ["note"], "personal": ["entered_by"]}',
+    visible => 'EXISTS (SELECT FROM sqm.ivo_notification n
+                         WHERE n.org_id OPERATOR(pg_catalog.=) ivo_answer.org_id
+                           AND n.id OPERATOR(pg_catalog.=) ivo_answer.notification_id)',
+    readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}');
+
+SELECT sqm.classify('sqm.legal_basis', '{"statistic": ["code", "regime", "citation", "label_sv", "label_en", "valid"]}',
+                    'lex_sarah_report');
+SELECT sqm.classify('sqm.lex_sarah_item', '{"statistic": ["item", "ord", "required", "label_sv", "label_en"]}',
+                    'lex_sarah_investigation');
+SELECT sqm.classify('sqm.organisation_setting', '{"internal": ["org_id"], "statistic": ["lex_sarah_routing_target"]}',
+                    'lex_sarah_report');
+SELECT sqm.classify('sqm.lex_sarah_theme', '{"internal": ["org_id"], "statistic": ["code", "label_sv", "label_en", "valid"]}',
+                    'lex_sarah_investigation');
 
 -- ---------------------------------------------------------------------------
 -- Lifecycles, as data.
-
-INSERT INTO sqm.lifecycle_kind (kind, governed_table, label_sv, label_en, builtin) VALUES
-    ('lex_sarah_report',        'sqm.lex_sarah_report',        'lex Sarah-rapport',  'lex Sarah report',        true),
-    ('lex_sarah_investigation', 'sqm.lex_sarah_investigation', 'lex Sarah-utredning', 'lex Sarah investigation', true),
-    ('ivo_notification',        'sqm.ivo_notification',        'anmälan till IVO',   'IVO notification',        true);
 
 INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label_en, builtin) VALUES
     ('lex_sarah_report',        'reported',            true,  false, 'rapporterad',      'reported',            true),
@@ -374,92 +570,6 @@ INSERT INTO sqm.lifecycle_move (kind, from_state, to_state, capability, guard, r
      '{withdrawn_reason}', true);
 
 -- ---------------------------------------------------------------------------
--- Rules for every writer.
-
--- A report's legal basis is the one valid for its regime on the day of the
--- event, in the organisation's time zone; its unit existed on the report date.
-CREATE FUNCTION sqm.lex_sarah_report_rules() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    event_day   date;
-    report_day  date;
-    basis       text;
-    unit_ok     boolean;
-BEGIN
-    SELECT (NEW.happened_at AT TIME ZONE o.time_zone)::date, (NEW.reported_at AT TIME ZONE o.time_zone)::date
-      INTO event_day, report_day
-      FROM sqm.organisation o WHERE o.org_id = NEW.org_id;
-    SELECT EXISTS (SELECT FROM sqm.unit_version v
-                    WHERE v.org_id = NEW.org_id AND v.unit_id = NEW.unit_id AND v.valid @> report_day)
-      INTO unit_ok;
-    IF NOT unit_ok THEN
-        RAISE EXCEPTION 'unit % of organisation % did not exist on %, the report date of lex Sarah report %',
-                        NEW.unit_id, NEW.org_id, report_day, NEW.id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'Report for the unit where it happened, as the organisation was then.';
-    END IF;
-    SELECT b.code INTO basis FROM sqm.legal_basis b
-     WHERE b.regime = NEW.regime AND b.valid @> event_day
-     ORDER BY b.code LIMIT 1;
-    IF basis IS NULL THEN
-        RAISE EXCEPTION 'no legal basis for a % lex Sarah report of an event on %', NEW.regime, event_day
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'sqm.legal_basis lists the provisions per regime and period.';
-    END IF;
-    IF NEW.legal_basis IS NULL THEN
-        NEW.legal_basis := basis;
-    ELSIF NEW.legal_basis <> basis THEN
-        RAISE EXCEPTION 'legal basis "%" does not apply to lex Sarah report %, a % event on %',
-                        NEW.legal_basis, NEW.id, NEW.regime, event_day
-            USING ERRCODE = 'check_violation',
-                  DETAIL = format('The basis valid on that day is "%s".', basis),
-                  HINT = 'Leave legal_basis out: it is chosen by the event date.';
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION sqm.lex_sarah_report_rules() IS
-  'Trigger: a lex Sarah report gets the legal basis valid for its regime on the day of the event (organisation''s time zone), and its unit existed on the report date';
-
-
-CREATE TRIGGER lex_sarah_report_rules
-    BEFORE INSERT OR UPDATE OF org_id, unit_id, regime, happened_at, reported_at, legal_basis ON sqm.lex_sarah_report
-    FOR EACH ROW EXECUTE FUNCTION sqm.lex_sarah_report_rules();
-CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.lex_sarah_report
-    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('lex_sarah_report');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.lex_sarah_report
-    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('lex_sarah_report');
-CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.lex_sarah_investigation
-    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('lex_sarah_investigation');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.lex_sarah_investigation
-    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('lex_sarah_investigation');
-CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.ivo_notification
-    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('ivo_notification');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.ivo_notification
-    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('ivo_notification');
-
-CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.lex_sarah_record
-    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
-CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.lex_sarah_reporter
-    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
-CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.ivo_supplement
-    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
-CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.ivo_answer
-    FOR EACH ROW EXECUTE FUNCTION sqm.append_only();
-CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.lex_sarah_record
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
-CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.lex_sarah_reporter
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
-CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.ivo_supplement
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
-CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.ivo_answer
-    FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
-
-REVOKE ALL ON FUNCTION sqm.lex_sarah_report_rules() FROM PUBLIC;
-
--- ---------------------------------------------------------------------------
 -- Routing guarantee: reports not yet assigned, how long they have waited and
 -- whether the organisation's target has passed.  No free text, no reporter.
 
@@ -477,62 +587,17 @@ COMMENT ON VIEW sqm.lex_sarah_unassigned IS
 REVOKE ALL ON sqm.lex_sarah_unassigned FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
--- Row-level security: members see what their sqm role covers; reporter
--- identities only with read_reporter_identity.  Column privileges
--- (99_grants.sql) keep free text and names from unit managers and readers.
+-- Row-level security of the reference tables (the governed and record
+-- tables: sqm.govern and sqm.govern_records above).
 
 ALTER TABLE sqm.organisation_setting ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sqm.lex_sarah_theme ENABLE ROW LEVEL SECURITY;
-ALTER TABLE sqm.lex_sarah_report ENABLE ROW LEVEL SECURITY;
-ALTER TABLE sqm.lex_sarah_reporter ENABLE ROW LEVEL SECURITY;
-ALTER TABLE sqm.lex_sarah_investigation ENABLE ROW LEVEL SECURITY;
-ALTER TABLE sqm.lex_sarah_record ENABLE ROW LEVEL SECURITY;
-ALTER TABLE sqm.ivo_notification ENABLE ROW LEVEL SECURITY;
-ALTER TABLE sqm.ivo_supplement ENABLE ROW LEVEL SECURITY;
-ALTER TABLE sqm.ivo_answer ENABLE ROW LEVEL SECURITY;
-
 CREATE POLICY organisation_setting_member ON sqm.organisation_setting FOR SELECT
     USING (sqm.is_member(org_id));
 CREATE POLICY lex_sarah_theme_member ON sqm.lex_sarah_theme FOR SELECT
     USING (sqm.is_member(org_id));
-CREATE POLICY lex_sarah_report_visible ON sqm.lex_sarah_report FOR SELECT
-    USING (sqm.may_see(org_id, unit_id, NULL));
-CREATE POLICY lex_sarah_reporter_visible ON sqm.lex_sarah_reporter FOR SELECT
-    USING (sqm.may(org_id, unit_id, 'read_reporter_identity'));
-CREATE POLICY lex_sarah_investigation_visible ON sqm.lex_sarah_investigation FOR SELECT
-    USING (sqm.may_see(org_id, unit_id, NULL)
-           OR EXISTS (SELECT FROM sqm.lex_sarah_report r
-                       WHERE r.org_id OPERATOR(pg_catalog.=) lex_sarah_investigation.org_id
-                         AND r.investigation_id OPERATOR(pg_catalog.=) lex_sarah_investigation.id));
-CREATE POLICY lex_sarah_record_visible ON sqm.lex_sarah_record FOR SELECT
-    USING (EXISTS (SELECT FROM sqm.lex_sarah_investigation i
-                    WHERE i.org_id OPERATOR(pg_catalog.=) lex_sarah_record.org_id
-                      AND i.id OPERATOR(pg_catalog.=) lex_sarah_record.investigation_id));
-CREATE POLICY ivo_notification_visible ON sqm.ivo_notification FOR SELECT
-    USING (EXISTS (SELECT FROM sqm.lex_sarah_investigation i
-                    WHERE i.org_id OPERATOR(pg_catalog.=) ivo_notification.org_id
-                      AND i.id OPERATOR(pg_catalog.=) ivo_notification.investigation_id));
-CREATE POLICY ivo_supplement_visible ON sqm.ivo_supplement FOR SELECT
-    USING (EXISTS (SELECT FROM sqm.ivo_notification n
-                    WHERE n.org_id OPERATOR(pg_catalog.=) ivo_supplement.org_id
-                      AND n.id OPERATOR(pg_catalog.=) ivo_supplement.notification_id));
-CREATE POLICY ivo_answer_visible ON sqm.ivo_answer FOR SELECT
-    USING (EXISTS (SELECT FROM sqm.ivo_notification n
-                    WHERE n.org_id OPERATOR(pg_catalog.=) ivo_answer.org_id
-                      AND n.id OPERATOR(pg_catalog.=) ivo_answer.notification_id));
-
 COMMENT ON POLICY organisation_setting_member ON sqm.organisation_setting IS 'Members see their organisations'' settings';
 COMMENT ON POLICY lex_sarah_theme_member ON sqm.lex_sarah_theme IS 'Members see their organisations'' taxonomy';
-COMMENT ON POLICY lex_sarah_report_visible ON sqm.lex_sarah_report IS
-  'A member sees the lex Sarah reports of the units their sqm role covers (column privileges decide which columns)';
-COMMENT ON POLICY lex_sarah_reporter_visible ON sqm.lex_sarah_reporter IS
-  'Reporter identities are seen only with capability read_reporter_identity for the report''s unit';
-COMMENT ON POLICY lex_sarah_investigation_visible ON sqm.lex_sarah_investigation IS
-  'A member sees an investigation led by a unit their role covers, or covering a report they see';
-COMMENT ON POLICY lex_sarah_record_visible ON sqm.lex_sarah_record IS 'Records are seen with their investigation';
-COMMENT ON POLICY ivo_notification_visible ON sqm.ivo_notification IS 'Notifications are seen with their investigation';
-COMMENT ON POLICY ivo_supplement_visible ON sqm.ivo_supplement IS 'Supplements are seen with their notification';
-COMMENT ON POLICY ivo_answer_visible ON sqm.ivo_answer IS 'IVO''s answers are seen with their notification';
 
 -- ---------------------------------------------------------------------------
 -- Who may do what (sqm.role_capability).  Any staff role may report;
@@ -600,31 +665,13 @@ INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, len
 -- Open items are found through partial indexes on the stop columns.
 CREATE INDEX lex_sarah_report_unrouted_idx ON sqm.lex_sarah_report (org_id) WHERE assigned_at IS NULL;
 
--- A new report goes to the outbox.
-CREATE TRIGGER announce AFTER INSERT ON sqm.lex_sarah_report
-    FOR EACH ROW EXECUTE FUNCTION sqm.announce('lex_sarah_report');
-
 -- ---------------------------------------------------------------------------
 -- Privileges of the group roles (sqm.grant_privilege): reference data and
--- settings for every member; full rows, with free text and reporter
--- identities, for investigators and coordinators; the columns statistics need
--- (no free text, no names) for the others.
+-- settings for every member.  (The governed and record tables: sqm.govern and
+-- sqm.govern_records above — the columns statistics need for every reader,
+-- free text and names for investigators and coordinators.)
 
 SELECT sqm.grant_privilege('lex_sarah', 'SELECT ON sqm.legal_basis, sqm.lex_sarah_item, sqm.lex_sarah_theme, sqm.organisation_setting',
                            '{everyone}');
 SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION sqm.is_serious(sqm.lex_sarah_outcome)', '{everyone}');
-SELECT sqm.grant_privilege('lex_sarah', 'SELECT ON sqm.lex_sarah_report, sqm.lex_sarah_reporter, sqm.lex_sarah_investigation,
-    sqm.lex_sarah_record, sqm.ivo_notification, sqm.ivo_supplement, sqm.ivo_answer', '{investigator,quality_coordinator}');
-SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, state, unit_id, regime, happened_at, reported_at, received_at, source,
-    deviation_id, legal_basis, investigation_id, assigned_at) ON sqm.lex_sarah_report', '{unit_manager,auditor,report_reader}');
-SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, state, unit_id, opened_at, started_at, assessed_at, completed_at,
-    closed_at, outcome, seriousness_decided_at, themes) ON sqm.lex_sarah_investigation', '{unit_manager,auditor,report_reader}');
-SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, investigation_id, item, recorded_at, nature, measure_date)
-    ON sqm.lex_sarah_record', '{unit_manager,auditor,report_reader}');
-SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, state, unit_id, investigation_id, drafted_at, decided_at, sent_at, regnr)
-    ON sqm.ivo_notification', '{unit_manager,auditor,report_reader}');
-SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, notification_id, sent_at) ON sqm.ivo_supplement',
-                           '{unit_manager,auditor,report_reader}');
-SELECT sqm.grant_privilege('lex_sarah', 'SELECT (org_id, id, notification_id, answered_at, answer, supplement_supplied_at)
-    ON sqm.ivo_answer', '{unit_manager,auditor,report_reader}');
 SELECT sqm.grant_privilege('lex_sarah', 'SELECT ON sqm.lex_sarah_unassigned', '{readers}');

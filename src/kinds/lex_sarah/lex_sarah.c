@@ -13,7 +13,8 @@
  *	  ch. 5 (sqm.lex_sarah_item), a measure with the date it was taken;
  *	- completed → closed: a serious outcome has a sent IVO notification;
  *	- opened / under_investigation → closed (early close): outcome
- *	  no_impropriety and a documented position;
+ *	  no_impropriety and a documented position (free text, in the
+ *	  investigation's details row, which the API writes before the move);
  *	- draft → sent of an IVO notification: its investigation is assessed as
  *	  serious.
  *
@@ -49,6 +50,7 @@ PG_FUNCTION_INFO_V1(sqm_guard_ivo_notification_sendable);
 static SPIPlanPtr missing_items_plan = NULL;
 static SPIPlanPtr sent_notification_plan = NULL;
 static SPIPlanPtr investigation_outcome_plan = NULL;
+static SPIPlanPtr early_position_plan = NULL;
 
 /* The investigation's outcome as its label, or NULL if it has none. */
 static char *
@@ -178,6 +180,41 @@ sqm_guard_lex_sarah_closable(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/* Whether the investigation's details row holds a documented early position. */
+static bool
+early_position_given(int64 org, int64 id)
+{
+	Datum		values[2];
+	bool		isnull;
+	bool		given = false;
+	int			rc;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected: SPI_connect failed in a guard");
+	if (early_position_plan == NULL)
+	{
+		Oid			argtypes[2] = {INT8OID, INT8OID};
+
+		early_position_plan = sqm_prepare_kept(
+			"SELECT d.early_position FROM sqm.lex_sarah_investigation_detail d"
+			" WHERE d.org_id OPERATOR(pg_catalog.=) $1 AND d.id OPERATOR(pg_catalog.=) $2",
+			2, argtypes);
+	}
+	values[0] = Int64GetDatum(org);
+	values[1] = Int64GetDatum(id);
+	rc = SPI_execute_plan(early_position_plan, values, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "unexpected: early-position query returned %d", rc);
+	if (SPI_processed > 0)
+	{
+		Datum		position = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		given = sqm_text_given(position, isnull);
+	}
+	SPI_finish();
+	return given;
+}
+
 /*
  * opened / under_investigation → closed: only when it is clear that there was
  * no impropriety, with the position documented.
@@ -186,6 +223,7 @@ Datum
 sqm_guard_lex_sarah_early_close(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		org = sqm_row_int8(row, "org_id");
 	int64		id = sqm_row_int8(row, "id");
 	char	   *outcome = row_outcome(row);
 	StringInfoData missing;
@@ -194,7 +232,7 @@ sqm_guard_lex_sarah_early_close(PG_FUNCTION_ARGS)
 	if (outcome == NULL || strcmp(outcome, "no_impropriety") != 0)
 		appendStringInfo(&missing, "the outcome is %s, not no_impropriety",
 						 outcome ? outcome : "not assessed");
-	if (!sqm_row_text_given(row, "early_position"))
+	if (!early_position_given(org, id))
 		appendStringInfo(&missing, "%sno position is documented", missing.len > 0 ? "; " : "");
 	if (missing.len > 0)
 		ereport(ERROR,

@@ -23,14 +23,16 @@ BEGIN
             USING ERRCODE = 'SQ004',
                   HINT = 'Measures are decided while the object is open.';
     END IF;
-    INSERT INTO sqm.measure (org_id, state, unit_id, source_kind, source_id, title, term, responsible, due_on, follow_up_on)
-    VALUES (org, 'planned', src.unit_id, source_kind, source_id, title, term, responsible, due_on, follow_up_on)
+    INSERT INTO sqm.measure (org_id, state, unit_id, source_kind, source_id, term, due_on, follow_up_on)
+    VALUES (org, 'planned', src.unit_id, source_kind, source_id, term, due_on, follow_up_on)
     RETURNING id INTO new_id;
+    INSERT INTO sqm.measure_detail (org_id, id, title, responsible)
+    VALUES (org, new_id, title, responsible);
     RETURN new_id;
 END
 $$;
 COMMENT ON FUNCTION sqm.plan_measure(bigint, text, bigint, text, text, date, date, text) IS
-  'Plan a measure for a governed object (a deviation, …) with a responsible person or function, a due date and a follow-up date; returns its id';
+  'Plan a measure for a governed object (a deviation, …) with a title, a responsible person or function (both in sqm.measure_detail), a due date and a follow-up date; returns its id';
 
 CREATE FUNCTION sqm.complete_measure(org bigint, id bigint, expected_state text, reason text DEFAULT NULL)
 RETURNS void
@@ -60,7 +62,7 @@ LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT sqm.write_object('measure', org, id, expected_state, 'cancelled', 'manage_measures', 'cancel',
-                            jsonb_build_object('cancel_reason', nullif(btrim(reason), '')), reason);
+                            '{}', reason, details => jsonb_build_object('cancel_reason', nullif(btrim(reason), '')));
 END;
 COMMENT ON FUNCTION sqm.cancel_measure(bigint, bigint, text, text) IS
   'Cancel a measure that is planned or in progress; the reason is required';

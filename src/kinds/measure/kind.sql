@@ -2,7 +2,9 @@
 -- investigation, a complaint, an incident …; planned → in progress → done →
 -- evaluated (intended effect: yes / partly / no), or cancelled with a reason.
 -- A measure names the object it was decided for by kind and id, so any kind
--- can have measures without this folder knowing it.
+-- can have measures without this folder knowing it.  Its title, the person
+-- or function responsible and the reason of a cancellation are in
+-- sqm.measure_detail.
 
 CREATE TABLE sqm.measure (
     org_id          bigint NOT NULL REFERENCES sqm.organisation,
@@ -11,32 +13,55 @@ CREATE TABLE sqm.measure (
     unit_id         bigint NOT NULL,
     source_kind     text NOT NULL,
     source_id       bigint NOT NULL,
-    title           text NOT NULL CHECK (pg_catalog.btrim(title) OPERATOR(pg_catalog.<>) ''),
     term            text NOT NULL DEFAULT 'short' CHECK (term IN ('short', 'long')),
-    responsible     text NOT NULL,
     due_on          date NOT NULL,
     follow_up_on    date NOT NULL,
     done_at         timestamptz,
     effect          text CHECK (effect IN ('yes', 'partly', 'no')),
     evaluated_at    timestamptz,
-    cancel_reason   text,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
     CHECK (follow_up_on OPERATOR(pg_catalog.>=) due_on)
 );
 CREATE INDEX measure_source_idx ON sqm.measure (org_id, source_kind, source_id);
 COMMENT ON TABLE sqm.measure IS
-  'Measures (åtgärder) decided because of a deviation, investigation, complaint …: a governed table with its own lifecycle';
+  'Measures (åtgärder) decided because of a deviation, investigation, complaint …: a governed table with its own lifecycle; title, responsible and cancel reason are in sqm.measure_detail';
 COMMENT ON COLUMN sqm.measure.source_kind IS 'Kind of the object the measure was decided for (a lifecycle kind, e.g. deviation)';
+COMMENT ON COLUMN sqm.measure.source_id IS 'Id of the object the measure was decided for';
+COMMENT ON COLUMN sqm.measure.term IS 'short or long term';
+COMMENT ON COLUMN sqm.measure.due_on IS 'When it is to be carried out (the measure_done deadline)';
+COMMENT ON COLUMN sqm.measure.follow_up_on IS 'When it is to be followed up (the measure_followed_up deadline)';
+COMMENT ON COLUMN sqm.measure.done_at IS 'When it was carried out';
 COMMENT ON COLUMN sqm.measure.effect IS 'At evaluation: did it have the intended effect — yes, partly or no ("no" calls for a new measure)';
-SELECT pg_catalog.pg_extension_config_dump('sqm.measure', '');
-REVOKE ALL ON sqm.measure FROM PUBLIC;
+COMMENT ON COLUMN sqm.measure.evaluated_at IS 'When it was evaluated';
+
+CREATE TABLE sqm.measure_detail (
+    org_id          bigint NOT NULL,
+    id              bigint NOT NULL,
+    title           text NOT NULL,
+    responsible     text NOT NULL,
+    cancel_reason   text,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, id) REFERENCES sqm.measure
+);
+COMMENT ON TABLE sqm.measure_detail IS
+  'The free text and personal data of a measure, one row per measure; readable with read_cases for the measure''s unit';
+COMMENT ON COLUMN sqm.measure_detail.title IS 'What is to be done (free text)';
+COMMENT ON COLUMN sqm.measure_detail.responsible IS 'The person or function responsible';
+COMMENT ON COLUMN sqm.measure_detail.cancel_reason IS 'Why it was cancelled (required to cancel)';
+
+SELECT sqm.govern('measure', 'sqm.measure',
+    classes => '{"internal": ["org_id", "id", "source_kind", "source_id"],
+                 "statistic": ["state", "unit_id", "term", "due_on", "follow_up_on", "effect"],
+                 "exact_time": ["done_at", "evaluated_at"]}',
+    label_sv => 'åtgärd', label_en => 'measure',
+    details => 'sqm.measure_detail',
+    details_classes => '{"internal": ["org_id", "id"], "free_text": ["title", "cancel_reason"], "personal": ["responsible"]}',
+    readers => '{reporter,handlers,auditor,report_reader}',
+    details_readers => '{reporter,handlers}');
 
 -- ---------------------------------------------------------------------------
 -- Lifecycle, as data.
-
-INSERT INTO sqm.lifecycle_kind (kind, governed_table, label_sv, label_en, builtin) VALUES
-    ('measure',   'sqm.measure',   'åtgärd',    'measure',   true);
 
 INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label_en, builtin) VALUES
     ('measure',   'planned',          true,  false, 'planerad',                'planned',               true),
@@ -51,16 +76,6 @@ INSERT INTO sqm.lifecycle_move (kind, from_state, to_state, capability, guard, r
     ('measure',   'in_progress',      'done',             'manage_measures', NULL, '{done_at}', true),
     ('measure',   'in_progress',      'cancelled',        'manage_measures', NULL, '{cancel_reason}', true),
     ('measure',   'done',             'evaluated',        'manage_measures', NULL, '{effect,evaluated_at}', true);
-
-CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON sqm.measure
-    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce('measure');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE ON sqm.measure
-    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record('measure');
-
-ALTER TABLE sqm.measure ENABLE ROW LEVEL SECURITY;
-CREATE POLICY measure_visible ON sqm.measure FOR SELECT
-    USING (sqm.may_see(org_id, unit_id, NULL));
-COMMENT ON POLICY measure_visible ON sqm.measure IS 'A member sees the measures of the units their sqm role covers';
 
 -- ---------------------------------------------------------------------------
 -- Who may do what (sqm.role_capability).
@@ -91,11 +106,3 @@ INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, len
 -- Open items are found through partial indexes on the stop columns.
 CREATE INDEX measure_not_done_idx ON sqm.measure (org_id) WHERE done_at IS NULL;
 CREATE INDEX measure_not_evaluated_idx ON sqm.measure (org_id) WHERE evaluated_at IS NULL;
-
--- ---------------------------------------------------------------------------
--- Privileges of the group roles (sqm.grant_privilege).
-
-SELECT sqm.grant_privilege('measure', 'SELECT ON sqm.measure', '{reporter,handlers}');
--- what deadline obligations read of measures (no title, no responsible person)
-SELECT sqm.grant_privilege('measure', 'SELECT (org_id, id, state, unit_id, source_kind, source_id, due_on, follow_up_on, done_at, evaluated_at) ON sqm.measure',
-                           '{auditor,report_reader}');
