@@ -354,7 +354,7 @@ sqm_actor(PG_FUNCTION_ARGS)
 
 /*
  * The reason given for the change being written, or NULL: what the audit
- * trail records, and what rules that demand a reason (a measure's dates
+ * trail records, and what rules that demand a reason (a case's dates
  * moved) ask for.
  */
 const char *

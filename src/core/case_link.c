@@ -4,9 +4,9 @@
  *	  The rule every case link obeys, whoever writes it.
  *
  * A row of sqm.case_link says that one case (from_kind, from_id) stands in
- * a relation to another (to_kind, to_id) within one organisation: a
- * deviation escalated to a lex Sarah report, a complaint that revealed a
- * deviation (doc/core.md, "Case links, constructors and the registry").
+ * a relation to another (to_kind, to_id) within one organisation: one case
+ * escalated to a case of another kind, one that revealed another
+ * (doc/core.md, "Case links, constructors and the registry").
  * This file owns the trigger sqm.case_link_check(), BEFORE INSERT FOR EACH
  * ROW on sqm.case_link, which refuses with 23503 (foreign_key_violation)
  *

@@ -1,7 +1,7 @@
 -- Case links and constructors (doc/core.md, "Case links, constructors and the
 -- registry"): one case stands in a relation to another of the same
--- organisation — a deviation escalated to a lex Sarah report, a complaint that
--- revealed a deviation — and a kind can create a linked case of another kind
+-- organisation — one case escalated to a case of another kind, one that
+-- revealed another — and a kind can create a linked case of another kind
 -- without either folder naming the other.
 --
 --   sqm.case_relation     the relations the kinds accept: from a kind (NULL:
@@ -83,6 +83,8 @@ COMMENT ON COLUMN sqm.case_relation.inverse_label_en IS 'English label read from
 COMMENT ON COLUMN sqm.case_relation.builtin IS 'Inserted by sqm''s install scripts (not dumped: the script recreates it)';
 REVOKE ALL ON sqm.case_relation FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('sqm.case_relation', 'WHERE NOT builtin');
+SELECT sqm.classify('sqm.case_relation', '{"statistic": ["from_kind", "relation", "to_kind", "label_sv", "label_en",
+    "inverse_label_sv", "inverse_label_en"], "internal": ["capability", "builtin"]}');
 
 -- The capability of the declaration that covers a relation from one kind to
 -- another (the most specific, when several do); NULL if none does.
@@ -116,6 +118,7 @@ COMMENT ON COLUMN sqm.case_constructor.constructor IS
 COMMENT ON COLUMN sqm.case_constructor.builtin IS 'Inserted by sqm''s install scripts (not dumped: the script recreates it)';
 REVOKE ALL ON sqm.case_constructor FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('sqm.case_constructor', 'WHERE NOT builtin');
+SELECT sqm.classify('sqm.case_constructor', '{"internal": ["kind", "constructor", "builtin"]}');
 
 -- A constructor has the signature sqm.create_linked_case() calls.
 CREATE FUNCTION sqm.case_constructor_check() RETURNS trigger
@@ -179,6 +182,9 @@ COMMENT ON COLUMN sqm.case_link.relation IS 'A relation sqm.case_relation declar
 COMMENT ON COLUMN sqm.case_link.created_by IS 'Who linked: sqm.caller_identity()';
 REVOKE ALL ON sqm.case_link FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('sqm.case_link', '');
+SELECT sqm.classify('sqm.case_link', '{"internal": ["org_id", "id", "state", "from_id", "to_id"],
+    "statistic": ["from_kind", "relation", "to_kind"], "exact_time": ["created_at"], "personal": ["created_by"]}',
+    part => 'records');
 
 CREATE FUNCTION sqm.case_link_check() RETURNS trigger
   AS 'MODULE_PATHNAME', 'sqm_case_link_check'

@@ -34,6 +34,8 @@ COMMENT ON COLUMN sqm.registry_entry.registered_at IS 'When the case got the num
 COMMENT ON COLUMN sqm.registry_entry.registered_by IS 'Who gave it: sqm.caller_identity()';
 REVOKE ALL ON sqm.registry_entry FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('sqm.registry_entry', '');
+SELECT sqm.classify('sqm.registry_entry', '{"internal": ["org_id", "object_id", "column_name"], "statistic": ["kind"],
+    "registry_number": ["regnr"], "exact_time": ["registered_at"], "personal": ["registered_by"]}', part => 'records');
 
 CREATE FUNCTION sqm.registry_claim() RETURNS trigger
   AS 'MODULE_PATHNAME', 'sqm_registry_claim'

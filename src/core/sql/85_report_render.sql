@@ -140,7 +140,7 @@ COMMENT ON FUNCTION sqm.doc_css_string(text) IS
 
 -- ---------------------------------------------------------------------------
 -- Validation.  Every error is 22023 (invalid_parameter_value); the message
--- names the place ("report section 2.1 \"Lex Sarah\", block 3"), the detail
+-- names the place ("report section 2.1 \"Avvikelser\", block 3"), the detail
 -- gives the JSON path and what was found there, the hint what to write.
 
 CREATE FUNCTION sqm.doc_fail(loc text, problem text, detail text, hint text) RETURNS void
@@ -1363,7 +1363,7 @@ SET search_path = pg_catalog, pg_temp
 RETURN $js$
 (function () {
   "use strict";
-  function measure() {
+  function measureCharts() {
     var charts = document.querySelectorAll("svg.chart");
     for (var i = 0; i < charts.length; i++) {
       var c = charts[i], box = c.getBoundingClientRect(), marks = c.querySelectorAll(".mark"), n = 0;
@@ -1380,7 +1380,7 @@ RETURN $js$
     root.setAttribute("data-styled", getComputedStyle(root).getPropertyValue("--sqm-css").trim() === "1" ? "yes" : "no");
     root.setAttribute("data-page-height", String(Math.ceil(root.scrollHeight)));
   }
-  if (document.readyState === "complete") { measure(); } else { window.addEventListener("load", measure); }
+  if (document.readyState === "complete") { measureCharts(); } else { window.addEventListener("load", measureCharts); }
 })();
 $js$;
 COMMENT ON FUNCTION sqm.doc_script() IS
