@@ -30,10 +30,11 @@ CREATE TEMP TABLE demo_ls_investigation (
     ivo_supplement_at timestamptz, ivo_supplement_requested_at timestamptz);
 \copy demo_ls_investigation FROM 'demo/lex_sarah_investigations.csv' WITH (FORMAT csv, HEADER true)
 
--- (a report from a deviation comes in right after the deviation was escalated)
+-- (a staff report or one from a complaint comes in as it was made; one from a
+-- deviation is made when the deviation is escalated, in demo/replay.sql)
 INSERT INTO demo_step (ref, n, action, at)
 SELECT ref, n, action, greatest(at, max(at) OVER (PARTITION BY ref ORDER BY n)) + (n + 10) * interval '1 second'
-  FROM (SELECT ref, 1 AS n, 'ls_report' AS action, reported_at AS at FROM demo_ls_report
+  FROM (SELECT ref, 1 AS n, 'ls_report' AS action, reported_at AS at FROM demo_ls_report WHERE source <> 'deviation'
         UNION ALL SELECT ref, 2, 'ls_receive', received_at FROM demo_ls_report WHERE received_at IS NOT NULL) r
 UNION ALL
 SELECT ref, n, action, greatest(at, max(at) OVER (PARTITION BY ref ORDER BY n)) + n * interval '1 second'

@@ -48,7 +48,13 @@ BEGIN
         WHEN 'triage' THEN
             PERFORM sqm.triage_deviation(org, obj, cur, d.severity);
         WHEN 'escalate' THEN
-            PERFORM sqm.escalate_deviation(org, obj, cur, 'lex Sarah ' || d.ref, 'Kan vara ett missförhållande');
+            -- the lex Sarah report the escalation leads to is made by it
+            SELECT * INTO r FROM demo_ls_report WHERE deviation_ref = d.ref;
+            INSERT INTO demo_id VALUES (r.ref, sqm.escalate_deviation(org, obj, cur,
+                jsonb_build_object('regime', r.regime, 'description', r.description,
+                                   'reporter_name', 'Personal ' || substr(r.ref, 6), 'reporter_title', r.reporter_title,
+                                   'reported_at', r.reported_at),
+                'Kan vara ett missförhållande'));
         WHEN 'investigate' THEN
             PERFORM sqm.move_object('deviation', org, obj, cur, 'investigating');
         WHEN 'summary' THEN
@@ -81,7 +87,6 @@ BEGIN
                 (SELECT v.unit_id FROM sqm.unit_version v WHERE v.org_id = org AND v.name = r.unit
                     AND v.valid @> (r.reported_at AT TIME ZONE 'Europe/Stockholm')::date),
                 r.regime, r.happened_at, r.description, 'Personal ' || substr(r.ref, 6), r.reporter_title, r.reported_at,
-                (SELECT dv.id FROM sqm.deviation_detail dv WHERE dv.org_id = org AND dv.lex_sarah_ref = 'lex Sarah ' || r.deviation_ref),
                 r.source));
         WHEN 'ls_receive' THEN
             PERFORM sqm.receive_lex_sarah(org, obj, s.at);

@@ -39,8 +39,8 @@ SELECT is_empty($$SELECT k.kind FROM sqm.lifecycle_kind k
                 'the classes say which tables are a kind''s cases and details');
 SELECT results_eq($$SELECT (c.table_name::text || '.' || c.column_name::text) COLLATE "default", c.class FROM sqm.column_class c
                      WHERE c.class IN ('personal', 'free_text') AND c.part = 'details' ORDER BY c.table_name::text COLLATE "C", c.column_name COLLATE "C"$$,
-                  $$VALUES ('sqm.deviation_detail.description', 'free_text'), ('sqm.deviation_detail.lex_sarah_ref', 'free_text'),
-                           ('sqm.deviation_detail.no_measure_reason', 'free_text'), ('sqm.deviation_detail.reclassified_to', 'free_text'),
+                  $$VALUES ('sqm.deviation_detail.description', 'free_text'),
+                           ('sqm.deviation_detail.no_measure_reason', 'free_text'),
                            ('sqm.deviation_detail.reported_by', 'personal'), ('sqm.deviation_detail.summary', 'free_text'),
                            ('sqm.deviation_detail.withdrawn_reason', 'free_text'),
                            ('sqm.ivo_notification_detail.contents', 'free_text'), ('sqm.ivo_notification_detail.decided_by', 'personal'),

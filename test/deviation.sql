@@ -3,7 +3,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(175);
+SELECT plan(178);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_organisation('Test', 'SN') AS org \gset
@@ -51,9 +51,13 @@ BEGIN
                                types, severity, triaged_at, investigated_at, escalated_at, closed_at)
     VALUES (org, dev, CASE kind WHEN 'deviation' THEN from_state ELSE 'investigating' END, unit, 'SoL',
             '2025-03-01', '2025-03-01', '{info}', 'low', '2025-03-02', '2025-03-02', '2025-03-02', '2025-03-03');
-    INSERT INTO sqm.deviation_detail (org_id, id, reported_by, description, summary, lex_sarah_ref,
-                                      withdrawn_reason, reclassified_to, no_measure_reason)
-    VALUES (org, dev, 'tester', 'Testfall', 'Utrett', 'LS 1', 'Felrapporterad', 'hsl:1', NULL);
+    INSERT INTO sqm.deviation_detail (org_id, id, reported_by, description, summary,
+                                      withdrawn_reason, no_measure_reason)
+    VALUES (org, dev, 'tester', 'Testfall', 'Utrett', 'Felrapporterad', NULL);
+    -- the links escalation and reclassification need (their other ends are not checked here)
+    INSERT INTO sqm.case_link (org_id, from_kind, from_id, relation, to_kind, to_id)
+    VALUES (org, 'deviation', dev, 'escalated_to', 'lex_sarah_report', dev + 1000000),
+           (org, 'deviation', dev, 'reclassified_to', 'deviation', dev + 1000000);
     INSERT INTO sqm.measure (org_id, id, state, unit_id, source_kind, source_id, due_on, follow_up_on,
                              done_at, effect, evaluated_at)
     VALUES (org, mea, CASE kind WHEN 'measure' THEN from_state ELSE 'evaluated' END, unit, 'deviation', dev,
@@ -231,17 +235,34 @@ SELECT throws_ok(format($$SELECT sqm.withdraw_deviation(%s, %s, 'reported', NULL
                  NULL, 'withdrawing without a reason is refused');
 SELECT lives_ok(format($$SELECT sqm.withdraw_deviation(%s, %s, 'reported', 'Rapporterad två gånger')$$, :org, :d3), 'withdrawn with a reason');
 SELECT sqm.report_deviation(:org, :ua, 'SoL', '2025-03-01', 'Egentligen HSL', '{info}', '2025-03-03 08:00+01') AS d4 \gset
-SELECT throws_ok(format($$SELECT sqm.reclassify_deviation(%s, %s, 'reported', '')$$, :org, :d4), 'SQ002',
-                 NULL, 'reclassifying without a link to the new item is refused');
-SELECT lives_ok(format($$SELECT sqm.reclassify_deviation(%s, %s, 'reported', 'deviation:%s', 'Var en HSL-avvikelse')$$, :org, :d4, :hsl),
-                'reclassified, linked to the new item');
+SELECT throws_ok(format($$UPDATE sqm.deviation SET state = 'reclassified' WHERE id = %s$$, :d4), 'SQ002',
+                 format('deviation %s cannot be reclassified: no deviation replaces it', :d4),
+                 'reclassifying without a link to the deviation that replaces it is refused (direct write)');
+SELECT throws_ok(format($$SELECT sqm.reclassify_deviation(%s, %s, 'reported', %s)$$, :org, :d4, :d4), '23514',
+                 NULL, 'a deviation does not replace itself');
+SELECT lives_ok(format($$SELECT sqm.reclassify_deviation(%s, %s, 'reported', %s, 'Var en HSL-avvikelse')$$, :org, :d4, :hsl),
+                'reclassified, linked to the deviation of the right regime');
+SELECT is((SELECT (d.state, l.to_id = :hsl)::text FROM sqm.deviation d
+             JOIN sqm.case_link l ON l.org_id = d.org_id AND l.from_kind = 'deviation' AND l.from_id = d.id
+                                 AND l.relation = 'reclassified_to' WHERE d.id = :d4),
+          '(reclassified,t)', 'the reclassified deviation links to the one that replaces it');
 SELECT sqm.report_deviation(:org, :ua, 'SoL', '2025-03-01', 'Allvarlig brist', '{info}', '2025-03-03 08:00+01') AS d5 \gset
 SELECT sqm.triage_deviation(:org, :d5, 'reported', 'high');
-SELECT throws_ok(format($$SELECT sqm.escalate_deviation(%s, %s, 'triaged', NULL)$$, :org, :d5), 'SQ002',
-                 NULL, 'escalating without the lex Sarah link is refused');
-SELECT lives_ok(format($$SELECT sqm.escalate_deviation(%s, %s, 'triaged', 'lex Sarah 2025:1')$$, :org, :d5), 'escalated to lex Sarah');
-SELECT is((SELECT (state, lex_sarah_ref, escalated_at IS NOT NULL)::text FROM sqm.deviation JOIN sqm.deviation_detail USING (org_id, id) WHERE id = :d5),
-          '(escalated,"lex Sarah 2025:1",t)', 'the escalated deviation stays a deviation, linked');
+SELECT throws_ok(format($$UPDATE sqm.deviation SET state = 'escalated', escalated_at = now() WHERE id = %s$$, :d5), 'SQ002',
+                 format('deviation %s cannot be escalated: no lex Sarah report is linked to it', :d5),
+                 'escalating without the link to a lex Sarah report is refused (direct write)');
+SELECT throws_ok(format($$SELECT sqm.escalate_deviation(%s, %s, 'triaged', '{}')$$, :org, :d5), '23502',
+                 NULL, 'escalating without who reports it to lex Sarah is refused');
+SELECT is((SELECT state FROM sqm.deviation WHERE id = :d5), 'triaged', 'and changes nothing');
+SELECT sqm.escalate_deviation(:org, :d5, 'triaged', '{"reporter_name": "Anna Chef", "reporter_title": "Enhetschef"}') AS ls5 \gset
+SELECT is((SELECT (d.state, d.escalated_at IS NOT NULL, r.source, r.unit_id = d.unit_id, x.description)::text
+             FROM sqm.deviation d
+             JOIN sqm.case_link l ON l.org_id = d.org_id AND l.from_kind = 'deviation' AND l.from_id = d.id AND l.relation = 'escalated_to'
+             JOIN sqm.lex_sarah_report r ON r.org_id = l.org_id AND r.id = l.to_id
+             JOIN sqm.lex_sarah_report_detail x ON x.org_id = r.org_id AND x.id = r.id
+            WHERE d.id = :d5 AND r.id = :ls5),
+          '(escalated,t,deviation,t,"Allvarlig brist")',
+          'escalated: the lex Sarah report is made from the deviation and linked; it stays a deviation');
 
 -- a rolled-back call leaves no event
 SAVEPOINT before_rollback;

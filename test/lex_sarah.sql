@@ -107,10 +107,11 @@ SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-10
                  '22023', NULL, 'an event after the report is refused');
 SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-10', 'x', 'A', 'B', '2025-09-20')$$, :org, :ua),
                  '22023', NULL, 'a report dated in the future is refused');
-SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-10', 'x', 'A', 'B', NULL, NULL, 'deviation')$$, :org, :ua),
-                 '22023', 'a lex Sarah report from a deviation names the deviation', 'source deviation without the deviation is refused');
-SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-10', 'x', 'A', 'B', NULL, -5)$$, :org, :ua),
-                 '42704', format('deviation -5 does not exist in organisation %s', :org), 'an unknown deviation is refused');
+SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-10', 'x', 'A', 'B', NULL, 'deviation')$$, :org, :ua),
+                 '22023', 'a lex Sarah report made directly comes from staff or a complaint, not deviation',
+                 'a report from a deviation is not made directly (it is made by escalating the deviation)');
+SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-10', 'x', 'A', 'B', NULL, 'rykte')$$, :org, :ua),
+                 '22023', NULL, 'an unknown source is refused');
 
 SELECT sqm.report_lex_sarah(:org, :ua, 'SoL', '2025-09-01 08:00+02', 'Brukaren fick fel läkemedel', 'Anna Andersson',
                             'Undersköterska', '2025-09-01 09:00+02') AS r1 \gset
@@ -124,15 +125,17 @@ SELECT is((SELECT count(*) FROM sqm.audit_event e WHERE e.object_id = :r1 AND e.
 -- a deviation of unit B escalated to lex Sarah
 SELECT sqm.report_deviation(:org, :ub, 'SoL', '2025-09-01 08:00+02', 'Fel läkemedel gavs', '{info}', '2025-09-01 09:30+02') AS dev \gset
 SELECT sqm.triage_deviation(:org, :dev, 'reported', 'high');
-SELECT sqm.report_lex_sarah(:org, :ub, 'SoL', '2025-09-01 08:00+02', 'Samma händelse sedd från enhet B', 'Bo Berg',
-                            'Enhetschef', '2025-09-01 10:00+02', :dev) AS r2 \gset
-SELECT lives_ok(format($$SELECT sqm.escalate_deviation(%s, %s, 'triaged', 'lex_sarah_report:%s')$$, :org, :dev, :r2),
-                'the deviation is escalated, linked to the lex Sarah report');
-SELECT is((SELECT (source, deviation_id = :dev)::text FROM sqm.lex_sarah_report WHERE id = :r2), '(deviation,t)',
-          'a report from a deviation has source deviation and names it');
+SELECT sqm.escalate_deviation(:org, :dev, 'triaged',
+                              '{"description": "Samma händelse sedd från enhet B", "reporter_name": "Bo Berg",
+                                "reporter_title": "Enhetschef", "reported_at": "2025-09-01 10:00+02"}') AS r2 \gset
+SELECT is((SELECT (r.source, r.unit_id = :ub, r.reported_at = '2025-09-01 10:00+02')::text FROM sqm.lex_sarah_report r WHERE r.id = :r2),
+          '(deviation,t,t)', 'escalating a deviation makes a lex Sarah report from it, of its unit');
+SELECT ok(sqm.case_linked(:org, 'deviation', :dev, 'escalated_to', 'lex_sarah_report')
+          AND EXISTS (SELECT FROM sqm.case_link l WHERE l.from_id = :dev AND l.to_id = :r2),
+          'the deviation is linked to the lex Sarah report it led to');
 SELECT is((SELECT state FROM sqm.deviation WHERE id = :dev), 'escalated', 'the deviation stays a deviation, escalated');
-SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-01', 'x', 'A', 'B', NULL, %s)$$, :orgb, :b1, :dev),
-                 '42704', NULL, 'a deviation of another organisation cannot be named');
+SELECT throws_ok(format($$SELECT sqm.escalate_deviation(%s, %s, 'triaged', '{"reporter_name": "A", "reporter_title": "B"}')$$, :orgb, :dev),
+                 '42704', NULL, 'a deviation of another organisation cannot be escalated');
 
 -- receipt and routing
 SELECT throws_ok(format($$SELECT sqm.receive_lex_sarah(%s, %s, '2025-08-01')$$, :org, :r1), '22023',
@@ -332,7 +335,7 @@ SELECT throws_ok(format($$SELECT sqm.send_ivo_notification(%s, %s, 'draft', 'SN 
                  'a notification is not sent for an investigation no longer assessed as serious');
 SELECT sqm.assess_lex_sarah(:org, :inv2, 'assessed', 'risk_of_serious_impropriety');
 SELECT throws_ok(format($$SELECT sqm.send_ivo_notification(%s, %s, 'draft', '2025.077 SN', 'Ordföranden')$$, :org, :n2), '23505',
-                 format('registry number 2025.077 SN is already used by IVO notification %s of organisation %s', :n1, :org),
+                 format('registry number 2025.077 SN of organisation %s is already held by IVO notification %s', :org, :n1),
                  'a registry number already used in the organisation is refused');
 SELECT throws_ok(format($$UPDATE sqm.ivo_notification SET state = 'sent', regnr = '2025.077 SN', sent_at = now(), decided_at = now()
                           WHERE id = %s$$, :n2), 'SQ002', format('IVO notification %s cannot move from "draft" to "sent" without decided_by', :n2),

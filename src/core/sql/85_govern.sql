@@ -1,8 +1,9 @@
 -- One call wires a kind's tables (doc/core.md): sqm.govern for the table that
 -- holds a kind's cases and its details table, sqm.govern_records for a kind's
 -- append-only record tables.  A kind's folder writes no CREATE TRIGGER: the
--- triggers, row-level security, dump registration, privileges and column
--- classes of its tables all come from here, the same for every kind.
+-- triggers (lifecycle, audit, announcements, the registry claim of every
+-- registry-number column), row-level security, dump registration, privileges
+-- and column classes of its tables all come from here, the same for every kind.
 --
 --   sqm.govern(kind, tbl, classes, label_sv, label_en, details, details_classes,
 --              visible, details_visible, row_check, row_check_on, announce,
@@ -176,6 +177,13 @@ BEGIN
         EXECUTE format('CREATE TRIGGER announce AFTER INSERT ON %s
                         FOR EACH ROW EXECUTE FUNCTION sqm.announce(%L)', tbl, kind);
     END IF;
+    -- every registry number the case holds is claimed in the organisation's registry
+    FOR text_col IN SELECT c.column_name FROM sqm.column_class c
+                     WHERE c.table_name = tbl AND c.class = 'registry_number' ORDER BY c.column_name LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE ON %s
+                        FOR EACH ROW EXECUTE FUNCTION sqm.registry_claim(%L)',
+                       'registry_' || text_col.column_name, tbl, text_col.column_name);
+    END LOOP;
     PERFORM sqm.govern_table(tbl, visible,
                              format('Who sees the rows of lifecycle kind "%s" (sqm.govern): %s', kind, visible));
     IF readers IS NOT NULL AND cardinality(readers) > 0 THEN

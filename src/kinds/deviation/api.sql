@@ -139,28 +139,74 @@ END;
 COMMENT ON FUNCTION sqm.withdraw_deviation(bigint, bigint, text, text) IS
   'Withdraw a deviation reported by mistake; the reason is required';
 
-CREATE FUNCTION sqm.reclassify_deviation(org bigint, id bigint, expected_state text, reclassified_to text, reason text DEFAULT NULL)
+CREATE FUNCTION sqm.reclassify_deviation(org bigint, id bigint, expected_state text, replaced_by bigint,
+                                         reason text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write_object('deviation', org, id, expected_state, 'reclassified', 'reclassify', 'reclassify', '{}', reason,
-                            details => jsonb_build_object('reclassified_to', nullif(btrim(reclassified_to), '')));
-END;
-COMMENT ON FUNCTION sqm.reclassify_deviation(bigint, bigint, text, text, text) IS
-  'Forward a deviation that was really another kind of item (an HSL deviation, a data incident, a complaint): link to the new item; the deviation ends as reclassified';
+AS $$
+BEGIN
+    -- the link first: the guard of the move asks for it
+    PERFORM sqm.link_cases(org, 'deviation', id, 'reclassified_to', 'deviation', replaced_by, reason);
+    PERFORM sqm.write_object('deviation', org, id, expected_state, 'reclassified', 'reclassify', 'reclassify', '{}', reason);
+END
+$$;
+COMMENT ON FUNCTION sqm.reclassify_deviation(bigint, bigint, text, bigint, text) IS
+  'Reclassify a deviation that was really one of another regime (an HSL or collaboration deviation): link it (reclassified_to) to the deviation reported under the right regime, which replaces it; the deviation ends as reclassified and is no longer counted';
 
-CREATE FUNCTION sqm.escalate_deviation(org bigint, id bigint, expected_state text, lex_sarah_ref text, reason text DEFAULT NULL)
-RETURNS void
+-- Escalation to lex Sarah creates the lex Sarah report through the
+-- constructor of the kind that accepts escalated deviations (the to_kind of
+-- the relation escalated_to in sqm.case_relation), links it and moves the
+-- deviation, in one transaction.
+CREATE FUNCTION sqm.escalate_deviation(org bigint, id bigint, expected_state text, report jsonb,
+                                       reason text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    target  text;
+    dev     record;
+    new_id  bigint;
+BEGIN
+    PERFORM sqm.governed_object('deviation', org, id, 'escalate', 'escalate');
+    SELECT r.to_kind INTO target FROM sqm.case_relation r
+     WHERE r.from_kind = 'deviation' AND r.relation = 'escalated_to' AND r.to_kind IS NOT NULL;
+    IF target IS NULL THEN
+        RAISE EXCEPTION 'deviation % cannot be escalated: no kind accepts escalated deviations', id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'The lex Sarah kind declares the relation escalated_to in sqm.case_relation.';
+    END IF;
+    -- what the new report takes from the deviation unless the caller says otherwise
+    SELECT d.unit_id, d.happened_at, d.regime, x.description INTO dev
+      FROM sqm.deviation d JOIN sqm.deviation_detail x USING (org_id, id)
+     WHERE d.org_id = org AND d.id = escalate_deviation.id;
+    new_id := sqm.create_linked_case(org, 'deviation', id, 'escalated_to', target,
+                                     jsonb_build_object('unit', dev.unit_id, 'happened_at', dev.happened_at,
+                                                        'regime', dev.regime, 'description', dev.description)
+                                     || coalesce(report, '{}'),
+                                     reason);
+    PERFORM sqm.write_object('deviation', org, id, expected_state, 'escalated', 'escalate', 'escalate',
+                             jsonb_build_object('escalated_at', sqm.now()), reason);
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION sqm.escalate_deviation(bigint, bigint, text, jsonb, text) IS
+  'Escalate a deviation to lex Sarah: creates the lex Sarah report (report: reporter_name and reporter_title, and optionally regime, description, happened_at, reported_at, unit — by default the deviation''s), links it (escalated_to) and moves the deviation to escalated; it stays a deviation for statistics. Returns the lex Sarah report''s id';
+
+-- A deviation that reveals a matter of another kind (a personal data
+-- incident, a complaint) stays a deviation; the other case is created through
+-- its kind's constructor and linked (forwarded_to).
+CREATE FUNCTION sqm.forward_deviation(org bigint, id bigint, to_kind text, args jsonb DEFAULT '{}',
+                                      reason text DEFAULT NULL)
+RETURNS bigint
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('deviation', org, id, expected_state, 'escalated', 'escalate', 'escalate',
-                            jsonb_build_object('escalated_at', sqm.now()), reason,
-                            details => jsonb_build_object('lex_sarah_ref', nullif(btrim(lex_sarah_ref), '')));
+    SELECT sqm.create_linked_case(org, 'deviation', id, 'forwarded_to', to_kind, args, reason);
 END;
-COMMENT ON FUNCTION sqm.escalate_deviation(bigint, bigint, text, text, text) IS
-  'Escalate a deviation to lex Sarah: it stays a deviation for statistics and is linked to the lex Sarah report';
+COMMENT ON FUNCTION sqm.forward_deviation(bigint, bigint, text, jsonb, text) IS
+  'Forward a deviation that also concerns a matter of another kind (a personal data incident, a complaint): creates that case through its kind''s constructor with args and links it (forwarded_to); the deviation keeps its own lifecycle and statistics. Returns the new case''s id';
 
 CREATE FUNCTION sqm.close_deviation(org bigint, id bigint, expected_state text, no_measure_reason text DEFAULT NULL,
                                     reason text DEFAULT NULL)
@@ -209,8 +255,8 @@ REVOKE ALL ON FUNCTION
     sqm.add_deviation_type(bigint, text, text, text, date, date, text), sqm.end_deviation_type(bigint, text, date),
     sqm.report_deviation(bigint, bigint, text, timestamptz, text, text[], timestamptz, text, text, date),
     sqm.triage_deviation(bigint, bigint, text, text, text), sqm.record_deviation_summary(bigint, bigint, text, text),
-    sqm.withdraw_deviation(bigint, bigint, text, text), sqm.reclassify_deviation(bigint, bigint, text, text, text),
-    sqm.escalate_deviation(bigint, bigint, text, text, text), sqm.close_deviation(bigint, bigint, text, text, text),
+    sqm.withdraw_deviation(bigint, bigint, text, text), sqm.reclassify_deviation(bigint, bigint, text, bigint, text),
+    sqm.escalate_deviation(bigint, bigint, text, jsonb, text), sqm.forward_deviation(bigint, bigint, text, jsonb, text), sqm.close_deviation(bigint, bigint, text, text, text),
     sqm.record_collaboration_reply(bigint, bigint, text, timestamptz)
 FROM PUBLIC;
 SELECT sqm.grant_privilege('deviation',
@@ -218,8 +264,8 @@ SELECT sqm.grant_privilege('deviation',
     '{reporter,handlers}');
 SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION
     sqm.triage_deviation(bigint, bigint, text, text, text), sqm.record_deviation_summary(bigint, bigint, text, text),
-    sqm.withdraw_deviation(bigint, bigint, text, text), sqm.reclassify_deviation(bigint, bigint, text, text, text),
-    sqm.escalate_deviation(bigint, bigint, text, text, text), sqm.close_deviation(bigint, bigint, text, text, text),
+    sqm.withdraw_deviation(bigint, bigint, text, text), sqm.reclassify_deviation(bigint, bigint, text, bigint, text),
+    sqm.escalate_deviation(bigint, bigint, text, jsonb, text), sqm.forward_deviation(bigint, bigint, text, jsonb, text), sqm.close_deviation(bigint, bigint, text, text, text),
     sqm.record_collaboration_reply(bigint, bigint, text, timestamptz)', '{handlers}');
 SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION sqm.add_deviation_type(bigint, text, text, text, date, date, text),
     sqm.end_deviation_type(bigint, text, date)', '{quality_coordinator}');

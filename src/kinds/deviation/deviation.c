@@ -33,6 +33,8 @@ PG_FUNCTION_INFO_V1(sqm_guard_deviation_measures_decided);
 PG_FUNCTION_INFO_V1(sqm_guard_deviation_measures_done);
 PG_FUNCTION_INFO_V1(sqm_guard_deviation_followed_up);
 PG_FUNCTION_INFO_V1(sqm_guard_deviation_closable);
+PG_FUNCTION_INFO_V1(sqm_guard_deviation_escalated);
+PG_FUNCTION_INFO_V1(sqm_guard_deviation_reclassified);
 
 /* How the measures linked to one object stand. */
 typedef struct LinkedMeasures
@@ -254,5 +256,75 @@ sqm_guard_deviation_closable(PG_FUNCTION_ARGS)
 						(long long) id),
 				 errdetail("\"No measure needed\" is an explicit, justified decision, not a missing field."),
 				 errhint("Plan a measure, or give the reason when closing with sqm.close_deviation().")));
+	PG_RETURN_VOID();
+}
+
+/* Whether the deviation has a case link of the relation (doc/core.md). */
+static bool
+deviation_linked(int64 org, int64 id, const char *relation)
+{
+	static SPIPlanPtr plan = NULL;
+	Datum		values[3];
+	bool		isnull;
+	bool		linked;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected: SPI_connect failed in a guard");
+	if (plan == NULL)
+	{
+		Oid			argtypes[3] = {INT8OID, INT8OID, TEXTOID};
+
+		plan = sqm_prepare_kept("SELECT sqm.case_linked($1, 'deviation', $2, $3)", 3, argtypes);
+	}
+	values[0] = Int64GetDatum(org);
+	values[1] = Int64GetDatum(id);
+	values[2] = CStringGetTextDatum(relation);
+	sqm_execute_one_row(plan, values, NULL, "case-link");
+	linked = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	return !isnull && linked;
+}
+
+/*
+ * → escalated: the lex Sarah report the deviation led to is linked
+ * (escalated_to).  domain.md §3.1: the report stays a deviation for
+ * statistics and is linked to the lex Sarah case.
+ */
+Datum
+sqm_guard_deviation_escalated(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		org = sqm_row_int8(row, "org_id");
+	int64		id = sqm_row_int8(row, "id");
+
+	if (!deviation_linked(org, id, "escalated_to"))
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_GUARD_FAILED),
+				 errmsg("deviation %lld cannot be escalated: no lex Sarah report is linked to it",
+						(long long) id),
+				 errdetail("An escalated deviation is linked (escalated_to) to the lex Sarah report it led to."),
+				 errhint("Escalate it with sqm.escalate_deviation(), which creates the report and the link.")));
+	PG_RETURN_VOID();
+}
+
+/*
+ * → reclassified: the deviation of the right regime that replaces it is
+ * linked (reclassified_to).  domain.md §3.1: moved to the right regime, a
+ * recorded change.
+ */
+Datum
+sqm_guard_deviation_reclassified(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		org = sqm_row_int8(row, "org_id");
+	int64		id = sqm_row_int8(row, "id");
+
+	if (!deviation_linked(org, id, "reclassified_to"))
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_GUARD_FAILED),
+				 errmsg("deviation %lld cannot be reclassified: no deviation replaces it",
+						(long long) id),
+				 errdetail("A reclassified deviation is linked (reclassified_to) to the deviation of the right regime that replaces it."),
+				 errhint("Report the deviation under the right regime, then reclassify this one with sqm.reclassify_deviation().")));
 	PG_RETURN_VOID();
 }

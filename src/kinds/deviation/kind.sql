@@ -78,8 +78,6 @@ CREATE TABLE sqm.deviation_detail (
     summary              text,
     no_measure_reason    text,
     withdrawn_reason     text,
-    reclassified_to      text,
-    lex_sarah_ref        text,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, id) REFERENCES sqm.deviation
 );
@@ -90,8 +88,6 @@ COMMENT ON COLUMN sqm.deviation_detail.description IS 'What happened';
 COMMENT ON COLUMN sqm.deviation_detail.summary IS 'Written investigation summary; required before measures are decided or the report closes';
 COMMENT ON COLUMN sqm.deviation_detail.no_measure_reason IS 'Explicit, justified decision that no measure is needed (correcting the error was enough)';
 COMMENT ON COLUMN sqm.deviation_detail.withdrawn_reason IS 'Why it was withdrawn (required to withdraw)';
-COMMENT ON COLUMN sqm.deviation_detail.reclassified_to IS 'The item it was forwarded to (e.g. deviation:123, data_incident:…), as text until links between cases exist';
-COMMENT ON COLUMN sqm.deviation_detail.lex_sarah_ref IS 'The lex Sarah report or investigation it was escalated to, as text until links between cases exist';
 
 -- Whether the caller reported the deviation and may still report for its unit:
 -- a reporter sees their own reports.  SECURITY DEFINER, so that the policy of
@@ -174,8 +170,7 @@ SELECT sqm.govern('deviation', 'sqm.deviation',
     label_sv => 'avvikelse', label_en => 'deviation',
     details => 'sqm.deviation_detail',
     details_classes => '{"internal": ["org_id", "id"], "personal": ["reported_by"],
-                         "free_text": ["description", "summary", "no_measure_reason", "withdrawn_reason",
-                                       "reclassified_to", "lex_sarah_ref"]}',
+                         "free_text": ["description", "summary", "no_measure_reason", "withdrawn_reason"]}',
     visible => 'sqm.may_see(org_id, unit_id, NULL) OR sqm.deviation_own_report(org_id, id)',
     details_visible => 'sqm.deviation_own_report(org_id, id)',
     row_check => 'sqm.deviation_check(sqm.deviation, sqm.deviation)',
@@ -220,26 +215,35 @@ CREATE FUNCTION sqm.guard_deviation_closable(sqm.deviation) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_guard_deviation_closable' LANGUAGE C STRICT;
 COMMENT ON FUNCTION sqm.guard_deviation_closable(sqm.deviation) IS
   'Guard: closing needs an investigation summary and every linked measure finished or cancelled, or a reason why no measure is needed';
+CREATE FUNCTION sqm.guard_deviation_escalated(sqm.deviation) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_guard_deviation_escalated' LANGUAGE C STRICT;
+COMMENT ON FUNCTION sqm.guard_deviation_escalated(sqm.deviation) IS
+  'Guard: a deviation is escalated only with a case link escalated_to (the lex Sarah report it led to, sqm.escalate_deviation)';
+CREATE FUNCTION sqm.guard_deviation_reclassified(sqm.deviation) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_guard_deviation_reclassified' LANGUAGE C STRICT;
+COMMENT ON FUNCTION sqm.guard_deviation_reclassified(sqm.deviation) IS
+  'Guard: a deviation is reclassified only with a case link reclassified_to (the deviation of the right regime that replaces it)';
 REVOKE ALL ON FUNCTION sqm.guard_deviation_measures_decided(sqm.deviation), sqm.guard_deviation_measures_done(sqm.deviation),
-                       sqm.guard_deviation_followed_up(sqm.deviation), sqm.guard_deviation_closable(sqm.deviation)
+                       sqm.guard_deviation_followed_up(sqm.deviation), sqm.guard_deviation_closable(sqm.deviation),
+                       sqm.guard_deviation_escalated(sqm.deviation), sqm.guard_deviation_reclassified(sqm.deviation)
     FROM PUBLIC;
 
 INSERT INTO sqm.lifecycle_move (kind, from_state, to_state, capability, guard, requires, builtin) VALUES
     ('deviation', 'reported',         'triaged',          'triage',          NULL, '{severity,triaged_at}', true),
     ('deviation', 'reported',         'withdrawn',        'withdraw',        NULL, '{withdrawn_reason}', true),
-    ('deviation', 'reported',         'reclassified',     'reclassify',      NULL, '{reclassified_to}', true),
-    ('deviation', 'reported',         'escalated',        'escalate',        NULL, '{lex_sarah_ref,escalated_at}', true),
+    ('deviation', 'reported',         'reclassified',     'reclassify',      'sqm.guard_deviation_reclassified(sqm.deviation)', '{}', true),
+    ('deviation', 'reported',         'escalated',        'escalate',        'sqm.guard_deviation_escalated(sqm.deviation)', '{escalated_at}', true),
     ('deviation', 'triaged',          'investigating',    'investigate',     NULL, '{}', true),
     ('deviation', 'triaged',          'withdrawn',        'withdraw',        NULL, '{withdrawn_reason}', true),
-    ('deviation', 'triaged',          'reclassified',     'reclassify',      NULL, '{reclassified_to}', true),
-    ('deviation', 'triaged',          'escalated',        'escalate',        NULL, '{lex_sarah_ref,escalated_at}', true),
-    ('deviation', 'investigating',    'escalated',        'escalate',        NULL, '{lex_sarah_ref,escalated_at}', true),
-    ('deviation', 'investigating',    'reclassified',     'reclassify',      NULL, '{reclassified_to}', true),
+    ('deviation', 'triaged',          'reclassified',     'reclassify',      'sqm.guard_deviation_reclassified(sqm.deviation)', '{}', true),
+    ('deviation', 'triaged',          'escalated',        'escalate',        'sqm.guard_deviation_escalated(sqm.deviation)', '{escalated_at}', true),
+    ('deviation', 'investigating',    'escalated',        'escalate',        'sqm.guard_deviation_escalated(sqm.deviation)', '{escalated_at}', true),
+    ('deviation', 'investigating',    'reclassified',     'reclassify',      'sqm.guard_deviation_reclassified(sqm.deviation)', '{}', true),
     ('deviation', 'investigating',    'measures_decided', 'investigate',     'sqm.guard_deviation_measures_decided(sqm.deviation)', '{}', true),
     ('deviation', 'investigating',    'closed',           'close',           'sqm.guard_deviation_closable(sqm.deviation)', '{closed_at}', true),
     ('deviation', 'escalated',        'measures_decided', 'investigate',     'sqm.guard_deviation_measures_decided(sqm.deviation)', '{}', true),
     ('deviation', 'escalated',        'closed',           'close',           'sqm.guard_deviation_closable(sqm.deviation)', '{closed_at}', true),
-    ('deviation', 'measures_decided', 'escalated',        'escalate',        NULL, '{lex_sarah_ref,escalated_at}', true),
+    ('deviation', 'measures_decided', 'escalated',        'escalate',        'sqm.guard_deviation_escalated(sqm.deviation)', '{escalated_at}', true),
     ('deviation', 'measures_decided', 'measures_done',    'manage_measures', 'sqm.guard_deviation_measures_done(sqm.deviation)', '{}', true),
     ('deviation', 'measures_done',    'followed_up',      'manage_measures', 'sqm.guard_deviation_followed_up(sqm.deviation)', '{}', true),
     ('deviation', 'followed_up',      'closed',           'close',           'sqm.guard_deviation_closable(sqm.deviation)', '{closed_at}', true);
@@ -248,6 +252,20 @@ ALTER TABLE sqm.deviation_type ENABLE ROW LEVEL SECURITY;
 CREATE POLICY deviation_type_visible ON sqm.deviation_type FOR SELECT
     USING (sqm.is_member(org_id));
 COMMENT ON POLICY deviation_type_visible ON sqm.deviation_type IS 'Members of an organisation see its taxonomy';
+
+-- ---------------------------------------------------------------------------
+-- Links a deviation makes (sqm.case_relation, doc/core.md): reclassified to
+-- the deviation of the right regime that replaces it; forwarded to a case of
+-- another kind it revealed (a data incident, a complaint — created through
+-- that kind's constructor; the deviation stays a deviation and is counted).
+-- Escalation to lex Sarah is declared by the lex Sarah folder, which accepts it.
+
+INSERT INTO sqm.case_relation (from_kind, relation, to_kind, capability, label_sv, label_en,
+                               inverse_label_sv, inverse_label_en, builtin) VALUES
+    ('deviation', 'reclassified_to', 'deviation', 'reclassify', 'omklassad till', 'reclassified to',
+     'ersätter den omklassade', 'replaces the reclassified', true),
+    ('deviation', 'forwarded_to', NULL, 'investigate', 'vidarebefordrad till', 'forwarded to',
+     'vidarebefordrad från avvikelse', 'forwarded from a deviation', true);
 
 -- ---------------------------------------------------------------------------
 -- Who may do what (sqm.role_capability).

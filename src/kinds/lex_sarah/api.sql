@@ -62,18 +62,18 @@ COMMENT ON FUNCTION sqm.add_lex_sarah_theme(bigint, text, text, text, date, date
 
 -- ---------------------------------------------------------------- reports
 
-CREATE FUNCTION sqm.report_lex_sarah(org bigint, unit bigint, regime text, happened_at timestamptz,
-                                     description text, reporter_name text, reporter_title text,
-                                     reported_at timestamptz DEFAULT NULL, deviation_id bigint DEFAULT NULL,
-                                     source text DEFAULT 'staff')
+-- Every lex Sarah report is made here: by staff (sqm.report_lex_sarah), or
+-- from a case of another kind through the constructor
+-- (sqm.lex_sarah_report_from_case, called by sqm.create_linked_case).
+CREATE FUNCTION sqm.lex_sarah_report_create(org bigint, unit bigint, regime text, happened_at timestamptz,
+                                            description text, reporter_name text, reporter_title text,
+                                            reported_at timestamptz, source text)
 RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
+LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     at         timestamptz := coalesce(reported_at, sqm.now());
-    src        text := CASE WHEN deviation_id IS NOT NULL THEN 'deviation' ELSE coalesce(source, 'staff') END;
-    dev_state  text;
     basis      text;
     new_id     bigint;
 BEGIN
@@ -102,29 +102,6 @@ BEGIN
             USING ERRCODE = 'not_null_violation',
                   DETAIL = 'The identity is kept apart from the report, readable only by investigators and quality coordinators.';
     END IF;
-    IF src NOT IN ('staff', 'deviation', 'complaint') THEN
-        RAISE EXCEPTION 'unknown source "%" of a lex Sarah report', src
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'The sources are staff, deviation (give deviation_id) and complaint.';
-    END IF;
-    IF src = 'deviation' AND deviation_id IS NULL THEN
-        RAISE EXCEPTION 'a lex Sarah report from a deviation names the deviation'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Give deviation_id.';
-    END IF;
-    IF deviation_id IS NOT NULL THEN
-        -- kept until commit: the deviation does not close under the report
-        SELECT d.state INTO dev_state FROM sqm.deviation d
-         WHERE d.org_id = org AND d.id = report_lex_sarah.deviation_id FOR SHARE;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'deviation % does not exist in organisation %', deviation_id, org
-                USING ERRCODE = 'undefined_object';
-        END IF;
-        IF (SELECT s.terminal FROM sqm.lifecycle_state s WHERE s.kind = 'deviation' AND s.state = dev_state) THEN
-            RAISE EXCEPTION 'deviation % is %; it can lead to a lex Sarah report only before it closes', deviation_id, dev_state
-                USING ERRCODE = 'SQ004';
-        END IF;
-    END IF;
     -- the basis follows from the event date (the row check refuses another)
     basis := sqm.lex_sarah_legal_basis(org, regime, happened_at);
     IF basis IS NULL THEN
@@ -133,9 +110,8 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'sqm.legal_basis lists the provisions per regime and period.';
     END IF;
-    INSERT INTO sqm.lex_sarah_report (org_id, state, unit_id, regime, happened_at, reported_at, source,
-                                      deviation_id, legal_basis)
-    VALUES (org, 'reported', unit, regime, happened_at, at, src, report_lex_sarah.deviation_id, basis)
+    INSERT INTO sqm.lex_sarah_report (org_id, state, unit_id, regime, happened_at, reported_at, source, legal_basis)
+    VALUES (org, 'reported', unit, regime, happened_at, at, source, basis)
     RETURNING id INTO new_id;
     INSERT INTO sqm.lex_sarah_report_detail (org_id, id, description)
     VALUES (org, new_id, description);
@@ -144,8 +120,56 @@ BEGIN
     RETURN new_id;
 END
 $$;
-COMMENT ON FUNCTION sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, bigint, text) IS
-  'Report an impropriety or a tangible risk of one (lex Sarah) for the unit where it happened, under SoL or LSS; the reporter''s name and title are kept apart (sqm.lex_sarah_reporter). With deviation_id (an open deviation of the organisation) the source is deviation. The legal basis follows from the event date. Returns the report''s id';
+COMMENT ON FUNCTION sqm.lex_sarah_report_create(bigint, bigint, text, timestamptz, text, text, text, timestamptz, text) IS
+  'Internal: make a lex Sarah report (authorising report_lex_sarah for the unit), its details and the reporter''s identity; the legal basis follows from the event date';
+
+CREATE FUNCTION sqm.report_lex_sarah(org bigint, unit bigint, regime text, happened_at timestamptz,
+                                     description text, reporter_name text, reporter_title text,
+                                     reported_at timestamptz DEFAULT NULL, source text DEFAULT 'staff')
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF source IS NULL OR source NOT IN ('staff', 'complaint') THEN
+        RAISE EXCEPTION 'a lex Sarah report made directly comes from staff or a complaint, not %', coalesce(source, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = CASE WHEN source = 'deviation' THEN 'A report from a deviation is made by escalating the deviation: sqm.escalate_deviation().'
+                              ELSE 'The sources are staff and complaint.' END;
+    END IF;
+    RETURN sqm.lex_sarah_report_create(org, unit, regime, happened_at, description, reporter_name, reporter_title,
+                                       reported_at, source);
+END
+$$;
+COMMENT ON FUNCTION sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, text) IS
+  'Report an impropriety or a tangible risk of one (lex Sarah) for the unit where it happened, under SoL or LSS; the reporter''s name and title are kept apart (sqm.lex_sarah_reporter). The legal basis follows from the event date. A report from a deviation is made by escalating it (sqm.escalate_deviation). Returns the report''s id';
+
+-- The constructor other kinds call (sqm.create_linked_case): a lex Sarah
+-- report from a case that may be an impropriety, e.g. an escalated deviation.
+-- args: unit, regime, happened_at, description, reporter_name,
+-- reporter_title, reported_at (default now).
+CREATE FUNCTION sqm.lex_sarah_report_from_case(org bigint, from_kind text, from_id bigint, relation text, args jsonb)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF from_kind IS NULL OR from_kind NOT IN ('deviation', 'complaint') THEN
+        RAISE EXCEPTION 'a lex Sarah report cannot come from a case of kind %', coalesce(from_kind, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A lex Sarah report comes from staff, an escalated deviation or a complaint.';
+    END IF;
+    RETURN sqm.lex_sarah_report_create(org, (args ->> 'unit')::bigint, args ->> 'regime',
+                                       (args ->> 'happened_at')::timestamptz, args ->> 'description',
+                                       args ->> 'reporter_name', args ->> 'reporter_title',
+                                       (args ->> 'reported_at')::timestamptz, from_kind);
+END
+$$;
+COMMENT ON FUNCTION sqm.lex_sarah_report_from_case(bigint, text, bigint, text, jsonb) IS
+  'Constructor of lex Sarah reports (sqm.case_constructor): a report from a deviation or a complaint, source = its kind; args unit, regime, happened_at, description, reporter_name, reporter_title, reported_at';
+
+INSERT INTO sqm.case_constructor (kind, constructor, builtin) VALUES
+    ('lex_sarah_report', 'sqm.lex_sarah_report_from_case(bigint, text, bigint, text, jsonb)', true);
 
 CREATE FUNCTION sqm.receive_lex_sarah(org bigint, id bigint, received_at timestamptz DEFAULT NULL)
 RETURNS void
@@ -503,27 +527,21 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     at     timestamptz := coalesce(sent_at, sqm.now());
-    other  bigint;
 BEGIN
     PERFORM sqm.governed_object('ivo_notification', org, id, 'notify_ivo', 'send');
     IF at > sqm.now() THEN
         RAISE EXCEPTION 'IVO notification % cannot be sent at %, which is in the future', id, at
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT n.id INTO other FROM sqm.ivo_notification n
-     WHERE n.org_id = org AND n.regnr OPERATOR(sqm.=) send_ivo_notification.regnr AND n.id <> send_ivo_notification.id;
-    IF FOUND THEN
-        RAISE EXCEPTION 'registry number % is already used by IVO notification % of organisation %', regnr, other, org
-            USING ERRCODE = 'unique_violation',
-                  HINT = 'A registry number is unique per organisation.';
-    END IF;
+    -- the registry number is claimed in the organisation's registry by the
+    -- trigger sqm.registry_claim (23505 if another case holds it)
     PERFORM sqm.write_object('ivo_notification', org, id, expected_state, 'sent', 'notify_ivo', 'send',
                              jsonb_build_object('regnr', regnr, 'decided_at', sqm.now(), 'sent_at', at),
                              details => jsonb_build_object('decided_by', nullif(btrim(decided_by), '')));
 END
 $$;
 COMMENT ON FUNCTION sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, text, timestamptz) IS
-  'Send a draft IVO notification by decision of the designated role (capability notify_ivo), with its registry number (unique per organisation) and who decided; only for an investigation assessed as serious. Its contents are then frozen';
+  'Send a draft IVO notification by decision of the designated role (capability notify_ivo), with its registry number (claimed in the organisation''s registry: unique across every kind) and who decided; only for an investigation assessed as serious. Its contents are then frozen';
 
 CREATE FUNCTION sqm.withdraw_ivo_notification(org bigint, id bigint, expected_state text, reason text)
 RETURNS void
@@ -630,8 +648,10 @@ COMMENT ON FUNCTION sqm.record_ivo_answer(bigint, bigint, text, timestamptz, tex
 
 REVOKE ALL ON FUNCTION
     sqm.set_lex_sarah_routing_target(bigint, interval),
+    sqm.lex_sarah_report_create(bigint, bigint, text, timestamptz, text, text, text, timestamptz, text),
+    sqm.lex_sarah_report_from_case(bigint, text, bigint, text, jsonb),
     sqm.add_lex_sarah_theme(bigint, text, text, text, date, date),
-    sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, bigint, text),
+    sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, text),
     sqm.receive_lex_sarah(bigint, bigint, timestamptz),
     sqm.lex_sarah_assign(bigint, bigint, bigint),
     sqm.open_lex_sarah_investigation(bigint, bigint, bigint[], timestamptz),
@@ -652,7 +672,7 @@ REVOKE ALL ON FUNCTION
     sqm.is_serious(sqm.lex_sarah_outcome)
 FROM PUBLIC;
 SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION
-    sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, bigint, text)', '{reporter,handlers}');
+    sqm.report_lex_sarah(bigint, bigint, text, timestamptz, text, text, text, timestamptz, text)', '{reporter,handlers}');
 SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION sqm.receive_lex_sarah(bigint, bigint, timestamptz),
     sqm.open_lex_sarah_investigation(bigint, bigint, bigint[], timestamptz),
     sqm.assign_lex_sarah_report(bigint, bigint, bigint), sqm.start_lex_sarah_investigation(bigint, bigint, text),

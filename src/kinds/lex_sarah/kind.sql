@@ -184,17 +184,14 @@ CREATE TABLE sqm.lex_sarah_report (
     reported_at       timestamptz NOT NULL,
     received_at       timestamptz,
     source            text NOT NULL DEFAULT 'staff' CHECK (source IN ('staff', 'deviation', 'complaint')),
-    deviation_id      bigint,
     legal_basis       text NOT NULL REFERENCES sqm.legal_basis,
     investigation_id  bigint,
     assigned_at       timestamptz,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
-    FOREIGN KEY (org_id, deviation_id) REFERENCES sqm.deviation,
     FOREIGN KEY (org_id, investigation_id) REFERENCES sqm.lex_sarah_investigation,
     CHECK (happened_at OPERATOR(pg_catalog.<=) reported_at),
     CHECK (received_at OPERATOR(pg_catalog.>=) reported_at),
-    CHECK ((source OPERATOR(pg_catalog.=) 'deviation') OPERATOR(pg_catalog.=) (deviation_id IS NOT NULL)),
     CHECK ((state OPERATOR(pg_catalog.=) 'assigned') OPERATOR(pg_catalog.=) (investigation_id IS NOT NULL))
 );
 CREATE INDEX lex_sarah_report_investigation_idx ON sqm.lex_sarah_report (org_id, investigation_id);
@@ -206,8 +203,7 @@ COMMENT ON COLUMN sqm.lex_sarah_report.regime IS 'SoL or LSS';
 COMMENT ON COLUMN sqm.lex_sarah_report.happened_at IS 'When the event happened; chooses the legal basis';
 COMMENT ON COLUMN sqm.lex_sarah_report.reported_at IS 'When staff reported it; the routing clock starts here';
 COMMENT ON COLUMN sqm.lex_sarah_report.received_at IS 'When the investigating function got it';
-COMMENT ON COLUMN sqm.lex_sarah_report.source IS 'staff (a staff report), deviation (an escalated deviation) or complaint';
-COMMENT ON COLUMN sqm.lex_sarah_report.deviation_id IS 'The escalated deviation (source deviation)';
+COMMENT ON COLUMN sqm.lex_sarah_report.source IS 'staff (a staff report), deviation (an escalated deviation, linked escalated_to) or complaint';
 COMMENT ON COLUMN sqm.lex_sarah_report.legal_basis IS
   'The basis valid for its regime on the day of the event (sqm.legal_basis; sqm.lex_sarah_legal_basis chooses it, the row check refuses another)';
 COMMENT ON COLUMN sqm.lex_sarah_report.investigation_id IS 'The investigation that covers it: NULL until assigned, then never changed';
@@ -285,13 +281,12 @@ CREATE TABLE sqm.ivo_notification (
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
     FOREIGN KEY (org_id, investigation_id) REFERENCES sqm.lex_sarah_investigation
 );
-CREATE UNIQUE INDEX ivo_notification_regnr ON sqm.ivo_notification (org_id, regnr);
 CREATE UNIQUE INDEX ivo_notification_one_per_investigation ON sqm.ivo_notification (org_id, investigation_id)
     WHERE state OPERATOR(pg_catalog.<>) 'withdrawn';
 COMMENT ON TABLE sqm.ivo_notification IS
   'Notifications to IVO of serious lex Sarah investigations: a governed table; the contents are frozen once sent (later information is a supplement); one notification per investigation that is not withdrawn';
 COMMENT ON COLUMN sqm.ivo_notification.unit_id IS 'The investigation''s leading unit';
-COMMENT ON COLUMN sqm.ivo_notification.regnr IS 'Registry number; unique per organisation';
+COMMENT ON COLUMN sqm.ivo_notification.regnr IS 'Registry number, claimed in the organisation''s registry (sqm.registry_entry: unique per organisation across every kind)';
 COMMENT ON COLUMN sqm.ivo_notification.drafted_at IS 'When it was drafted';
 COMMENT ON COLUMN sqm.ivo_notification.decided_at IS 'When the designated role decided to notify';
 COMMENT ON COLUMN sqm.ivo_notification.sent_at IS 'When it was sent to IVO';
@@ -430,7 +425,7 @@ REVOKE ALL ON FUNCTION sqm.lex_sarah_legal_basis(bigint, text, timestamptz),
 -- reporter identities only with read_reporter_identity.
 
 SELECT sqm.govern('lex_sarah_report', 'sqm.lex_sarah_report',
-    classes => '{"internal": ["org_id", "id", "deviation_id", "investigation_id"],
+    classes => '{"internal": ["org_id", "id", "investigation_id"],
                  "statistic": ["state", "unit_id", "regime", "source", "legal_basis"],
                  "exact_time": ["happened_at", "reported_at", "received_at", "assigned_at"]}',
     label_sv => 'lex Sarah-rapport', label_en => 'lex Sarah report',
@@ -598,6 +593,16 @@ CREATE POLICY lex_sarah_theme_member ON sqm.lex_sarah_theme FOR SELECT
     USING (sqm.is_member(org_id));
 COMMENT ON POLICY organisation_setting_member ON sqm.organisation_setting IS 'Members see their organisations'' settings';
 COMMENT ON POLICY lex_sarah_theme_member ON sqm.lex_sarah_theme IS 'Members see their organisations'' taxonomy';
+
+-- ---------------------------------------------------------------------------
+-- A deviation escalated to lex Sarah (domain.md §3.1, §3.2) is linked to the
+-- report it led to; the report is made by this kind's constructor
+-- (sqm.lex_sarah_report_from_case in api.sql).
+
+INSERT INTO sqm.case_relation (from_kind, relation, to_kind, capability, label_sv, label_en,
+                               inverse_label_sv, inverse_label_en, builtin) VALUES
+    ('deviation', 'escalated_to', 'lex_sarah_report', 'escalate', 'utreds enligt lex Sarah', 'escalated to lex Sarah',
+     'från avvikelse', 'from a deviation', true);
 
 -- ---------------------------------------------------------------------------
 -- Who may do what (sqm.role_capability).  Any staff role may report;
