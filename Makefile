@@ -40,13 +40,17 @@ sqm--$(EXTVERSION).sql: $(SQL_SOURCES) src/kinds/kinds.list sqm.control
 	   printf '%s\n' '\echo Use "CREATE EXTENSION sqm" to load this file. \quit'; \
 	   for f in $(SQL_SOURCES); do echo; echo "-- ---- $$f"; cat $$f; done; } > $@
 
-.PHONY: test run bench version-check
+.PHONY: test run bench version-check kinds-doc
 test:
 	./tools/test.sh
 run:
 	./tools/run.sh
 bench:
 	./bench/run.sh
+
+# doc/kinds.md: every kind of case, generated from the lifecycle data (sql/kinds.sql checks it).
+kinds-doc:
+	./tools/kinds_doc.sh
 
 # META.json must carry the same version as sqm.control.
 version-check:
