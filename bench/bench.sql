@@ -42,8 +42,8 @@ DECLARE
 BEGIN
     PERFORM pg_advisory_xact_lock(4242, NEW.org_id::int);
     SELECT a.seq, a.hash INTO s, prev FROM bare_audit a WHERE a.org_id = NEW.org_id ORDER BY a.seq DESC LIMIT 1;
-    INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, after, prev_hash, hash)
-    VALUES (NEW.org_id, coalesce(s, 0) + 1, sqm.now(), sqm.actor(), session_user, 'deviation', NEW.id, 'edit',
+    INSERT INTO bare_audit (org_id, seq, format, recorded_at, source, actor, db_role, object_kind, object_id, change, after, prev_hash, hash)
+    VALUES (NEW.org_id, coalesce(s, 0) + 1, 1, sqm.now(), 'direct', sqm.actor(), session_user, 'deviation', NEW.id, 'edit',
             jsonb_build_object('reported_by', NEW.reported_by, 'description', NEW.description), coalesce(prev, '\x00'),
             sha256(coalesce(prev, '\x00') || convert_to(NEW.id::text || NEW.description, 'UTF8')));
     RETURN NEW;
@@ -60,9 +60,9 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock(4242, NEW.org_id::int);
     SELECT a.seq, a.hash INTO s, prev FROM bare_audit a WHERE a.org_id = NEW.org_id ORDER BY a.seq DESC LIMIT 1;
-    INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, from_state, to_state,
+    INSERT INTO bare_audit (org_id, seq, format, recorded_at, source, actor, db_role, object_kind, object_id, change, from_state, to_state,
                             before, after, reason, prev_hash, hash)
-    VALUES (NEW.org_id, coalesce(s, 0) + 1, sqm.now(), sqm.actor(), session_user, 'deviation', NEW.id,
+    VALUES (NEW.org_id, coalesce(s, 0) + 1, 1, sqm.now(), 'direct', sqm.actor(), session_user, 'deviation', NEW.id,
             CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'move' END,
             CASE TG_OP WHEN 'UPDATE' THEN OLD.state END, NEW.state, NULL,
             jsonb_build_object('state', NEW.state), NULL, coalesce(prev, '\x00'),
@@ -97,12 +97,12 @@ INSERT INTO result SELECT 'report N deviations: sqm.report_deviation()',
     best_ms(format($q$DO $d$ BEGIN FOR i IN 1 .. %s LOOP
         INSERT INTO bare_deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, types)
         VALUES (%s, i, 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', '{info}');
-        INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, to_state, after, prev_hash, hash)
-        VALUES (%s, 2 * i, now(), 'bench', 'bench', 'deviation', i, 'create', 'reported',
+        INSERT INTO bare_audit (org_id, seq, format, recorded_at, source, actor, db_role, object_kind, object_id, change, to_state, after, prev_hash, hash)
+        VALUES (%s, 2 * i, 1, now(), 'direct', 'bench', 'bench', 'deviation', i, 'create', 'reported',
                 '{"state": "reported", "regime": "SoL"}', '\x00', '\x00');
         INSERT INTO bare_deviation_detail (org_id, id, reported_by, description) VALUES (%s, i, 'bench', 'Händelse');
-        INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, after, prev_hash, hash)
-        VALUES (%s, 2 * i + 1, now(), 'bench', 'bench', 'deviation', i, 'edit',
+        INSERT INTO bare_audit (org_id, seq, format, recorded_at, source, actor, db_role, object_kind, object_id, change, after, prev_hash, hash)
+        VALUES (%s, 2 * i + 1, 1, now(), 'direct', 'bench', 'bench', 'deviation', i, 'edit',
                 '{"reported_by": "bench", "description": "Händelse"}', '\x00', '\x00'); END LOOP; END $d$$q$,
         :n, :org, :unit, :org, :org, :org));
 
@@ -125,8 +125,8 @@ UPDATE sqm.deviation SET state = 'triaged', severity = 'low', triaged_at = '2025
 UPDATE bare_deviation SET state = 'triaged';
 SELECT best_ms(format($q$DO $d$ BEGIN FOR i IN 1 .. %s LOOP
         UPDATE bare_deviation SET state = 'investigating' WHERE org_id = %s AND id = i AND state = 'triaged';
-        INSERT INTO bare_audit (org_id, seq, at, actor, db_role, object_kind, object_id, change, from_state, to_state, before, after, prev_hash, hash)
-        VALUES (%s, %s + i, now(), 'bench', 'bench', 'deviation', i, 'move', 'triaged', 'investigating',
+        INSERT INTO bare_audit (org_id, seq, format, recorded_at, source, actor, db_role, object_kind, object_id, change, from_state, to_state, before, after, prev_hash, hash)
+        VALUES (%s, %s + i, 1, now(), 'direct', 'bench', 'bench', 'deviation', i, 'move', 'triaged', 'investigating',
                 '{"state": "triaged"}', '{"state": "investigating"}', '\x00', '\x00'); END LOOP;
         RAISE EXCEPTION USING ERRCODE = 'P0004'; EXCEPTION WHEN assert_failure THEN NULL; END $d$$q$, :n, :org, :org, :n))
        AS bare_move_ms \gset

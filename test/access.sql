@@ -152,8 +152,8 @@ SET LOCAL sqm.actor = 'anna';
 SELECT is(pg_temp.as_role('tst_app', format($$SELECT sqm.triage_deviation(%s, %s, 'reported', 'low')$$, :a, :dev_a2)),
           'ok', 'an app acting for anna (unit manager of A2) triages an A2 deviation');
 SELECT is((SELECT actor FROM sqm.audit_event WHERE object_id = :dev_a2 ORDER BY seq DESC LIMIT 1), 'anna', 'the audit names anna');
-SELECT is((SELECT db_role FROM sqm.audit_event WHERE object_id = :dev_a2 ORDER BY seq DESC LIMIT 1), session_user::text,
-          'and the database role');
+SELECT is((SELECT db_role FROM sqm.audit_event WHERE object_id = :dev_a2 ORDER BY seq DESC LIMIT 1), 'tst_app',
+          'and the database role the access checks used (the SET ROLE target, not the session user)');
 SELECT is(pg_temp.as_role('tst_app', format($$SELECT sqm.move_object('deviation', %s, %s, 'reported', 'withdrawn')$$, :a, :dev_a1)),
           '42501', 'anna has no role for A1');
 SELECT is(pg_temp.as_role('tst_outsider', format($$SELECT sqm.may(%s, %s, 'triage')$$, :a, :a2)),

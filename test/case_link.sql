@@ -205,7 +205,7 @@ SELECT lives_ok($$DELETE FROM sqm.case_relation WHERE relation = 'unused'$$, 'a 
 SELECT is(pg_temp.as_role('tst_inv_a', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s, 'same event')$$, :a, :ca2, :t2)),
           'ok', 'an investigator of the organisation links two cases');
 SELECT id AS l2 FROM sqm.case_link WHERE from_id = :ca2 AND to_id = :t2 \gset
-SELECT is((SELECT (created_by, reason)::text FROM sqm.case_link l JOIN sqm.audit_event e ON e.object_kind = 'case_link' AND e.object_id = l.id
+SELECT is((SELECT (created_by, reason)::text FROM sqm.case_link l JOIN sqm.audit_trail e ON e.object_kind = 'case_link' AND e.object_id = l.id
             WHERE l.id = :l2), '(tst_inv_a,"same event")', 'the link records who made it and the audit event the reason');
 SELECT is(pg_temp.as_role('tst_inv_a', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :ca2, :t2)),
           format('23505: test A case %s is already linked "escalated_to" to test B case %s', :ca2, :t2),

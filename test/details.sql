@@ -98,7 +98,7 @@ SELECT is((SELECT (state, withdrawn_reason)::text FROM sqm.deviation JOIN sqm.de
           '(withdrawn,Dubblett)', 'the reason is in the details row');
 SELECT is((SELECT string_agg(change || coalesce(':' || to_state, ''), ' ' ORDER BY seq) FROM sqm.audit_event WHERE object_id = :own),
           'create:reported edit edit move:withdrawn', 'the audit trail shows the details as edits of the deviation, before its move');
-SELECT results_eq(format($$SELECT after FROM sqm.audit_event WHERE object_id = %s AND change = 'edit' ORDER BY seq$$, :own),
+SELECT results_eq(format($$SELECT after FROM sqm.audit_trail WHERE object_id = %s AND change = 'edit' ORDER BY seq$$, :own),
                   $$VALUES ('{"description": "Min egen rapport", "reported_by": "tdt_reporter"}'::jsonb),
                            ('{"withdrawn_reason": "Dubblett"}'::jsonb)$$,
                   'with what was written');

@@ -119,7 +119,7 @@ SELECT throws_ok(format($$SELECT sqm.triage_deviation(%s, %s, 'reported', 'apoca
                  NULL, 'an unknown severity is refused');
 SELECT lives_ok(format($$SELECT sqm.triage_deviation(%s, %s, 'reported', 'moderate', 'Bedömd av enhetschef')$$, :org, :d1),
                 'triage with a severity');
-SELECT is((SELECT (change, from_state, to_state, reason) FROM sqm.audit_event WHERE object_id = :d1 ORDER BY seq DESC LIMIT 1)::text,
+SELECT is((SELECT (change, from_state, to_state, reason) FROM sqm.audit_trail WHERE object_id = :d1 ORDER BY seq DESC LIMIT 1)::text,
           '(move,reported,triaged,"Bedömd av enhetschef")', 'the triage is audited as a move with its reason');
 SELECT throws_ok(format($$SELECT sqm.triage_deviation(%s, %s, 'reported', 'low')$$, :org, :d1), 'SQ003',
                  NULL, 'a second triage of the same report is refused');

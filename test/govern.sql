@@ -194,7 +194,7 @@ SELECT throws_ok($$TRUNCATE sqm.tst_case_detail CASCADE$$, '55000', 'table sqm.t
 SELECT lives_ok($$UPDATE sqm.tst_case_detail SET owner = 'Bertil' WHERE id = 3$$, 'the details of an open case can be edited');
 
 -- ---------------------------------------------------------------- the audit trail
-SELECT results_eq(format($$SELECT change, from_state, to_state, before, after - 'unit_id' FROM sqm.audit_event
+SELECT results_eq(format($$SELECT change, from_state, to_state, before, after - 'unit_id' FROM sqm.audit_trail
                             WHERE org_id = %s AND object_id = 3 ORDER BY seq$$, :org),
                   $$VALUES ('create', NULL, 'new', NULL, '{"size": "1", "state": "new"}'::jsonb),
                            ('edit', NULL, NULL, '{"note": null}'::jsonb, '{"note": "Klart"}'::jsonb),
@@ -203,7 +203,7 @@ SELECT results_eq(format($$SELECT change, from_state, to_state, before, after - 
                   'details changes are edit events of the same object, with the columns that changed (a details row inserted empty records nothing)');
 SELECT is((SELECT count(*) FROM sqm.audit_event WHERE org_id = :org AND object_kind <> 'tst'), 0::bigint,
           'under the kind of the case');
-SELECT is((SELECT reason FROM sqm.audit_event WHERE org_id = :org AND object_id = 3 AND after ? 'note'), 'öppnat',
+SELECT is((SELECT reason FROM sqm.audit_trail WHERE org_id = :org AND object_id = 3 AND after ? 'note'), 'öppnat',
           'with the reason of the call');
 UPDATE sqm.tst_case_detail SET owner = owner WHERE id = 3;
 SELECT is((SELECT count(*) FROM sqm.audit_event WHERE org_id = :org AND object_id = 3), 4::bigint,

@@ -1,37 +1,85 @@
 /*-------------------------------------------------------------------------
  *
  * audit.c
- *	  The audit trail: explicit time and actor, and the append-only,
- *	  hash-chained events written for every change of a governed table.
+ *	  The audit trail: the clock, the actor and the context of a write, and
+ *	  the append-only, hash-chained events written for every change of a
+ *	  governed table.
  *
  * This file owns
  *
- *	- the GUCs sqm.frozen_now and sqm.actor, and sqm.now() and sqm.actor(),
+ *	- the GUCs sqm.frozen_now (PGC_SUSET), sqm.actor, sqm.import_batch and
+ *	  sqm.batch_source (both PGC_SUSET), and sqm.now() and sqm.actor(),
  *	  which every part of sqm takes its clock and its end user from;
+ *	- the context of a write (sqm_audit_set_context and
+ *	  sqm_audit_clear_context, and their SQL wrappers for the PL/pgSQL write
+ *	  path): where a change comes from (api) and the reason the API call
+ *	  gave, which sqm_audit_reason() returns to row checks;
  *	- the trigger sqm.audit_record('<kind>') that every governed table
  *	  carries (AFTER INSERT OR UPDATE, FOR EACH ROW; doc/core.md), which
  *	  appends one create, move or edit event to sqm.audit_event, and its
  *	  form sqm.audit_record('<kind>', 'details') on the kind's details table
  *	  (no state), whose every insert or update is an edit of the same object;
+ *	- the salted digests that stand in the events for the values of
+ *	  personal and free-text columns, and the side table sqm.audit_value
+ *	  that keeps those values and their salts outside the chain;
  *	- sqm.audit_hash(), the one routine that computes an event's hash, used
  *	  both when appending and by sqm.verify_audit().
  *
+ * Who and why.  A setting any role can change is input, never authority
+ * (design.md §3b): the actor is sqm.actor only when the calling role may
+ * name its end user (a member of sqm_app, or a superuser), else the calling
+ * role; db_role is the calling role as the access checks see it
+ * (sqm_caller_role_oid: the SET ROLE target, else the session user).  The
+ * reason is no setting at all: the write path states it, with the source
+ * "api", in a context it sets around each write it makes and clears after.
+ * Contexts nest (clearing restores the enclosing one, and a context given
+ * no reason takes its enclosing context's), live in TopTransactionContext
+ * and go with the (sub)transaction that set them when it aborts, so a
+ * context never outlives its write: a direct UPDATE after an API call is
+ * recorded as "direct", without a reason.  A superuser (or a role granted
+ * SET ON PARAMETER) marks a bulk load with sqm.import_batch: its events
+ * have source "import" (or "restore", sqm.batch_source) and the batch.
+ *
+ * The clock.  recorded_at is read after the organisation's chain lock is
+ * held: sqm.frozen_now if set (a replay records the moment it replays),
+ * else the wall clock; and never earlier than the previous event's, so
+ * that it does not decrease along a chain whatever the clocks do.
+ * sqm.frozen_now is PGC_SUSET: only a superuser, or a role granted
+ * SET ON PARAMETER sqm.frozen_now (a loader), can move sqm's clock.
+ *
  * The chain.  Each organisation has its own chain: seq 1, 2, 3 ... without
  * gaps, prev_hash the previous event's hash (32 zero bytes for the first)
- * and hash = SHA-256(serialisation of prev_hash and every other column; see
- * audit_compute_hash).  Appends of one organisation are serialised by a
- * transaction-level advisory lock (AUDIT_LOCK_FIELD4 below), taken the first
- * time a transaction appends for the organisation; the head (seq, hash) is
- * then read once and kept in backend memory until the transaction ends,
- * since nobody else can append while the lock is held.  An aborted
- * subtransaction takes its events and, if it took it, the lock with it, so
- * the heads it touched are forgotten and read again.
+ * and hash = SHA-256 of the event's serialisation in the format recorded
+ * with it (column format; audit_serialise).  The serialisation starts with
+ * the format, and sqm.audit_hash dispatches on the stored format, so that
+ * a later format verifies beside this one.  Appends of one organisation are
+ * serialised by a transaction-level advisory lock (AUDIT_LOCK_FIELD4
+ * below), taken the first time a transaction appends for the organisation;
+ * the head (seq, hash, recorded_at) is then read once and kept in backend
+ * memory until the transaction ends, since nobody else can append while
+ * the lock is held.  An aborted subtransaction takes its events and, if it
+ * took it, the lock with it, so the heads it touched are forgotten and
+ * read again.
+ *
+ * Personal data and free text.  A column classed personal or free_text in
+ * sqm.column_class -- or not classed at all: what is not known to be
+ * harmless is treated as personal -- enters before/after as
+ * "sha256:" || hex(SHA-256(salt || value)), salt 16 random bytes, value
+ * the text of the column's value in the database encoding.  The reason,
+ * free text the caller wrote, is recorded the same way.  The value and its
+ * salt go to sqm.audit_value, which the chain does not hash: erasing them
+ * (a retention rule: personal data and free text are kept only as long as
+ * the retention rules allow, domain.md §5) leaves the chain verifying, and
+ * the digest still proves any value kept there.
  *
  * The warm path (a further write in a transaction that already appended for
- * the organisation) does no catalog access: the layout of each governed
- * table (attribute numbers of org_id, id and state, output function and
- * name of every column) and of sqm.audit_event are cached and dropped by a
- * relcache callback, the session user's name by a syscache callback.
+ * the organisation) reads no catalog table: the layout of each governed
+ * table (attribute numbers of org_id, id and state, output function, name
+ * and class of every column) and of sqm.audit_event are cached and dropped
+ * by a relcache callback (also when sqm.column_class changes, whose
+ * statement trigger sqm.audit_invalidate() announces it), the calling
+ * role's name by a syscache callback; who the caller is and whether it is
+ * an application are syscache look-ups (access.c).
  *
  * Writing the event.  An INSERT through the executor costs several times
  * the row it records (measured: ~25 us per event through a kept SPI plan,
@@ -45,7 +93,8 @@
  * satisfy the table's NOT NULL and CHECK constraints by construction.
  * Anything else on the table (an outbox trigger, say) makes the trigger
  * insert through a kept SPI plan instead, so that it runs.  The head is
- * read once per transaction and organisation, through a kept SPI plan.
+ * read once per transaction and organisation, through a kept SPI plan; the
+ * kept values of an event go to sqm.audit_value in one kept SPI plan.
  *
  * The trail is read and written on behalf of the owner of sqm.audit_event
  * (as foreign-key checks run as the referenced table's owner; the direct
@@ -77,6 +126,7 @@
 #include "miscadmin.h"
 #include "port/pg_bswap.h"
 #include "storage/lock.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/datum.h"
@@ -107,17 +157,28 @@
 
 #define AUDIT_HASH_LEN		PG_SHA256_DIGEST_LENGTH
 
+/* The format new events are written in (column format; audit_serialise). */
+#define AUDIT_FORMAT_CURRENT	1
+
+/* A kept value's salt: 16 random bytes. */
+#define AUDIT_SALT_LEN		16
+
+/* "sha256:" and 64 hex digits */
+#define AUDIT_DIGEST_PREFIX	"sha256:"
+
 /*
  * The columns of sqm.audit_event, in table order, which is also the order of
- * the parameters of the insert statement.  audit_compute_hash serialises
- * AF_PREV_HASH first, then AF_ORG_ID .. AF_REASON in this order; AF_HASH is
- * the result.  Changing this order changes every hash.
+ * the parameters of the insert statement.  Which of them are hashed, and in
+ * what order, is the business of the format (audit_format1_fields).
  */
 typedef enum AuditField
 {
 	AF_ORG_ID,
 	AF_SEQ,
-	AF_AT,
+	AF_FORMAT,
+	AF_RECORDED_AT,
+	AF_SOURCE,
+	AF_BATCH,
 	AF_ACTOR,
 	AF_DB_ROLE,
 	AF_OBJECT_KIND,
@@ -141,7 +202,10 @@ static const struct
 {
 	[AF_ORG_ID] = {"org_id", INT8OID},
 	[AF_SEQ] = {"seq", INT8OID},
-	[AF_AT] = {"at", TIMESTAMPTZOID},
+	[AF_FORMAT] = {"format", INT2OID},
+	[AF_RECORDED_AT] = {"recorded_at", TIMESTAMPTZOID},
+	[AF_SOURCE] = {"source", TEXTOID},
+	[AF_BATCH] = {"batch", TEXTOID},
 	[AF_ACTOR] = {"actor", TEXTOID},
 	[AF_DB_ROLE] = {"db_role", TEXTOID},
 	[AF_OBJECT_KIND] = {"object_kind", TEXTOID},
@@ -156,14 +220,52 @@ static const struct
 	[AF_HASH] = {"hash", BYTEAOID},
 };
 
+/*
+ * Format 1: after the format number, these fields in this order -- every
+ * column but format itself and hash.  Changing this list changes every
+ * hash: a new order is a new format.
+ */
+static const AuditField audit_format1_fields[] =
+{
+	AF_PREV_HASH, AF_ORG_ID, AF_SEQ, AF_RECORDED_AT, AF_SOURCE, AF_BATCH,
+	AF_ACTOR, AF_DB_ROLE, AF_OBJECT_KIND, AF_OBJECT_ID, AF_CHANGE,
+	AF_FROM_STATE, AF_TO_STATE, AF_BEFORE, AF_AFTER, AF_REASON
+};
+
+/* Where an event comes from (column source). */
+#define AUDIT_SOURCE_API		"api"
+#define AUDIT_SOURCE_DIRECT		"direct"
+#define AUDIT_SOURCE_IMPORT		"import"
+#define AUDIT_SOURCE_RESTORE	"restore"
+
+/* sqm.batch_source: what a batch marked by sqm.import_batch is */
+#define AUDIT_BATCH_IMPORT		0
+#define AUDIT_BATCH_RESTORE		1
+
+static const char *const audit_sources[] =
+{
+	AUDIT_SOURCE_API, AUDIT_SOURCE_DIRECT, AUDIT_SOURCE_IMPORT, AUDIT_SOURCE_RESTORE
+};
+
 #define AUDIT_HEAD_SQL \
-	"SELECT seq, hash FROM sqm.audit_event" \
+	"SELECT seq, hash, recorded_at FROM sqm.audit_event" \
 	" WHERE org_id OPERATOR(pg_catalog.=) $1 ORDER BY seq DESC LIMIT 1"
 
 #define AUDIT_INSERT_SQL \
-	"INSERT INTO sqm.audit_event (org_id, seq, at, actor, db_role, object_kind," \
-	" object_id, change, from_state, to_state, before, after, reason, prev_hash, hash)" \
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+	"INSERT INTO sqm.audit_event (org_id, seq, format, recorded_at, source, batch," \
+	" actor, db_role, object_kind, object_id, change, from_state, to_state, before," \
+	" after, reason, prev_hash, hash)" \
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+
+#define AUDIT_VALUE_INSERT_SQL \
+	"INSERT INTO sqm.audit_value (org_id, seq, side, column_name, salt, value)" \
+	" SELECT $1, $2, u.side, u.column_name, u.salt, u.value" \
+	" FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5)," \
+	" pg_catalog.unnest($6)) AS u(side, column_name, salt, value)"
+
+#define AUDIT_CLASSES_SQL \
+	"SELECT c.column_name::pg_catalog.text, c.class FROM sqm.column_class c" \
+	" WHERE c.table_name OPERATOR(pg_catalog.=) $1"
 
 #define GOVERNED_PROTOCOL_HINT \
 	"A governed table has org_id bigint, id bigint and state text and carries " \
@@ -190,6 +292,7 @@ typedef struct AuditRelInfo
 	char	  **names;			/* NULL for a dropped column */
 	int16	   *attlens;
 	bool	   *attbyvals;
+	bool	   *kept;			/* personal, free text or unclassified */
 } AuditRelInfo;
 
 /* The head of an organisation's chain, as this transaction left it. */
@@ -198,6 +301,7 @@ typedef struct AuditHead
 	int64		org_id;			/* hash key; must be first */
 	int64		seq;
 	uint8		hash[AUDIT_HASH_LEN];
+	TimestampTz recorded_at;	/* of the event at seq */
 	SubTransactionId subid;		/* subtransaction that last moved it */
 } AuditHead;
 
@@ -209,31 +313,69 @@ typedef struct AuditRowMap
 	bool		exact;			/* the row has no other columns */
 } AuditRowMap;
 
+/* The context of the writes being made; see the header comment. */
+typedef struct AuditContext
+{
+	struct AuditContext *outer;
+	const char *source;			/* one of audit_sources */
+	char	   *reason;			/* NULL: none */
+	bool		own_reason;		/* reason is this context's copy */
+	SubTransactionId subid;		/* the subtransaction that set it */
+} AuditContext;
+
+/* The values of one event that go to sqm.audit_value. */
+typedef struct AuditKept
+{
+	int			n;
+	Datum	   *sides;
+	Datum	   *columns;
+	Datum	   *salts;
+	Datum	   *values;
+} AuditKept;
+
 /* GUC variables */
 static char *frozen_now_text = NULL;
 static char *actor_text = NULL;
+static char *import_batch_text = NULL;
+static int	batch_source = AUDIT_BATCH_IMPORT;
+
+static const struct config_enum_entry batch_source_options[] =
+{
+	{AUDIT_SOURCE_IMPORT, AUDIT_BATCH_IMPORT, false},
+	{AUDIT_SOURCE_RESTORE, AUDIT_BATCH_RESTORE, false},
+	{NULL, 0, false}
+};
 
 /* What the assign hook of sqm.frozen_now decided. */
 static bool now_frozen = false;
 static TimestampTz frozen_now;
+
+/* The innermost context of the write being made (TopTransactionContext). */
+static AuditContext *audit_context = NULL;
 
 /* Caches; see the header comment. */
 static HTAB *audit_rels = NULL;
 static HTAB *audit_heads = NULL;	/* in TopTransactionContext */
 static SPIPlanPtr audit_head_plan = NULL;
 static SPIPlanPtr audit_insert_plan = NULL;
+static SPIPlanPtr audit_value_plan = NULL;
+static SPIPlanPtr audit_classes_plan = NULL;
 static Oid	audit_trail_relid = InvalidOid;	/* sqm.audit_event */
 static Oid	audit_trail_nsp = InvalidOid;	/* schema sqm */
 static bool audit_trail_valid = false;	/* the two below */
 static Oid	audit_trail_owner;
 static AuditRowMap audit_trail_map;
-static Oid	session_user_cached = InvalidOid;
-static char session_user_name[NAMEDATALEN];
+static Oid	audit_classes_relid = InvalidOid;	/* sqm.column_class */
+static Oid	role_name_cached = InvalidOid;
+static char role_name[NAMEDATALEN];
 
 PG_FUNCTION_INFO_V1(sqm_now);
 PG_FUNCTION_INFO_V1(sqm_actor);
+PG_FUNCTION_INFO_V1(sqm_audit_set_context_sql);
+PG_FUNCTION_INFO_V1(sqm_audit_clear_context_sql);
 PG_FUNCTION_INFO_V1(sqm_audit_record);
 PG_FUNCTION_INFO_V1(sqm_audit_hash);
+PG_FUNCTION_INFO_V1(sqm_audit_invalidate);
 
 
 /* ----------------------------------------------------------------
@@ -307,6 +449,7 @@ assign_frozen_now(const char *newval, void *extra)
 		frozen_now = *((TimestampTz *) extra);
 }
 
+
 /* The time sqm works with: sqm.frozen_now, else the start of the transaction. */
 TimestampTz
 sqm_current_time(void)
@@ -314,30 +457,33 @@ sqm_current_time(void)
 	return now_frozen ? frozen_now : GetCurrentTransactionStartTimestamp();
 }
 
-/* The session user's name, cached until pg_authid changes. */
+/* A role's name, the last one asked for cached until pg_authid changes. */
 static const char *
-audit_session_user(void)
+audit_role_name(Oid roleid)
 {
-	Oid			roleid = GetSessionUserId();
-
-	if (roleid != session_user_cached)
+	if (roleid != role_name_cached)
 	{
 		char	   *name = GetUserNameFromId(roleid, false);
 
-		strlcpy(session_user_name, name, NAMEDATALEN);
+		strlcpy(role_name, name, NAMEDATALEN);
 		pfree(name);
-		session_user_cached = roleid;
+		role_name_cached = roleid;
 	}
-	return session_user_name;
+	return role_name;
 }
 
-/* The end user: sqm.actor if set, else the session user. */
+/*
+ * The person acting: sqm.actor if the calling role may name its end user
+ * (a member of sqm_app; superusers are members of every role), else the
+ * calling role.  The GUC is input any role can set, so it counts only from
+ * an application (design.md §3b), as sqm.caller_identity() says too.
+ */
 static const char *
 audit_actor(void)
 {
-	if (actor_text != NULL && actor_text[0] != '\0')
+	if (actor_text != NULL && actor_text[0] != '\0' && sqm_caller_is_app_role())
 		return actor_text;
-	return audit_session_user();
+	return audit_role_name(sqm_caller_role_oid());
 }
 
 Datum
@@ -352,17 +498,92 @@ sqm_actor(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(audit_actor()));
 }
 
+
+/* ----------------------------------------------------------------
+ * The context of a write
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Sets the context of the writes that follow until sqm_audit_clear_context:
+ * where they come from (source "api" for the write path) and the reason the
+ * caller gave (NULL or "": none; the enclosing context's, if any).  The
+ * write path sets it around each write it makes.  It goes with the
+ * (sub)transaction that set it if that aborts, so an error needs no clean-up.
+ */
+void
+sqm_audit_set_context(const char *source, const char *reason)
+{
+	AuditContext *context;
+	const char *known = NULL;
+	int			i;
+
+	for (i = 0; i < lengthof(audit_sources); i++)
+		if (source != NULL && strcmp(source, audit_sources[i]) == 0)
+			known = audit_sources[i];
+	if (known == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown source \"%s\" of an audited write", source ? source : "(null)"),
+				 errhint("The sources are api, direct, import and restore.")));
+
+	context = MemoryContextAlloc(TopTransactionContext, sizeof(AuditContext));
+	context->outer = audit_context;
+	context->source = known;
+	context->own_reason = (reason != NULL && reason[0] != '\0');
+	if (context->own_reason)
+		context->reason = MemoryContextStrdup(TopTransactionContext, reason);
+	else
+		context->reason = audit_context ? audit_context->reason : NULL;
+	context->subid = GetCurrentSubTransactionId();
+	audit_context = context;
+}
+
+/* Ends the innermost context: the enclosing one, if any, applies again. */
+void
+sqm_audit_clear_context(void)
+{
+	AuditContext *context = audit_context;
+
+	if (context == NULL)
+		return;
+	audit_context = context->outer;
+	if (context->own_reason)
+		pfree(context->reason);
+	pfree(context);
+}
+
 /*
  * The reason given for the change being written, or NULL: what the audit
  * trail records, and what rules that demand a reason (a case's dates
- * moved) ask for.
+ * moved) ask for.  Only the write path's context gives one.
  */
 const char *
 sqm_audit_reason(void)
 {
-	const char *reason = GetConfigOption("sqm.reason", true, false);
+	return audit_context ? audit_context->reason : NULL;
+}
 
-	return (reason != NULL && reason[0] != '\0') ? reason : NULL;
+/* sqm.audit_set_context(source text, reason text): the wrapper for SQL. */
+Datum
+sqm_audit_set_context_sql(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("an audited write needs a source"),
+				 errhint("The write path gives \"api\".")));
+	sqm_audit_set_context(text_to_cstring(PG_GETARG_TEXT_PP(0)),
+						  PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	PG_RETURN_VOID();
+}
+
+/* sqm.audit_clear_context() */
+Datum
+sqm_audit_clear_context_sql(PG_FUNCTION_ARGS)
+{
+	sqm_audit_clear_context();
+	PG_RETURN_VOID();
 }
 
 
@@ -450,11 +671,12 @@ audit_serialise_jsonb(StringInfo buf, Jsonb *jb)
 }
 
 /*
- * Serialisation version 1 of one field, for hashing: a byte 0 for NULL, or a
- * byte 1 followed by the value.  An int8 or timestamptz (microseconds since
- * 2000-01-01) is 8 bytes big-endian; text and bytea are a 4-byte big-endian
- * length and the bytes; jsonb is its tokens (audit_serialise_jsonb).  So no
- * two different events serialise alike, and NULL differs from empty.
+ * One field in format 1: a byte 0 for NULL, or a byte 1 followed by the
+ * value.  An int8 or timestamptz (microseconds since 2000-01-01 00:00 UTC)
+ * is 8 bytes big-endian; text and bytea are a 4-byte big-endian length and
+ * the bytes (text in the database encoding); jsonb is its tokens
+ * (audit_serialise_jsonb).  So no two different events serialise alike,
+ * and NULL differs from empty.
  */
 static void
 audit_serialise_field(StringInfo buf, AuditField f, Datum value, bool isnull)
@@ -494,30 +716,69 @@ audit_serialise_field(StringInfo buf, AuditField f, Datum value, bool isnull)
 }
 
 /*
- * SHA-256 over prev_hash and the other fields of an event but hash, given in
- * AuditField order.  The trigger appends with it and sqm.audit_hash (hence
- * sqm.verify_audit) recomputes with it, so they cannot disagree.
+ * The serialisation of an event in a format, for hashing; false for a
+ * format this version of sqm does not know.
+ *
+ * Format 1: the format number as 2 bytes big-endian (00 01), then each
+ * field of audit_format1_fields as audit_serialise_field writes it.
  */
+static bool
+audit_serialise(StringInfo buf, int format, const Datum *values, const bool *isnull)
+{
+	uint16		netformat;
+	int			i;
+
+	switch (format)
+	{
+		case 1:
+			netformat = pg_hton16((uint16) format);
+			appendBinaryStringInfo(buf, (char *) &netformat, sizeof(netformat));
+			for (i = 0; i < lengthof(audit_format1_fields); i++)
+			{
+				AuditField	f = audit_format1_fields[i];
+
+				audit_serialise_field(buf, f, values[f], isnull[f]);
+			}
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* SHA-256 of some bytes, with PostgreSQL's cryptohash API. */
 static void
+audit_sha256(const uint8 *data, size_t len, uint8 *digest)
+{
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+
+	if (pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, data, len) < 0 ||
+		pg_cryptohash_final(ctx, digest, AUDIT_HASH_LEN) < 0)
+		elog(ERROR, "unexpected: could not compute SHA-256: %s",
+			 pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+}
+
+/*
+ * The hash of an event in its format (values[AF_FORMAT]); false for a
+ * format this version of sqm does not know.  The trigger appends with it
+ * and sqm.audit_hash (hence sqm.verify_audit) recomputes with it, so they
+ * cannot disagree.
+ */
+static bool
 audit_compute_hash(const Datum *values, const bool *isnull, uint8 *digest)
 {
 	StringInfoData buf;
-	pg_cryptohash_ctx *ctx;
-	int			f;
+	bool		known;
 
+	if (isnull[AF_FORMAT])
+		return false;
 	initStringInfo(&buf);
-	audit_serialise_field(&buf, AF_PREV_HASH, values[AF_PREV_HASH], isnull[AF_PREV_HASH]);
-	for (f = AF_ORG_ID; f < AF_PREV_HASH; f++)
-		audit_serialise_field(&buf, f, values[f], isnull[f]);
-
-	ctx = pg_cryptohash_create(PG_SHA256);
-	if (pg_cryptohash_init(ctx) < 0 ||
-		pg_cryptohash_update(ctx, (uint8 *) buf.data, buf.len) < 0 ||
-		pg_cryptohash_final(ctx, digest, AUDIT_HASH_LEN) < 0)
-		elog(ERROR, "unexpected: could not compute SHA-256 of an audit event: %s",
-			 pg_cryptohash_error(ctx));
-	pg_cryptohash_free(ctx);
+	known = audit_serialise(&buf, DatumGetInt16(values[AF_FORMAT]), values, isnull);
+	if (known)
+		audit_sha256((uint8 *) buf.data, buf.len, digest);
 	pfree(buf.data);
+	return known;
 }
 
 static bytea *
@@ -549,8 +810,6 @@ audit_map_row(AuditRowMap *map, TupleDesc tupdesc)
 	map->exact = (ncolumns == AF_NFIELDS);
 	for (f = 0; f < AF_NFIELDS; f++)
 	{
-		int			i;
-
 		map->attnums[f] = -1;
 		for (i = 0; i < tupdesc->natts; i++)
 		{
@@ -574,7 +833,8 @@ audit_map_row(AuditRowMap *map, TupleDesc tupdesc)
 
 /*
  * sqm.audit_hash(e sqm.audit_event) RETURNS bytea: the hash the event should
- * have, recomputed from its other columns.
+ * have, recomputed from its other columns in the format it records; NULL
+ * if this version of sqm does not know that format.
  */
 Datum
 sqm_audit_hash(PG_FUNCTION_ARGS)
@@ -591,6 +851,7 @@ sqm_audit_hash(PG_FUNCTION_ARGS)
 	Datum		values[AF_NFIELDS];
 	bool		isnull[AF_NFIELDS];
 	uint8		digest[AUDIT_HASH_LEN];
+	bool		known;
 	int			f;
 
 	tupdesc = lookup_rowtype_tupdesc(tuptype, tuptypmod);
@@ -616,9 +877,11 @@ sqm_audit_hash(PG_FUNCTION_ARGS)
 		values[f] = rowvalues[map->attnums[f]];
 		isnull[f] = rownulls[map->attnums[f]];
 	}
-	audit_compute_hash(values, isnull, digest);
+	known = audit_compute_hash(values, isnull, digest);
 	ReleaseTupleDesc(tupdesc);
 
+	if (!known)
+		PG_RETURN_NULL();
 	PG_RETURN_BYTEA_P(audit_hash_bytea(digest));
 }
 
@@ -647,7 +910,7 @@ audit_relcache_callback(Datum arg, Oid relid)
 	{
 		AuditRelInfo *info;
 
-		if (OidIsValid(relid))
+		if (OidIsValid(relid) && relid != audit_classes_relid)
 		{
 			info = hash_search(audit_rels, &relid, HASH_FIND, NULL);
 			if (info != NULL)
@@ -655,6 +918,7 @@ audit_relcache_callback(Datum arg, Oid relid)
 		}
 		else
 		{
+			/* everything, or the classes of every table */
 			HASH_SEQ_STATUS status;
 
 			hash_seq_init(&status, audit_rels);
@@ -669,10 +933,14 @@ audit_relcache_callback(Datum arg, Oid relid)
 static void
 audit_authid_callback(Datum arg, int cacheid, uint32 hashvalue)
 {
-	session_user_cached = InvalidOid;
+	role_name_cached = InvalidOid;
 }
 
-/* The heads are valid for the transaction that holds the locks. */
+/*
+ * The heads are valid for the transaction that holds the locks; the
+ * contexts for the writes of the transaction that set them.  Both live in
+ * TopTransactionContext.
+ */
 static void
 audit_xact_callback(XactEvent event, void *arg)
 {
@@ -683,7 +951,8 @@ audit_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
-			audit_heads = NULL; /* its memory goes with TopTransactionContext */
+			audit_heads = NULL;
+			audit_context = NULL;
 			break;
 		default:
 			break;
@@ -695,6 +964,8 @@ audit_xact_callback(XactEvent event, void *arg)
  * it took: forget every head it (or a subtransaction within it) moved, so
  * that the next append takes the lock again and reads the head from the
  * table.  Subtransaction ids grow, so those are the heads with subid >= its.
+ * Likewise the contexts it set and did not clear (the write failed): those
+ * are the innermost ones, with subid >= its.
  */
 static void
 audit_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
@@ -703,7 +974,11 @@ audit_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	HASH_SEQ_STATUS status;
 	AuditHead  *head;
 
-	if (event != SUBXACT_EVENT_ABORT_SUB || audit_heads == NULL)
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	while (audit_context != NULL && audit_context->subid >= mySubid)
+		sqm_audit_clear_context();
+	if (audit_heads == NULL)
 		return;
 	hash_seq_init(&status, audit_heads);
 	while ((head = hash_seq_search(&status)) != NULL)
@@ -714,9 +989,101 @@ audit_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 /*
+ * sqm.audit_invalidate(): statement trigger on sqm.column_class.  The audit
+ * trigger keeps which columns of a table are personal or free text; a
+ * change of the classes tells every session to read them again (at commit
+ * for other sessions, at once for this one).
+ */
+Datum
+sqm_audit_invalidate(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata;
+
+	trigdata = sqm_trigger_protocol(fcinfo, "sqm.audit_invalidate()",
+									SQM_TG_STATEMENT | SQM_TG_AFTER | SQM_TG_INSERT | SQM_TG_UPDATE |
+									SQM_TG_DELETE | SQM_TG_TRUNCATE,
+									"It is fired by sqm.column_class.");
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * Connects to SPI as the owner of the trail; audit_spi_end undoes both.
+ * An error in between needs no cleanup: aborting the (sub)transaction
+ * restores the user and closes SPI.  The trail must be open
+ * (audit_trail_open).
+ */
+static void
+audit_spi_begin(Oid *save_userid, int *save_sec_context)
+{
+	int			ret;
+
+	GetUserIdAndSecContext(save_userid, save_sec_context);
+	SetUserIdAndSecContext(audit_trail_owner,
+						   *save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected result %s of SPI_connect", SPI_result_code_string(ret));
+}
+
+static void
+audit_spi_end(Oid save_userid, int save_sec_context)
+{
+	int			ret;
+
+	if ((ret = SPI_finish()) != SPI_OK_FINISH)
+		elog(ERROR, "unexpected result %s of SPI_finish", SPI_result_code_string(ret));
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+/*
+ * Which columns of a table are kept out of the chain: those classed
+ * personal or free_text in sqm.column_class, and those with no class
+ * (fail closed: a column nobody classified may hold anything).  Read as
+ * the owner of the trail; the trail must be open.
+ */
+static void
+audit_load_classes(AuditRelInfo *info, Oid relid)
+{
+	Datum		arg = ObjectIdGetDatum(relid);
+	Oid			save_userid;
+	int			save_sec_context;
+	int			ret;
+	uint64		r;
+	int			i;
+
+	for (i = 0; i < info->natts; i++)
+		info->kept[i] = (info->names[i] != NULL);
+
+	audit_spi_begin(&save_userid, &save_sec_context);
+	if (!OidIsValid(audit_classes_relid))
+		audit_classes_relid = get_relname_relid("column_class", audit_trail_nsp);
+	if (audit_classes_plan == NULL)
+	{
+		Oid			argtype = REGCLASSOID;
+
+		audit_classes_plan = sqm_prepare_kept(AUDIT_CLASSES_SQL, 1, &argtype);
+	}
+	ret = SPI_execute_plan(audit_classes_plan, &arg, NULL, false, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "unexpected result %s of reading the column classes",
+			 SPI_result_code_string(ret));
+	for (r = 0; r < SPI_processed; r++)
+	{
+		char	   *column = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
+		char	   *class = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+
+		for (i = 0; i < info->natts; i++)
+			if (info->names[i] != NULL && strcmp(info->names[i], column) == 0)
+				info->kept[i] = (strcmp(class, "personal") == 0 ||
+								 strcmp(class, "free_text") == 0);
+	}
+	audit_spi_end(save_userid, save_sec_context);
+}
+
+/*
  * The layout of a governed table (or of a details table, without a state):
- * checks the protocol's columns and prepares the output function and name of
- * every column.
+ * checks the protocol's columns and prepares the output function, name and
+ * class of every column.
  */
 static void
 audit_rel_build(AuditRelInfo *info, Relation rel, bool details)
@@ -747,6 +1114,7 @@ audit_rel_build(AuditRelInfo *info, Relation rel, bool details)
 	info->names = palloc0(info->natts * sizeof(char *));
 	info->attlens = palloc(info->natts * sizeof(int16));
 	info->attbyvals = palloc(info->natts * sizeof(bool));
+	info->kept = palloc0(info->natts * sizeof(bool));
 	for (i = 0; i < tupdesc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
@@ -763,6 +1131,7 @@ audit_rel_build(AuditRelInfo *info, Relation rel, bool details)
 	}
 
 	MemoryContextSwitchTo(oldcxt);
+	audit_load_classes(info, RelationGetRelid(rel));
 	info->valid = true;
 }
 
@@ -833,32 +1202,6 @@ audit_trail_open(void)
 	return rel;
 }
 
-/*
- * Connects to SPI as the owner of the trail; audit_spi_end undoes both.
- * An error in between needs no cleanup: aborting the (sub)transaction
- * restores the user and closes SPI.
- */
-static void
-audit_spi_begin(Oid *save_userid, int *save_sec_context)
-{
-	int			ret;
-
-	GetUserIdAndSecContext(save_userid, save_sec_context);
-	SetUserIdAndSecContext(audit_trail_owner,
-						   *save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
-		elog(ERROR, "unexpected result %s of SPI_connect", SPI_result_code_string(ret));
-}
-
-static void
-audit_spi_end(Oid save_userid, int save_sec_context)
-{
-	int			ret;
-
-	if ((ret = SPI_finish()) != SPI_OK_FINISH)
-		elog(ERROR, "unexpected result %s of SPI_finish", SPI_result_code_string(ret));
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-}
 
 /*
  * The head of an organisation's chain for this transaction: on the first
@@ -877,6 +1220,7 @@ audit_head(int64 org_id)
 	Datum		arg = Int64GetDatum(org_id);
 	int64		seq = 0;
 	uint8		hash[AUDIT_HASH_LEN];
+	TimestampTz recorded_at = DT_NOBEGIN;
 	Oid			save_userid;
 	int			save_sec_context;
 	int			ret;
@@ -922,12 +1266,14 @@ audit_head(int64 org_id)
 							   seq, (int) VARSIZE_ANY_EXHDR(stored), AUDIT_HASH_LEN),
 					 errhint("Run sqm.verify_audit() to find the first broken link.")));
 		memcpy(hash, VARDATA_ANY(stored), AUDIT_HASH_LEN);
+		recorded_at = DatumGetTimestampTz(SPI_getbinval(tuple, tupdesc, 3, &isnull));
 	}
 	audit_spi_end(save_userid, save_sec_context);
 
 	head = hash_search(audit_heads, &org_id, HASH_ENTER, NULL);
 	head->seq = seq;
 	memcpy(head->hash, hash, AUDIT_HASH_LEN);
+	head->recorded_at = recorded_at;
 	head->subid = GetCurrentSubTransactionId();
 	return head;
 }
@@ -984,7 +1330,9 @@ audit_append_direct(Relation rel, const Datum *values, const bool *isnull)
 
 		/* what the table's NOT NULL and CHECK constraints demand */
 		Assert(!isnull[AF_ORG_ID] && !isnull[AF_SEQ] && DatumGetInt64(values[AF_SEQ]) > 0 &&
-			   !isnull[AF_AT] && !isnull[AF_ACTOR] && !isnull[AF_DB_ROLE] &&
+			   !isnull[AF_FORMAT] && DatumGetInt16(values[AF_FORMAT]) > 0 &&
+			   !isnull[AF_RECORDED_AT] && !isnull[AF_SOURCE] &&
+			   !isnull[AF_ACTOR] && !isnull[AF_DB_ROLE] &&
 			   !isnull[AF_OBJECT_KIND] && !isnull[AF_OBJECT_ID] && !isnull[AF_CHANGE] &&
 			   !isnull[AF_PREV_HASH] && !isnull[AF_HASH]);
 
@@ -1047,6 +1395,42 @@ audit_append_spi(Datum *values, const bool *isnull)
 	audit_spi_end(save_userid, save_sec_context);
 }
 
+/*
+ * Inserts the kept values of the event (org_id, seq) into sqm.audit_value
+ * through one kept SPI plan; the trail must be open.
+ */
+static void
+audit_keep_values(Datum org_id, Datum seq, AuditKept *kept)
+{
+	Datum		args[6];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			ret;
+
+	if (kept->n == 0)
+		return;
+	args[0] = org_id;
+	args[1] = seq;
+	args[2] = PointerGetDatum(construct_array(kept->sides, kept->n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[3] = PointerGetDatum(construct_array(kept->columns, kept->n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[4] = PointerGetDatum(construct_array(kept->salts, kept->n, BYTEAOID, -1, false, TYPALIGN_INT));
+	args[5] = PointerGetDatum(construct_array(kept->values, kept->n, TEXTOID, -1, false, TYPALIGN_INT));
+
+	audit_spi_begin(&save_userid, &save_sec_context);
+	if (audit_value_plan == NULL)
+	{
+		Oid			argtypes[6] = {INT8OID, INT8OID, TEXTARRAYOID, TEXTARRAYOID,
+		BYTEAARRAYOID, TEXTARRAYOID};
+
+		audit_value_plan = sqm_prepare_kept(AUDIT_VALUE_INSERT_SQL, 6, argtypes);
+	}
+	ret = SPI_execute_plan(audit_value_plan, args, NULL, false, 0);
+	if (ret != SPI_OK_INSERT || SPI_processed != (uint64) kept->n)
+		elog(ERROR, "unexpected result %s of keeping the values of an audit event",
+			 SPI_result_code_string(ret));
+	audit_spi_end(save_userid, save_sec_context);
+}
+
 
 /* ----------------------------------------------------------------
  * The triggers
@@ -1069,13 +1453,59 @@ audit_same_value(AuditRelInfo *info, int i, Datum a, bool anull, Datum b, bool b
 }
 
 /*
+ * The salted digest that stands in an event for a kept value:
+ * "sha256:" and the lowercase hex of SHA-256(salt || the value's bytes),
+ * with a fresh random salt, which goes with the value to sqm.audit_value.
+ */
+static char *
+audit_salted_digest(const char *value, bytea **salt_out)
+{
+	bytea	   *salt = palloc(VARHDRSZ + AUDIT_SALT_LEN);
+	size_t		len = strlen(value);
+	uint8	   *input = palloc(AUDIT_SALT_LEN + len);
+	uint8		digest[AUDIT_HASH_LEN];
+	char	   *result = palloc(sizeof(AUDIT_DIGEST_PREFIX) + 2 * AUDIT_HASH_LEN);
+	char	   *p;
+
+	SET_VARSIZE(salt, VARHDRSZ + AUDIT_SALT_LEN);
+	if (!pg_strong_random(VARDATA(salt), AUDIT_SALT_LEN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random salt for an audit digest")));
+	memcpy(input, VARDATA(salt), AUDIT_SALT_LEN);
+	memcpy(input + AUDIT_SALT_LEN, value, len);
+	audit_sha256(input, AUDIT_SALT_LEN + len, digest);
+	pfree(input);
+
+	strcpy(result, AUDIT_DIGEST_PREFIX);
+	p = result + strlen(AUDIT_DIGEST_PREFIX);
+	p += hex_encode((const char *) digest, AUDIT_HASH_LEN, p);
+	*p = '\0';
+	*salt_out = salt;
+	return result;
+}
+
+/* A value (and its salt) for sqm.audit_value. */
+static void
+audit_keep(AuditKept *kept, const char *side, const char *column, bytea *salt, const char *value)
+{
+	kept->sides[kept->n] = CStringGetTextDatum(side);
+	kept->columns[kept->n] = CStringGetTextDatum(column);
+	kept->salts[kept->n] = PointerGetDatum(salt);
+	kept->values[kept->n] = CStringGetTextDatum(value);
+	kept->n++;
+}
+
+/*
  * The before and after columns are built as jsonb values directly, without
  * writing and parsing JSON text: each member is a column's name and the
- * text of its value (its type's output function), or JSON null.
+ * text of its value (its type's output function), or JSON null -- or, for
+ * a kept column (personal, free text, unclassified), its salted digest,
+ * the value and salt going to kept.
  */
 static void
 audit_json_member(JsonbParseState **state, AuditRelInfo *info, int i,
-				  Datum value, bool isnull)
+				  Datum value, bool isnull, const char *side, AuditKept *kept)
 {
 	JsonbValue	jv;
 
@@ -1090,7 +1520,17 @@ audit_json_member(JsonbParseState **state, AuditRelInfo *info, int i,
 		jv.type = jbvNull;
 	else
 	{
-		jv.val.string.val = OutputFunctionCall(&info->outfuncs[i], value);
+		char	   *text = OutputFunctionCall(&info->outfuncs[i], value);
+
+		if (info->kept[i])
+		{
+			bytea	   *salt;
+
+			jv.val.string.val = audit_salted_digest(text, &salt);
+			audit_keep(kept, side, info->names[i], salt, text);
+		}
+		else
+			jv.val.string.val = text;
 		jv.val.string.len = strlen(jv.val.string.val);
 	}
 	(void) pushJsonbValue(state, WJB_VALUE, &jv);
@@ -1130,8 +1570,11 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	Datum		values[AF_NFIELDS];
 	bool		isnull[AF_NFIELDS];
 	JsonbParseState *after = NULL;
+	AuditKept	kept;
 	const char *change;
 	const char *reason;
+	const char *source;
+	TimestampTz recorded_at;
 	Relation	trail;
 	AuditHead  *head;
 	uint8		digest[AUDIT_HASH_LEN];
@@ -1158,6 +1601,7 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 
 	rel = trigdata->tg_relation;
 	tupdesc = RelationGetDescr(rel);
+	trail = audit_trail_open();
 	info = audit_rel_info(rel, details);
 	org_i = info->org_attnum - 1;
 	id_i = info->id_attnum - 1;
@@ -1181,6 +1625,13 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 						newnulls[org_i] ? "org_id" : newnulls[id_i] ? "id" : "state"),
 				 errhint("Declare org_id, id and state NOT NULL.")));
 
+	/* at most every column twice (before and after), and the reason */
+	kept.n = 0;
+	kept.sides = palloc((2 * tupdesc->natts + 1) * sizeof(Datum));
+	kept.columns = palloc((2 * tupdesc->natts + 1) * sizeof(Datum));
+	kept.salts = palloc((2 * tupdesc->natts + 1) * sizeof(Datum));
+	kept.values = palloc((2 * tupdesc->natts + 1) * sizeof(Datum));
+
 	memset(isnull, false, sizeof(isnull));
 
 	if (oldtuple == NULL)
@@ -1192,10 +1643,13 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 		for (i = 0; i < tupdesc->natts; i++)
 		{
 			if (info->names[i] != NULL && !newnulls[i] && i != org_i && i != id_i)
-				audit_json_member(&after, info, i, newvalues[i], false);
+				audit_json_member(&after, info, i, newvalues[i], false, "after", &kept);
 		}
 		if (details && after == NULL)
+		{
+			table_close(trail, NoLock);
 			return PointerGetDatum(NULL);	/* nothing set: no event */
+		}
 	}
 	else
 	{
@@ -1209,11 +1663,14 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 			if (info->names[i] == NULL ||
 				audit_same_value(info, i, oldvalues[i], oldnulls[i], newvalues[i], newnulls[i]))
 				continue;
-			audit_json_member(&before, info, i, oldvalues[i], oldnulls[i]);
-			audit_json_member(&after, info, i, newvalues[i], newnulls[i]);
+			audit_json_member(&before, info, i, oldvalues[i], oldnulls[i], "before", &kept);
+			audit_json_member(&after, info, i, newvalues[i], newnulls[i], "after", &kept);
 		}
 		if (before == NULL)
+		{
+			table_close(trail, NoLock);
 			return PointerGetDatum(NULL);	/* nothing changed: no event */
+		}
 
 		if (details ||
 			audit_same_value(info, state_i, oldvalues[state_i], oldnulls[state_i],
@@ -1231,36 +1688,68 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 		values[AF_BEFORE] = audit_json_finish(&before);
 	}
 
+	/*
+	 * Where it comes from: a batch a superuser (or a role granted SET on the
+	 * parameter) marked, else the write path's context, else a direct write.
+	 */
+	isnull[AF_BATCH] = true;
+	if (import_batch_text != NULL && import_batch_text[0] != '\0')
+	{
+		source = batch_source == AUDIT_BATCH_RESTORE ? AUDIT_SOURCE_RESTORE : AUDIT_SOURCE_IMPORT;
+		values[AF_BATCH] = CStringGetTextDatum(import_batch_text);
+		isnull[AF_BATCH] = false;
+	}
+	else if (audit_context != NULL)
+		source = audit_context->source;
+	else
+		source = AUDIT_SOURCE_DIRECT;
+
 	values[AF_ORG_ID] = newvalues[org_i];
-	values[AF_AT] = TimestampTzGetDatum(sqm_current_time());
+	values[AF_FORMAT] = Int16GetDatum(AUDIT_FORMAT_CURRENT);
+	values[AF_SOURCE] = CStringGetTextDatum(source);
 	values[AF_ACTOR] = CStringGetTextDatum(audit_actor());
-	values[AF_DB_ROLE] = CStringGetTextDatum(audit_session_user());
+	values[AF_DB_ROLE] = CStringGetTextDatum(audit_role_name(sqm_caller_role_oid()));
 	values[AF_OBJECT_KIND] = CStringGetTextDatum(trigdata->tg_trigger->tgargs[0]);
 	values[AF_OBJECT_ID] = newvalues[id_i];
 	values[AF_CHANGE] = CStringGetTextDatum(change);
 	if (!isnull[AF_TO_STATE])
 		values[AF_TO_STATE] = newvalues[state_i];
 	values[AF_AFTER] = audit_json_finish(&after);
+	/* the reason is free text too: a digest, the text kept beside */
 	reason = sqm_audit_reason();
 	if (reason != NULL)
-		values[AF_REASON] = CStringGetTextDatum(reason);
+	{
+		bytea	   *salt;
+
+		values[AF_REASON] = CStringGetTextDatum(audit_salted_digest(reason, &salt));
+		audit_keep(&kept, "reason", "reason", salt, reason);
+	}
 	else
 		isnull[AF_REASON] = true;
 
-	/* Chain to the head and append. */
-	trail = audit_trail_open();
+	/*
+	 * Chain to the head.  The clock is read with the chain's lock held, and
+	 * never goes back before the previous event of the chain.
+	 */
 	head = audit_head(DatumGetInt64(values[AF_ORG_ID]));
+	recorded_at = now_frozen ? frozen_now : GetCurrentTimestamp();
+	if (recorded_at < head->recorded_at)
+		recorded_at = head->recorded_at;
+	values[AF_RECORDED_AT] = TimestampTzGetDatum(recorded_at);
 	values[AF_SEQ] = Int64GetDatum(head->seq + 1);
 	values[AF_PREV_HASH] = PointerGetDatum(audit_hash_bytea(head->hash));
-	audit_compute_hash(values, isnull, digest);
+	if (!audit_compute_hash(values, isnull, digest))
+		elog(ERROR, "unexpected: audit format %d is unknown", AUDIT_FORMAT_CURRENT);
 	values[AF_HASH] = PointerGetDatum(audit_hash_bytea(digest));
 	if (!audit_append_direct(trail, values, isnull))
 		audit_append_spi(values, isnull);
+	audit_keep_values(values[AF_ORG_ID], values[AF_SEQ], &kept);
 	table_close(trail, NoLock);
 
 	/* Only now, with the event in place, does the head move. */
 	head->seq++;
 	memcpy(head->hash, digest, AUDIT_HASH_LEN);
+	head->recorded_at = recorded_at;
 	head->subid = GetCurrentSubTransactionId();
 
 	return PointerGetDatum(NULL);
@@ -1274,19 +1763,24 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 void
 sqm_audit_init(void)
 {
+	/*
+	 * The clock decides deadlines and what the trail says happened when, so
+	 * only a superuser or a role granted SET ON PARAMETER sqm.frozen_now (a
+	 * loader replaying history) may stop it (design.md §3b).
+	 */
 	DefineCustomStringVariable("sqm.frozen_now",
-							   "Freezes sqm.now() at this time (for tests and replays).",
+							   "Freezes sqm.now() at this time (tests, replays; superusers and roles granted SET on it).",
 							   "A timestamp with time zone; empty: sqm.now() is the start of the transaction.",
 							   &frozen_now_text,
 							   "",
-							   PGC_USERSET,
+							   PGC_SUSET,
 							   0,
 							   check_frozen_now,
 							   assign_frozen_now,
 							   NULL);
 	DefineCustomStringVariable("sqm.actor",
 							   "The end user acting, as passed by the application (SET LOCAL sqm.actor = ...).",
-							   "Recorded in the audit trail; empty: the session user.",
+							   "Counts only when the calling role is a member of sqm_app (or a superuser); else the calling role acts.",
 							   &actor_text,
 							   "",
 							   PGC_USERSET,
@@ -1294,6 +1788,27 @@ sqm_audit_init(void)
 							   NULL,
 							   NULL,
 							   NULL);
+	DefineCustomStringVariable("sqm.import_batch",
+							   "Marks the audit events written as part of a bulk load (superusers and roles granted SET on it).",
+							   "Non-empty: events get source import (or restore, sqm.batch_source) and this batch.",
+							   &import_batch_text,
+							   "",
+							   PGC_SUSET,
+							   0,
+							   NULL,
+							   NULL,
+							   NULL);
+	DefineCustomEnumVariable("sqm.batch_source",
+							 "What a batch marked by sqm.import_batch is: import or restore.",
+							 NULL,
+							 &batch_source,
+							 AUDIT_BATCH_IMPORT,
+							 batch_source_options,
+							 PGC_SUSET,
+							 0,
+							 NULL,
+							 NULL,
+							 NULL);
 
 	CacheRegisterRelcacheCallback(audit_relcache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHOID, audit_authid_callback, (Datum) 0);

@@ -28,9 +28,10 @@
  *	  sqm.move_capability();
  *	- the per-backend cache of the definitions, its invalidation (the
  *	  statement trigger sqm.lifecycle_invalidate() on the definition tables
- *	  plus a relcache callback) and sqm.lifecycle_cache_stats();
- *	- the GUC sqm.reason, the reason for the current transaction's change,
- *	  which sqm.move sets and the audit trail records.
+ *	  plus a relcache callback) and sqm.lifecycle_cache_stats().
+ *
+ * sqm.move's reason goes to the audit trail through the context of the
+ * write (sqm_audit_set_context, audit.c), set around its UPDATE only.
  *
  * The cache.  Kinds are loaded on first use with SPI (kept plans, read with
  * the latest snapshot, so that what an invalidation announced is seen even
@@ -202,9 +203,6 @@ static SPIPlanPtr lc_move_plan = NULL;
 /* sqm.lifecycle_cache_stats() */
 static int64 lc_loads = 0;
 static int64 lc_hits = 0;
-
-/* GUC sqm.reason */
-static char *lc_reason = NULL;
 
 /* Set by sqm_lifecycle_init: without its callbacks the cache would go stale. */
 static bool lc_initialised = false;
@@ -1576,11 +1574,11 @@ sqm_move(PG_FUNCTION_ARGS)
 				 errdetail("An object does not move to the state it is in."),
 				 errhint("%s", lc_moves_hint(kind, from, expected))));
 
-	/* set_config('sqm.reason', reason, true): the audit trail records it */
-	(void) set_config_option("sqm.reason",
-							 PG_ARGISNULL(5) ? "" : text_to_cstring(PG_GETARG_TEXT_PP(5)),
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
-							 true, 0, false);
+	/*
+	 * The reason goes to the audit trail with this write only; if the write
+	 * fails, the context goes with the (sub)transaction.
+	 */
+	sqm_audit_set_context("api", PG_ARGISNULL(5) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(5)));
 
 	values[0] = PG_GETARG_DATUM(4);
 	values[1] = PG_GETARG_DATUM(1);
@@ -1606,6 +1604,7 @@ sqm_move(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	SPI_finish();
+	sqm_audit_clear_context();
 
 	PG_RETURN_VOID();
 }
@@ -1655,15 +1654,6 @@ sqm_lifecycle_cache_stats(PG_FUNCTION_ARGS)
 void
 sqm_lifecycle_init(void)
 {
-	DefineCustomStringVariable("sqm.reason",
-							   "Reason for the change the current transaction makes to sqm's cases.",
-							   "sqm.move sets it for the rest of the transaction; the audit trail records it with each change.",
-							   &lc_reason,
-							   "",
-							   PGC_USERSET,
-							   0,
-							   NULL, NULL, NULL);
-
 	CacheRegisterRelcacheCallback(lc_relcache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(PROCOID, lc_proc_callback, (Datum) 0);
 	lc_initialised = true;

@@ -80,9 +80,17 @@ extern bool sqm_case_fetch(Oid relid, int64 org, int64 id, bool read_only, const
 extern Oid	sqm_caller_role_oid(void);
 extern bool sqm_caller_is_app_role(void);
 
-/* audit.c: the clock and the reason of the change being written. */
+/*
+ * audit.c: the clock, and the context of the change being written.  The
+ * write path calls sqm_audit_set_context("api", reason) before each write it
+ * makes and sqm_audit_clear_context() after it; contexts nest, and one set
+ * in a (sub)transaction that aborts is gone with it.  sqm_audit_reason() is
+ * the reason of the innermost context (NULL: none, e.g. a direct write).
+ */
 #include "datatype/timestamp.h"
 extern TimestampTz sqm_current_time(void);
+extern void sqm_audit_set_context(const char *source, const char *reason);
+extern void sqm_audit_clear_context(void);
 extern const char *sqm_audit_reason(void);
 
 /* Module init functions, called from _PG_init. */

@@ -344,7 +344,7 @@ RETURNS void
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'sqm_move';
 COMMENT ON FUNCTION sqm.move(text, bigint, bigint, text, text, text) IS
-  'Internal: compare-and-set move of an object from expected_state to new_state, with the reason recorded in sqm.reason for the transaction. Fails with SQ003 if the object is in another state, 42704 if it does not exist. Checks no authorisation: API functions call it after checking';
+  'Internal: compare-and-set move of an object from expected_state to new_state, with the reason recorded in the audit trail for this write only. Fails with SQ003 if the object is in another state, 42704 if it does not exist. Checks no authorisation: API functions call it after checking';
 
 CREATE FUNCTION sqm.move_capability(kind text, from_state text, to_state text) RETURNS text
 LANGUAGE c STABLE STRICT

@@ -301,18 +301,21 @@ ALTER TABLE sqm.unit_version ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sqm.unit_succession ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sqm.membership ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sqm.audit_event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sqm.audit_value ENABLE ROW LEVEL SECURITY;
 CREATE POLICY organisation_member ON sqm.organisation FOR SELECT USING (sqm.is_member(org_id));
 CREATE POLICY unit_member ON sqm.unit FOR SELECT USING (sqm.is_member(org_id));
 CREATE POLICY unit_version_member ON sqm.unit_version FOR SELECT USING (sqm.is_member(org_id));
 CREATE POLICY unit_succession_member ON sqm.unit_succession FOR SELECT USING (sqm.is_member(org_id));
 CREATE POLICY membership_member ON sqm.membership FOR SELECT USING (sqm.is_member(org_id));
 CREATE POLICY audit_event_auditor ON sqm.audit_event FOR SELECT USING (sqm.may(org_id, NULL, 'read_audit'));
+CREATE POLICY audit_value_auditor ON sqm.audit_value FOR SELECT USING (sqm.may(org_id, NULL, 'read_audit'));
 COMMENT ON POLICY organisation_member ON sqm.organisation IS 'Members see their own organisations only';
 COMMENT ON POLICY unit_member ON sqm.unit IS 'Members see the units of their organisations only';
 COMMENT ON POLICY unit_version_member ON sqm.unit_version IS 'Members see the unit history of their organisations only';
 COMMENT ON POLICY unit_succession_member ON sqm.unit_succession IS 'Members see the successions of their organisations only';
 COMMENT ON POLICY membership_member ON sqm.membership IS 'Members see who has which role in their organisations';
 COMMENT ON POLICY audit_event_auditor ON sqm.audit_event IS 'Auditors (and quality coordinators with read_audit) read the trail of their organisations';
+COMMENT ON POLICY audit_value_auditor ON sqm.audit_value IS 'Auditors (and quality coordinators with read_audit) read the values kept beside the trail of their organisations';
 
 -- ---------------------------------------------------------------------------
 -- What the core grants: the schema, what RLS policies and every reader call,
@@ -329,6 +332,6 @@ SELECT sqm.grant_privilege('core', 'SELECT ON sqm.organisation, sqm.unit, sqm.un
     sqm.role_capability, sqm.lifecycle_kind, sqm.lifecycle_state, sqm.lifecycle_move, sqm.lifecycle', '{everyone}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.grant_membership(bigint, text, text, bigint, boolean)',
                            '{quality_coordinator}');
-SELECT sqm.grant_privilege('core', 'SELECT ON sqm.audit_event', '{auditor,quality_coordinator}');
+SELECT sqm.grant_privilege('core', 'SELECT ON sqm.audit_event, sqm.audit_value, sqm.audit_trail', '{auditor,quality_coordinator}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.verify_audit(bigint), sqm.audit_head(bigint),
     sqm.audit_hash(sqm.audit_event)', '{auditor,quality_coordinator}');

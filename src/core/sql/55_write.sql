@@ -59,7 +59,8 @@ DECLARE
     written bigint;
 BEGIN
     SELECT * INTO cur FROM sqm.governed_object(kind, org, id, capability, action);
-    PERFORM set_config('sqm.reason', coalesce(reason, ''), true);
+    -- the reason goes to the audit trail with these writes only (src/core/audit.c)
+    PERFORM sqm.audit_set_context('api', reason);
     IF coalesce(details, '{}') <> '{}' THEN
         IF cur.details IS NULL THEN
             RAISE EXCEPTION 'lifecycle kind "%" has no details table for %', kind,
@@ -89,7 +90,7 @@ BEGIN
                       HINT = format('Every case has one row in %s; restore it from a backup.', cur.details);
         END IF;
         IF new_state = expected_state AND coalesce(changes, '{}') = '{}' THEN
-            PERFORM set_config('sqm.reason', '', true);
+            PERFORM sqm.audit_clear_context();
             RETURN;     -- an edit of the details only
         END IF;
     END IF;
@@ -103,7 +104,7 @@ BEGIN
                                                   FROM jsonb_object_keys(changes) c), cur.tbl) END)
        USING new_state, org, id, expected_state, changes;
     GET DIAGNOSTICS written = ROW_COUNT;
-    PERFORM set_config('sqm.reason', '', true);
+    PERFORM sqm.audit_clear_context();
     IF written = 0 THEN
         RAISE EXCEPTION '% % is not in state "%"', cur.label, id, expected_state
             USING ERRCODE = 'SQ003',

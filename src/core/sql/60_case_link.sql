@@ -315,12 +315,12 @@ BEGIN
     label_from := sqm.authorize_case(org, from_kind, from_id, cap, format(' (link "%s" to a case)', relation));
     label_to := sqm.authorize_case(org, to_kind, to_id, 'read_cases',
                                    format(' (to link it "%s" from %s %s)', relation, label_from, from_id));
-    PERFORM set_config('sqm.reason', coalesce(reason, ''), true);
+    PERFORM sqm.audit_set_context('api', reason);
     INSERT INTO sqm.case_link AS l (org_id, from_kind, from_id, relation, to_kind, to_id)
     VALUES (org, from_kind, from_id, relation, to_kind, to_id)
     ON CONFLICT ON CONSTRAINT case_link_key DO NOTHING
     RETURNING l.id INTO link_id;
-    PERFORM set_config('sqm.reason', '', true);
+    PERFORM sqm.audit_clear_context();
     IF link_id IS NULL THEN
         RAISE EXCEPTION '% % is already linked "%" to % %', label_from, from_id, relation, label_to, to_id
             USING ERRCODE = 'unique_violation',
@@ -360,7 +360,9 @@ BEGIN
                                   label_from, from_id),
                   HINT = 'Create the case through its own API and link it with sqm.link_cases().';
     END IF;
-    PERFORM set_config('sqm.reason', coalesce(reason, ''), true);
+    -- the constructor's writes, and the link, are this call's: they record its
+    -- reason (a context the constructor sets without one takes this one's)
+    PERFORM sqm.audit_set_context('api', reason);
     EXECUTE format('SELECT %s($1::bigint, $2::text, $3::bigint, $4::text, $5::jsonb)', fn.name)
        INTO new_id USING org, from_kind, from_id, relation, coalesce(args, '{}');
     IF new_id IS NULL THEN
@@ -368,11 +370,9 @@ BEGIN
             USING ERRCODE = 'null_value_not_allowed',
                   HINT = 'A constructor returns the id of the case it created.';
     END IF;
-    -- the constructor may have written through the core, which clears the reason
-    PERFORM set_config('sqm.reason', coalesce(reason, ''), true);
     INSERT INTO sqm.case_link (org_id, from_kind, from_id, relation, to_kind, to_id)
     VALUES (org, from_kind, from_id, relation, to_kind, new_id);
-    PERFORM set_config('sqm.reason', '', true);
+    PERFORM sqm.audit_clear_context();
     RETURN new_id;
 END
 $$;

@@ -77,12 +77,14 @@ BEGIN
         -- the regional agreement's default: the receiver answers within 60 days
         SELECT (at AT TIME ZONE o.time_zone)::date + 60 INTO due FROM sqm.organisation o WHERE o.org_id = org;
     END IF;
+    PERFORM sqm.audit_set_context('api', NULL);
     INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, types,
                                collab_direction, collab_counterpart, collab_reply_due)
     VALUES (org, 'reported', unit, regime, happened_at, at, types, collab_direction, collab_counterpart, due)
     RETURNING id INTO new_id;
     INSERT INTO sqm.deviation_detail (org_id, id, reported_by, description)
     VALUES (org, new_id, sqm.caller_identity(), description);
+    PERFORM sqm.audit_clear_context();
     RETURN new_id;
 END
 $$;

@@ -110,11 +110,13 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'sqm.legal_basis lists the provisions per regime and period.';
     END IF;
+    PERFORM sqm.audit_set_context('api', NULL);
     INSERT INTO sqm.lex_sarah_report (org_id, state, unit_id, regime, happened_at, reported_at, source, legal_basis)
     VALUES (org, 'reported', unit, regime, happened_at, at, source, basis)
     RETURNING id INTO new_id;
     INSERT INTO sqm.lex_sarah_report_detail (org_id, id, description)
     VALUES (org, new_id, description);
+    PERFORM sqm.audit_clear_context();
     INSERT INTO sqm.lex_sarah_reporter (org_id, report_id, unit_id, name, title, entered_by)
     VALUES (org, new_id, unit, btrim(reporter_name), btrim(reporter_title), sqm.caller_identity());
     RETURN new_id;
@@ -258,11 +260,13 @@ BEGIN
         RAISE EXCEPTION 'a lex Sarah investigation cannot be opened at %, which is in the future', at
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    PERFORM sqm.audit_set_context('api', NULL);
     INSERT INTO sqm.lex_sarah_investigation (org_id, state, unit_id, opened_at)
     VALUES (org, 'opened', unit, at)
     RETURNING id INTO new_id;
     -- nothing written about it yet, but its row is there
     INSERT INTO sqm.lex_sarah_investigation_detail (org_id, id) VALUES (org, new_id);
+    PERFORM sqm.audit_clear_context();
     -- in id order, so that concurrent calls lock the reports alike
     FOR report IN SELECT r FROM unnest(report_ids) r ORDER BY r LOOP
         PERFORM sqm.lex_sarah_assign(org, report, new_id);
@@ -497,11 +501,13 @@ BEGIN
         RAISE EXCEPTION 'an IVO notification for lex Sarah investigation % needs its contents', investigation_id
             USING ERRCODE = 'not_null_violation';
     END IF;
+    PERFORM sqm.audit_set_context('api', NULL);
     INSERT INTO sqm.ivo_notification (org_id, state, unit_id, investigation_id, drafted_at)
     VALUES (org, 'draft', inv.unit_id, draft_ivo_notification.investigation_id, sqm.now())
     RETURNING id INTO new_id;
     INSERT INTO sqm.ivo_notification_detail (org_id, id, contents)
     VALUES (org, new_id, contents);
+    PERFORM sqm.audit_clear_context();
     RETURN new_id;
 END
 $$;

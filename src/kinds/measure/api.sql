@@ -23,11 +23,13 @@ BEGIN
             USING ERRCODE = 'SQ004',
                   HINT = 'Measures are decided while the object is open.';
     END IF;
+    PERFORM sqm.audit_set_context('api', NULL);
     INSERT INTO sqm.measure (org_id, state, unit_id, source_kind, source_id, term, due_on, follow_up_on)
     VALUES (org, 'planned', src.unit_id, source_kind, source_id, term, due_on, follow_up_on)
     RETURNING id INTO new_id;
     INSERT INTO sqm.measure_detail (org_id, id, title, responsible)
     VALUES (org, new_id, title, responsible);
+    PERFORM sqm.audit_clear_context();
     RETURN new_id;
 END
 $$;
