@@ -107,7 +107,8 @@ SELECT throws_ok(format($$SELECT sqm.report_deviation(%s, %s, 'SoL', '2023-03-01
 SELECT throws_ok(format($$SELECT sqm.report_deviation(%s, %s, 'collaboration', '2025-03-01', 'x', '{sip}', NULL, NULL, NULL)$$, :org, :ua),
                  '23514', NULL, 'a collaboration deviation without direction and counterpart is refused');
 SELECT sqm.report_deviation(:org, :ua, 'HSL', '2025-03-01', 'Fall i badrum', '{fall}', '2025-03-03 09:00+01') AS hsl \gset
-SELECT pass('an HSL deviation carries an HSL type');
+SELECT is((SELECT (state, regime, types)::text FROM sqm.deviation WHERE id = :hsl), '(reported,HSL,{fall})',
+          'an HSL deviation carries an HSL type');
 
 -- triage: compare-and-set, and its requirement
 SELECT throws_ok(format($$SELECT sqm.triage_deviation(%s, %s, 'triaged', 'low')$$, :org, :d1), 'SQ003',

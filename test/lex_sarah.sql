@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(179);
+SELECT plan(182);
 
 SET LOCAL sqm.frozen_now = '2025-09-15 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -403,6 +403,18 @@ SELECT is(pg_temp.state_as(r, format(q, :org)), '42501', format('%s cannot read 
                     $$SELECT contents FROM sqm.ivo_notification_detail WHERE org_id = %s$$,
                     $$SELECT contents FROM sqm.ivo_supplement WHERE org_id = %s$$,
                     $$SELECT note FROM sqm.ivo_answer WHERE org_id = %s$$]) q;
+-- The reporter-identity policy itself, evaluated: given SELECT on the table
+-- (inside this test), a unit manager still sees no reporter identity of the
+-- reports of their own unit -- the row policy asks for read_reporter_identity.
+GRANT SELECT ON sqm.lex_sarah_reporter TO tls_manager;
+SELECT cmp_ok((SELECT count(*) FROM sqm.lex_sarah_reporter WHERE org_id = :org AND unit_id = :ua), '>', 0::bigint,
+              'the reports of the manager''s unit have reporter identities');
+SELECT is(pg_temp.value_as('tls_manager', format('SELECT count(*) FROM sqm.lex_sarah_reporter WHERE org_id = %s', :org)), '0',
+          'granted the table, a unit manager sees no reporter identity, not even of their own unit''s reports');
+SELECT is(pg_temp.value_as('tls_investigator', format('SELECT count(*) FROM sqm.lex_sarah_reporter WHERE org_id = %s AND unit_id = %s', :org, :ua)),
+          (SELECT count(*)::text FROM sqm.lex_sarah_reporter WHERE org_id = :org AND unit_id = :ua),
+          'while an investigator (read_reporter_identity) sees every one of them');
+REVOKE SELECT ON sqm.lex_sarah_reporter FROM tls_manager;
 SELECT is(pg_temp.value_as('tls_manager', format('SELECT count(*) FROM sqm.lex_sarah_report WHERE org_id = %s', :org)),
           (SELECT count(*)::text FROM sqm.lex_sarah_report WHERE org_id = :org AND unit_id = :ua),
           'a unit manager sees the statistics columns of their unit''s reports only');
