@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(161);
+SELECT plan(164);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SET LOCAL TimeZone = 'Europe/Stockholm';
@@ -759,6 +759,24 @@ SELECT is(pg_temp.report_api(:org, :ub, '2025-03-02', '2025-03-02 10:00+01'),
 UPDATE sqm.organisation SET time_zone = 'UTC' WHERE org_id = :org;
 SELECT is(pg_temp.report_api(:org, :ub, '2025-03-01 12:00+01', '2025-03-02 00:30+01'), 'ok',
           'a changed time zone is seen at once: 00:30 in Stockholm on 2 March is 1 March in UTC, when the unit existed');
+
+-- ====================================================================
+-- Every rule in C: no trigger of another language on a table of cases,
+-- their details or their records, and every row check is C
+-- ====================================================================
+SELECT is_empty($$SELECT t.tgrelid::regclass::text || ' ' || t.tgname || ' (' || l.lanname || ')'
+                    FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
+                   WHERE NOT t.tgisinternal AND l.lanname <> 'c'
+                     AND t.tgrelid IN (SELECT c.table_name FROM sqm.column_class c WHERE c.part IN ('case', 'details', 'records'))$$,
+                'no trigger on a table of cases, their details or records is written in anything but C');
+SELECT is_empty($$SELECT f::text FROM (SELECT row_check FROM sqm.lifecycle_kind WHERE builtin UNION ALL
+                                       SELECT guard FROM sqm.lifecycle_move WHERE builtin UNION ALL
+                                       SELECT check_fn FROM sqm.row_check WHERE builtin) x(f)
+                   JOIN pg_proc p ON p.oid = x.f JOIN pg_language l ON l.oid = p.prolang WHERE l.lanname <> 'c'$$,
+                'every row check and guard of sqm''s kinds is C');
+SELECT is((SELECT string_agg(table_name::text, ', ' ORDER BY table_name::text) FROM sqm.row_check),
+          'sqm.deviation_detail, sqm.lex_sarah_record',
+          'the details and record tables with rules have their row checks');
 
 SELECT * FROM finish();
 ROLLBACK;
