@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(72);
+SELECT plan(74);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -294,13 +294,14 @@ CREATE TRIGGER row_check BEFORE INSERT ON sqm.tst_unchecked FOR EACH ROW EXECUTE
 SELECT throws_ok($$INSERT INTO sqm.tst_unchecked VALUES (1, 1)$$, '39P01', 'table sqm.tst_unchecked has no row check',
                  'the row-check trigger on a table sqm.row_check does not name is refused');
 DROP TRIGGER row_check ON sqm.tst_unchecked;
-CREATE TRIGGER row_check BEFORE INSERT ON sqm.tst_note FOR EACH STATEMENT EXECUTE FUNCTION sqm.row_check_enforce('tst');
-SELECT throws_ok(format($$INSERT INTO sqm.tst_note VALUES (%s, 4, 'ja')$$, :org), '39P01', NULL,
+CREATE TRIGGER rc_statement BEFORE INSERT ON sqm.tst_note FOR EACH STATEMENT EXECUTE FUNCTION sqm.row_check_enforce('tst');
+SELECT throws_ok(format($$INSERT INTO sqm.tst_note VALUES (%s, 4, 'ja')$$, :org), '39P01',
+                 'trigger "rc_statement" on table sqm.tst_note must fire FOR EACH ROW',
                  'the row-check trigger FOR EACH STATEMENT is refused');
-DROP TRIGGER row_check ON sqm.tst_note;
-CREATE TRIGGER row_check BEFORE INSERT ON sqm.tst_note FOR EACH ROW EXECUTE FUNCTION sqm.row_check_enforce('other');
+DROP TRIGGER rc_statement ON sqm.tst_note;
+CREATE TRIGGER rc_other BEFORE INSERT ON sqm.tst_note FOR EACH ROW EXECUTE FUNCTION sqm.row_check_enforce('other');
 SELECT throws_ok(format($$INSERT INTO sqm.tst_note VALUES (%s, 5, 'ja')$$, :org), '39P01',
-                 'trigger "row_check" on table sqm.tst_note names lifecycle kind "other", not "tst"',
+                 'trigger "rc_other" on table sqm.tst_note names lifecycle kind "other", not "tst"',
                  'the row-check trigger naming another kind is refused');
 
 SELECT * FROM finish();
