@@ -29,12 +29,17 @@
  *	  time zone (sqm_org_local_date: the day a moment falls on there) and the
  *	  validity of units (sqm_unit_existed_on: whether a unit existed on a
  *	  day, domain.md §2);
+ *	- sqm_reference_rows(): a kind's reference rows by organisation (or for
+ *	  every organisation), cached the same way -- a taxonomy, legal bases;
+ *	- the helpers row checks read their row with: sqm_row_fields() (fields
+ *	  of a composite row by name), sqm_field_changed() (whether an update
+ *	  changed one, so that a rule runs only when a column it reads changed),
+ *	  sqm_range_contains(), and the texts of days and moments for messages;
  *	- sqm.reference_cache_stats(): how often this session loaded reference
  *	  data and how often a cache answered (tests check that caches hit).
  *
- * A kind's row checks keep their own caches of the kind's reference data
- * (taxonomies, legal bases) with the same epochs.  Negative answers are
- * cached too: a unit created later invalidates the cache like any change.
+ * Negative answers are cached too: a unit created later invalidates the
+ * cache like any change.
  *
  *-------------------------------------------------------------------------
  */
