@@ -4,6 +4,17 @@
 -- and the audit trail records it.  Run as a superuser (who may act for anyone).
 \set ON_ERROR_STOP 1
 
+-- The two 2024 reports open longest at the follow-up of 31 January 2025
+-- (reported 2024-01-12 and 2024-01-19, investigated together): "their
+-- follow-up was moved to spring 2025".  Seven weeks after their measures were
+-- planned the unit moves the measures' dates, with the reason, through
+-- sqm.reschedule_measure; the audit trail keeps each change.
+INSERT INTO demo_step (ref, n, action, at)
+SELECT d.ref, 8, 'reschedule', d.investigated_at + interval '50 days'
+  FROM demo_deviation d
+ WHERE d.regime IN ('SoL', 'LSS') AND d.measures > 0
+   AND (d.reported_at AT TIME ZONE 'Europe/Stockholm')::date IN ('2024-01-12', '2024-01-19');
+
 DO $$
 DECLARE
     org   bigint := (SELECT org_id FROM sqm.organisation WHERE name = 'Socialförvaltningen, Alingsås kommun');
@@ -25,8 +36,8 @@ BEGIN
                                              WHEN s.action LIKE 'ls\_%' OR s.action LIKE 'ivo\_%' THEN 'utredare'
                                              ELSE 'enhetschef' END, true);
         SELECT id INTO obj FROM demo_id WHERE ref = s.ref;
-        IF s.action IN ('report', 'triage', 'escalate', 'investigate', 'summary', 'plan_measures', 'measures_done',
-                        'collab_reply', 'close') THEN
+        IF s.action IN ('report', 'triage', 'escalate', 'investigate', 'summary', 'plan_measures', 'reschedule',
+                        'measures_done', 'collab_reply', 'close') THEN
             SELECT * INTO d FROM demo_deviation WHERE ref = s.ref;
             SELECT state INTO cur FROM sqm.deviation WHERE org_id = org AND id = obj;
         ELSIF s.action IN ('ls_report', 'ls_receive') THEN
@@ -68,6 +79,12 @@ BEGIN
                     'planned', 'in_progress');
             END LOOP;
             PERFORM sqm.move_object('deviation', org, obj, cur, 'measures_decided');
+        WHEN 'reschedule' THEN
+            FOR m IN SELECT x.id, x.state FROM sqm.measure x
+                      WHERE x.org_id = org AND x.source_kind = 'deviation' AND x.source_id = obj ORDER BY x.id LOOP
+                PERFORM sqm.reschedule_measure(org, m.id, m.state, date '2025-04-30', date '2025-05-07',
+                    'Uppföljningen flyttas till våren 2025: ansvaret mellan enheterna klaras ut först');
+            END LOOP;
         WHEN 'measures_done' THEN
             FOR m IN SELECT id FROM sqm.measure WHERE org_id = org AND source_kind = 'deviation' AND source_id = obj LOOP
                 PERFORM sqm.complete_measure(org, m.id, 'in_progress');

@@ -52,6 +52,15 @@ SELECT reported_on AS "rapporterad", unit AS "enhet", days_open AS "dagar öppen
        CASE WHEN escalated THEN 'ja' ELSE 'nej' END AS "utreds enligt lex Sarah"
   FROM sqm.deviations_open_longest(:org, '2025-01-31', 2);
 
+\echo 'Deras uppföljning flyttades till våren 2025 – med skäl, i granskningsloggen (sqm.reschedule_measure):'
+SELECT b.reported_on AS "rapporterad", count(*) AS "åtgärder",
+       (e.before ->> 'follow_up_on') || ' → ' || (e.after ->> 'follow_up_on') AS "uppföljning", e.reason AS "skäl"
+  FROM sqm.deviations_open_longest(:org, '2025-01-31', 2) b
+  JOIN sqm.measure m ON m.org_id = :org AND m.source_kind = 'deviation' AND m.source_id = b.deviation_id
+  JOIN sqm.audit_event e ON e.org_id = :org AND e.object_kind = 'measure' AND e.object_id = m.id
+                        AND e.change = 'edit' AND e.after ? 'follow_up_on'
+ GROUP BY b.reported_on, e.before, e.after, e.reason ORDER BY b.reported_on;
+
 \echo 'HSL-avvikelser (Boende) och avvikelser i samverkan med regionen:'
 SELECT t.period AS "år", t.regime_group AS "regim", t.reports AS "avvikelser",
        (SELECT string_agg(p.label || ' ' || p.reports, ', ' ORDER BY p.reports DESC, p.label)

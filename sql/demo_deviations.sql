@@ -38,6 +38,15 @@ SELECT label, reports FROM sqm.deviation_status_at(:org, '2024', '2025-01-31');
 -- The two reports open longest at the follow-up.
 SELECT unit, reported_on, escalated, status FROM sqm.deviations_open_longest(:org, '2025-01-31', 2);
 
+-- Their follow-up was moved to spring 2025 (sqm.reschedule_measure): only
+-- with a reason, and the audit trail keeps each change of a measure's dates.
+SELECT b.reported_on, count(*) AS measures, e.before, e.after, e.reason
+  FROM sqm.deviations_open_longest(:org, '2025-01-31', 2) b
+  JOIN sqm.measure m ON m.org_id = :org AND m.source_kind = 'deviation' AND m.source_id = b.deviation_id
+  JOIN sqm.audit_event e ON e.org_id = :org AND e.object_kind = 'measure' AND e.object_id = m.id
+                        AND e.change = 'edit' AND e.after ? 'follow_up_on'
+ GROUP BY b.reported_on, e.before, e.after, e.reason ORDER BY b.reported_on;
+
 -- HSL deviations (Boende) and collaboration deviations, kept apart.
 SELECT period, reports FROM sqm.stat_deviation_totals
  WHERE org_id = :org AND regime_group = 'HSL' AND sqm.first_day(period) >= '2024-01-01' ORDER BY period;

@@ -110,9 +110,20 @@ SELECT is((SELECT reason FROM sqm.audit_trail WHERE org_id = :a AND seq = 1), 'A
 SELECT is((SELECT prev_hash FROM sqm.audit_event WHERE org_id = :a AND seq = 1), decode(repeat('00', 32), 'hex'),
           'the first event of an organisation chains to 32 zero bytes');
 SELECT is((SELECT length(hash) FROM sqm.audit_event WHERE org_id = :a AND seq = 1), 32, 'the hash is a SHA-256 digest');
-SELECT is((SELECT hash FROM sqm.audit_event e WHERE org_id = :a AND seq = 1),
-          (SELECT sqm.audit_hash(e) FROM sqm.audit_event e WHERE org_id = :a AND seq = 1),
-          'the stored hash is what sqm.audit_hash() recomputes');
+-- The hash covers every column: an event with any one column changed (each
+-- to a value of its type that differs) hashes differently.
+SELECT is((SELECT array_agg(a.attname::text ORDER BY a.attnum)
+             FROM sqm.audit_event e, pg_attribute a
+            WHERE e.org_id = :a AND e.seq = 1 AND a.attrelid = 'sqm.audit_event'::regclass AND a.attnum > 0
+              AND NOT a.attisdropped AND a.attname <> 'hash'
+              AND sqm.audit_hash(jsonb_populate_record(e, jsonb_build_object(a.attname,
+                    CASE a.atttypid WHEN 'bigint'::regtype THEN to_jsonb(999999)
+                                    WHEN 'timestamptz'::regtype THEN to_jsonb('2001-02-03 04:05:06+00'::timestamptz)
+                                    WHEN 'bytea'::regtype THEN to_jsonb('\xdeadbeef'::text)
+                                    WHEN 'jsonb'::regtype THEN '{"other": 1}'::jsonb
+                                    ELSE to_jsonb('something else'::text) END)))
+                  = e.hash),
+          NULL, 'the stored hash changes with every column of the event: no column is left out of it');
 
 -- ---------------------------------------------------------------- salted digests
 SELECT ok((SELECT after->>'note' ~ '^sha256:[0-9a-f]{64}$' FROM sqm.audit_event WHERE org_id = :a AND seq = 1),

@@ -41,6 +41,7 @@ SELECT results_eq($$SELECT (c.table_name::text || '.' || c.column_name::text) CO
                      WHERE c.class IN ('personal', 'free_text') AND c.part = 'details' ORDER BY c.table_name::text COLLATE "C", c.column_name COLLATE "C"$$,
                   $$VALUES ('sqm.deviation_detail.description', 'free_text'),
                            ('sqm.deviation_detail.no_measure_reason', 'free_text'),
+                           ('sqm.deviation_detail.no_new_measure_reason', 'free_text'),
                            ('sqm.deviation_detail.reported_by', 'personal'), ('sqm.deviation_detail.summary', 'free_text'),
                            ('sqm.deviation_detail.withdrawn_reason', 'free_text'),
                            ('sqm.ivo_notification_detail.contents', 'free_text'), ('sqm.ivo_notification_detail.decided_by', 'personal'),

@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(97);
+SELECT plan(101);
 
 SET LOCAL sqm.frozen_now = '2025-04-17 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -246,7 +246,6 @@ SELECT cmp_ok(sqm.sweep(), '>=', 1, 'at its due time the measure becomes overdue
 SELECT is((SELECT string_agg(event, ',' ORDER BY seq) FROM sqm.outbox WHERE object_id = :m1 AND event <> 'new'), 'due_soon,overdue',
           'each event once');
 SELECT is(sqm.sweep(), 0, 'and the next sweep again nothing');
-SELECT is((SELECT count(*) FROM pg_notification_queue_usage() u WHERE u >= 0), 1::bigint, 'NOTIFY is queued only at commit (nothing lost: the outbox keeps it)');
 
 -- acknowledgement
 SELECT seq AS ev FROM sqm.outbox WHERE object_id = :d1 AND event = 'new' \gset
@@ -280,6 +279,22 @@ SELECT is(pg_temp.value_as('tdl_manager', format('SELECT count(DISTINCT kind) FR
 SELECT is(pg_temp.value_as('tdl_reader', format('SELECT count(*) FROM sqm.obligation WHERE org_id = %s', :org)),
           (SELECT count(*)::text FROM sqm.obligations(:org)), 'a report reader sees the obligations (no personal data in them)');
 SELECT is(pg_temp.state_as('tdl_reader', 'SELECT count(*) FROM sqm.outbox'), '42501', 'a report reader does not read the outbox');
+-- The outbox's row policy, evaluated: with the table granted (inside this
+-- test), a report reader sees none of its organisation's events, and a unit
+-- manager only those of their own units.
+SELECT sqm.report_deviation(:org, :adm, 'SoL', '2025-05-20', 'Förvaltningens egen avvikelse', '{info}', '2025-05-20 09:00+02') AS dadm \gset
+SELECT is((SELECT string_agg(DISTINCT unit_id::text, ',' ORDER BY unit_id::text) FROM sqm.outbox WHERE org_id = :org),
+          (SELECT string_agg(u::text, ',' ORDER BY u::text) FROM unnest(ARRAY[:adm, :ua]::bigint[]) u),
+          'the organisation''s outbox holds events of two units');
+GRANT SELECT ON sqm.outbox TO tdl_reader;
+SELECT is(pg_temp.value_as('tdl_reader', format('SELECT count(*) FROM sqm.outbox WHERE org_id = %s', :org)), '0',
+          'granted the table, a report reader still sees no outbox event: the policy asks for read_cases');
+SELECT is(pg_temp.value_as('tdl_manager', format('SELECT string_agg(DISTINCT unit_id::text, '','') FROM sqm.outbox WHERE org_id = %s', :org)),
+          :ua::text, 'a unit manager sees only the outbox events of their own unit');
+SELECT is(pg_temp.value_as('tdl_manager', format('SELECT count(*) FROM sqm.outbox WHERE object_id = %s', :dadm)), '0',
+          'not the event of the administration above their unit');
+SELECT is(pg_temp.value_as('tdl_coordinator', format('SELECT count(*) FROM sqm.outbox WHERE object_id = %s', :dadm)), '1',
+          'which the quality coordinator sees');
 SELECT is(pg_temp.state_as('tdl_reporter', 'SELECT count(*) FROM sqm.obligation'), '42501', 'a reporter does not read obligations');
 
 SELECT * FROM finish();

@@ -99,15 +99,16 @@ SELECT throws_ok(format($$SELECT sqm.report_deviation(%s, %s, 'SoL', '2025-03-01
 SELECT throws_ok(format($$SELECT sqm.report_deviation(%s, %s, 'SoL', '2025-03-01', 'x', '{}', '2025-03-03 08:00+01')$$, :org, :ua),
                  '23514', NULL, 'a report without a type is refused');
 SELECT throws_ok(format($$SELECT sqm.report_deviation(%s, %s, 'SoL', '2025-03-05', 'x', '{info}', '2025-03-03 08:00+01')$$, :org, :ua),
-                 '22023', NULL, 'a deviation that happened after it was reported is refused');
+                 '23514', NULL, 'a deviation that happened after it was reported is refused');
 SELECT throws_ok(format($$SELECT sqm.report_deviation(%s, %s, 'SoL', '2025-03-01', 'x', '{info}', '2025-04-03 08:00+01')$$, :org, :ua),
-                 '22023', NULL, 'a report dated in the future is refused');
+                 '23514', NULL, 'a report dated in the future is refused');
 SELECT throws_ok(format($$SELECT sqm.report_deviation(%s, %s, 'SoL', '2023-03-01', 'x', '{info}', '2023-03-03 08:00+01')$$, :org, :ua),
                  '23503', NULL, 'a report for a unit that did not exist on the report date is refused');
 SELECT throws_ok(format($$SELECT sqm.report_deviation(%s, %s, 'collaboration', '2025-03-01', 'x', '{sip}', NULL, NULL, NULL)$$, :org, :ua),
                  '23514', NULL, 'a collaboration deviation without direction and counterpart is refused');
 SELECT sqm.report_deviation(:org, :ua, 'HSL', '2025-03-01', 'Fall i badrum', '{fall}', '2025-03-03 09:00+01') AS hsl \gset
-SELECT pass('an HSL deviation carries an HSL type');
+SELECT is((SELECT (state, regime, types)::text FROM sqm.deviation WHERE id = :hsl), '(reported,HSL,{fall})',
+          'an HSL deviation carries an HSL type');
 
 -- triage: compare-and-set, and its requirement
 SELECT throws_ok(format($$SELECT sqm.triage_deviation(%s, %s, 'triaged', 'low')$$, :org, :d1), 'SQ003',
@@ -136,7 +137,7 @@ SELECT throws_ok(format($$SELECT sqm.close_deviation(%s, %s, 'investigating', 'R
                  'closing without an investigation summary is refused');
 SELECT throws_ok(format($$SELECT sqm.move_object('deviation', %s, %s, 'investigating', 'measures_decided')$$, :org, :d1), 'SQ002',
                  NULL, 'deciding measures without a summary is refused');
-SELECT throws_ok(format($$SELECT sqm.record_deviation_summary(%s, %s, 'investigating', '  ')$$, :org, :d1), '22023',
+SELECT throws_ok(format($$SELECT sqm.record_deviation_summary(%s, %s, 'investigating', '  ')$$, :org, :d1), '23514',
                  NULL, 'an empty summary is refused');
 SELECT lives_ok(format($$SELECT sqm.record_deviation_summary(%s, %s, 'investigating', 'Rutinen följdes inte')$$, :org, :d1),
                 'the summary is recorded');

@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(62);
+SELECT plan(74);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -251,6 +251,58 @@ SELECT is((SELECT string_agg(privilege || ' ' || array_to_string(roles, ','), ';
             WHERE privilege LIKE '%tst_record%'),
           'SELECT (org_id, id, case_id, seen_at) ON sqm.tst_record auditor; SELECT ON sqm.tst_record investigator',
           'readers get the columns that are not personal or free text, personal readers all');
+
+-- ---------------------------------------------------------------- row checks of record and details tables
+CREATE TABLE sqm.tst_note (org_id bigint NOT NULL, id bigint NOT NULL, body text NOT NULL, seen_at timestamptz,
+                           PRIMARY KEY (org_id, id));
+CREATE FUNCTION sqm.tst_note_check(new sqm.tst_note, old sqm.tst_note) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF old.id IS NOT NULL THEN
+        RAISE EXCEPTION 'note % was checked on update', new.id USING ERRCODE = '23514';
+    END IF;
+    IF new.body = 'nej' THEN
+        RAISE EXCEPTION 'note % says no', new.id USING ERRCODE = '23514';
+    END IF;
+END $$;
+CREATE FUNCTION sqm.tst_note_strict(new sqm.tst_note, old sqm.tst_note) RETURNS void LANGUAGE sql STRICT AS $$ SELECT $$;
+CREATE FUNCTION pg_temp.note_records(check_fn text, check_on text) RETURNS void LANGUAGE sql AS $$
+    SELECT sqm.govern_records('tst', 'sqm.tst_note', '{"internal": ["org_id", "id"], "free_text": ["body"], "exact_time": ["seen_at"]}',
+                              'sqm.is_member(org_id)', set_once => '{seen_at}', row_check => check_fn::regprocedure,
+                              row_check_on => check_on::text[])
+$$;
+SELECT throws_ok($$SELECT pg_temp.note_records('sqm.tst_check(sqm.tst_case, sqm.tst_case)', NULL)$$, '42883', NULL,
+                 'a record row check must take the record table''s rows');
+SELECT throws_ok($$SELECT pg_temp.note_records('sqm.tst_note_strict(sqm.tst_note, sqm.tst_note)', NULL)$$, '22023', NULL,
+                 'a record row check must not be STRICT (the old row is NULL on insert)');
+SELECT throws_ok($$SELECT pg_temp.note_records('sqm.tst_note_check(sqm.tst_note, sqm.tst_note)', '{nosuch}')$$, '42703', NULL,
+                 'a record row check watches columns of its table');
+SELECT lives_ok($$SELECT pg_temp.note_records('sqm.tst_note_check(sqm.tst_note, sqm.tst_note)', '{body}')$$,
+                'govern_records wires a record table with its row check');
+SELECT is((SELECT (kind, part, check_fn, check_on)::text FROM sqm.row_check WHERE table_name = 'sqm.tst_note'::regclass),
+          '(tst,records,"sqm.tst_note_check(sqm.tst_note,sqm.tst_note)",{body})', 'the row check is registered in sqm.row_check');
+SELECT throws_ok(format($$INSERT INTO sqm.tst_note VALUES (%s, 1, 'nej')$$, :org), '23514', 'note 1 says no',
+                 'the row check runs on every insert, for every writer');
+SELECT lives_ok(format($$INSERT INTO sqm.tst_note VALUES (%s, 2, 'ja')$$, :org), 'a row it accepts is written');
+SELECT lives_ok($$UPDATE sqm.tst_note SET seen_at = now() WHERE id = 2$$,
+                'an update that changes no watched column does not call the check');
+UPDATE sqm.row_check SET check_on = '{seen_at}' WHERE table_name = 'sqm.tst_note'::regclass;
+INSERT INTO sqm.tst_note VALUES (:org, 3, 'ja');
+SELECT throws_ok($$UPDATE sqm.tst_note SET seen_at = now() WHERE id = 3$$, '23514', 'note 3 was checked on update',
+                 'a change of sqm.row_check is seen at once: the check now watches seen_at');
+CREATE TABLE sqm.tst_unchecked (org_id bigint, id bigint);
+CREATE TRIGGER row_check BEFORE INSERT ON sqm.tst_unchecked FOR EACH ROW EXECUTE FUNCTION sqm.row_check_enforce('tst');
+SELECT throws_ok($$INSERT INTO sqm.tst_unchecked VALUES (1, 1)$$, '39P01', 'table sqm.tst_unchecked has no row check',
+                 'the row-check trigger on a table sqm.row_check does not name is refused');
+DROP TRIGGER row_check ON sqm.tst_unchecked;
+CREATE TRIGGER rc_statement BEFORE INSERT ON sqm.tst_note FOR EACH STATEMENT EXECUTE FUNCTION sqm.row_check_enforce('tst');
+SELECT throws_ok(format($$INSERT INTO sqm.tst_note VALUES (%s, 4, 'ja')$$, :org), '39P01',
+                 'trigger "rc_statement" on table sqm.tst_note must fire FOR EACH ROW',
+                 'the row-check trigger FOR EACH STATEMENT is refused');
+DROP TRIGGER rc_statement ON sqm.tst_note;
+CREATE TRIGGER rc_other BEFORE INSERT ON sqm.tst_note FOR EACH ROW EXECUTE FUNCTION sqm.row_check_enforce('other');
+SELECT throws_ok(format($$INSERT INTO sqm.tst_note VALUES (%s, 5, 'ja')$$, :org), '39P01',
+                 'trigger "rc_other" on table sqm.tst_note names lifecycle kind "other", not "tst"',
+                 'the row-check trigger naming another kind is refused');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(179);
+SELECT plan(182);
 
 SET LOCAL sqm.frozen_now = '2025-09-15 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -98,15 +98,16 @@ SELECT is(sqm.lex_sarah_legal_basis(:org, 'SoL', '2025-06-30 12:00+02'), 'sol_20
 
 -- ------------------------------------------------------------ reports
 SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'HSL', '2025-09-01', 'x', 'A', 'B')$$, :org, :ua),
-                 '22023', 'a lex Sarah report is made under SoL or LSS, not HSL', 'a regime other than SoL/LSS is refused');
+                 '23514', format('lex Sarah report %s cannot be made under HSL', currval('sqm.case_id_seq') + 1),
+                 'a regime other than SoL/LSS is refused (the row check)');
 SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-01', 'x', ' ', 'B')$$, :org, :ua),
                  '23502', 'a lex Sarah report needs the reporter''s name and title', 'a report without the reporter''s name is refused');
 SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-01', '', 'A', 'B')$$, :org, :ua),
                  '23502', NULL, 'a report without a description is refused');
 SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-10', 'x', 'A', 'B', '2025-09-09')$$, :org, :ua),
-                 '22023', NULL, 'an event after the report is refused');
+                 '23514', NULL, 'an event after the report is refused');
 SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-10', 'x', 'A', 'B', '2025-09-20')$$, :org, :ua),
-                 '22023', NULL, 'a report dated in the future is refused');
+                 '23514', NULL, 'a report dated in the future is refused');
 SELECT throws_ok(format($$SELECT sqm.report_lex_sarah(%s, %s, 'SoL', '2025-09-10', 'x', 'A', 'B', NULL, 'deviation')$$, :org, :ua),
                  '22023', 'a lex Sarah report made directly comes from staff or a complaint, not deviation',
                  'a report from a deviation is not made directly (it is made by escalating the deviation)');
@@ -138,7 +139,7 @@ SELECT throws_ok(format($$SELECT sqm.escalate_deviation(%s, %s, 'triaged', '{"re
                  '42704', NULL, 'a deviation of another organisation cannot be escalated');
 
 -- receipt and routing
-SELECT throws_ok(format($$SELECT sqm.receive_lex_sarah(%s, %s, '2025-08-01')$$, :org, :r1), '22023',
+SELECT throws_ok(format($$SELECT sqm.receive_lex_sarah(%s, %s, '2025-08-01')$$, :org, :r1), '23514',
                  format('lex Sarah report %s cannot be received at %s', :r1, '2025-08-01'::timestamptz),
                  'a receipt before the report is refused');
 SELECT lives_ok(format($$SELECT sqm.receive_lex_sarah(%s, %s, '2025-09-01 12:00+02')$$, :org, :r1), 'the investigating function receives a report');
@@ -193,19 +194,20 @@ $$;
 SELECT throws_ok(format($$SELECT pg_temp.rec(%s, %s, 'measure')$$, :org, :inv), '23502',
                  format('a measure recorded in lex Sarah investigation %s needs the date it was taken', :inv),
                  'a measure without its date is refused');
-SELECT throws_ok(format($$SELECT pg_temp.rec(%s, %s, 'causes', '2025-09-01')$$, :org, :inv), '22023', NULL,
+SELECT throws_ok(format($$SELECT pg_temp.rec(%s, %s, 'causes', '2025-09-01')$$, :org, :inv), '23514', NULL,
                  'a measure date on another item is refused');
-SELECT throws_ok(format($$SELECT pg_temp.rec(%s, %s, 'gossip')$$, :org, :inv), '22023',
+SELECT throws_ok(format($$SELECT pg_temp.rec(%s, %s, 'gossip')$$, :org, :inv), '23503',
                  format('unknown item "gossip" for a record of lex Sarah investigation %s', :inv), 'an unknown item is refused');
-SELECT throws_ok(format($$SELECT sqm.record_lex_sarah(%s, %s, 'causes', 'x', 'y', 'guess', 'A', 'B')$$, :org, :inv), '22023', NULL,
+SELECT throws_ok(format($$SELECT sqm.record_lex_sarah(%s, %s, 'causes', 'x', 'y', 'guess', 'A', 'B')$$, :org, :inv), '23514', NULL,
                  'a record that is neither fact nor assessment is refused');
 SELECT throws_ok(format($$SELECT sqm.record_lex_sarah(%s, %s, 'causes', 'x', ' ', 'fact', 'A', NULL)$$, :org, :inv), '23502',
                  format('a record of lex Sarah investigation %s needs source, recorded_by_title', :inv),
                  'a record without its source and who recorded it is refused, naming what is missing');
 SELECT throws_ok(format($$INSERT INTO sqm.lex_sarah_record (org_id, investigation_id, item, content, recorded_at, source, nature,
                           recorded_by_name, recorded_by_title, entered_at, entered_by)
-                          VALUES (%s, %s, 'measure', 'x', now(), 'y', 'fact', 'A', 'B', now(), 'z')$$, :org, :inv), '23514', NULL,
-                 'a measure without its date is refused, even directly');
+                          VALUES (%s, %s, 'measure', 'x', now(), 'y', 'fact', 'A', 'B', now(), 'z')$$, :org, :inv), '23502',
+                 format('a measure recorded in lex Sarah investigation %s needs the date it was taken', :inv),
+                 'a measure without its date is refused, even directly, with the same message');
 SELECT throws_ok(format($$INSERT INTO sqm.lex_sarah_record (org_id, investigation_id, item, content, recorded_at, source, nature,
                           recorded_by_name, entered_at, entered_by)
                           VALUES (%s, %s, 'causes', 'x', now(), 'y', 'fact', 'A', now(), 'z')$$, :org, :inv), '23502', NULL,
@@ -401,6 +403,18 @@ SELECT is(pg_temp.state_as(r, format(q, :org)), '42501', format('%s cannot read 
                     $$SELECT contents FROM sqm.ivo_notification_detail WHERE org_id = %s$$,
                     $$SELECT contents FROM sqm.ivo_supplement WHERE org_id = %s$$,
                     $$SELECT note FROM sqm.ivo_answer WHERE org_id = %s$$]) q;
+-- The reporter-identity policy itself, evaluated: given SELECT on the table
+-- (inside this test), a unit manager still sees no reporter identity of the
+-- reports of their own unit -- the row policy asks for read_reporter_identity.
+GRANT SELECT ON sqm.lex_sarah_reporter TO tls_manager;
+SELECT cmp_ok((SELECT count(*) FROM sqm.lex_sarah_reporter WHERE org_id = :org AND unit_id = :ua), '>', 0::bigint,
+              'the reports of the manager''s unit have reporter identities');
+SELECT is(pg_temp.value_as('tls_manager', format('SELECT count(*) FROM sqm.lex_sarah_reporter WHERE org_id = %s', :org)), '0',
+          'granted the table, a unit manager sees no reporter identity, not even of their own unit''s reports');
+SELECT is(pg_temp.value_as('tls_investigator', format('SELECT count(*) FROM sqm.lex_sarah_reporter WHERE org_id = %s AND unit_id = %s', :org, :ua)),
+          (SELECT count(*)::text FROM sqm.lex_sarah_reporter WHERE org_id = :org AND unit_id = :ua),
+          'while an investigator (read_reporter_identity) sees every one of them');
+REVOKE SELECT ON sqm.lex_sarah_reporter FROM tls_manager;
 SELECT is(pg_temp.value_as('tls_manager', format('SELECT count(*) FROM sqm.lex_sarah_report WHERE org_id = %s', :org)),
           (SELECT count(*)::text FROM sqm.lex_sarah_report WHERE org_id = :org AND unit_id = :ua),
           'a unit manager sees the statistics columns of their unit''s reports only');

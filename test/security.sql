@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(33);
+SELECT plan(37);
 
 CREATE SCHEMA evil;
 CREATE FUNCTION evil.trap(a anyelement, b anyelement) RETURNS boolean LANGUAGE plpgsql AS
@@ -94,6 +94,19 @@ SELECT is(left(pg_temp.hostile(format($$SELECT sqm.complete_lex_sarah(%s, %s, 'a
 SELECT is(pg_temp.hostile(format($$SELECT * FROM sqm.lex_sarah_per_unit(%s, '2025')$$, :org)), 'ok', 'lex_sarah_per_unit');
 SELECT is(pg_temp.hostile(format($$SELECT * FROM sqm.obligations(%s)$$, :org)), 'ok', 'obligations');
 SELECT is(pg_temp.hostile($$SELECT sqm.sweep()$$), 'ok', 'sweep');
+-- a direct writer meets the same C row checks, whatever their search_path
+SELECT is(left(pg_temp.hostile(format($$INSERT INTO sqm.deviation (org_id, state, unit_id, regime, happened_at, reported_at, types)
+                                         VALUES (%s, 'reported', %s, 'SoL', '2025-03-01', '2025-03-02', '{okand}')$$, :org, :u)), 5),
+          '23503', 'the deviation row check runs under a hostile search_path and refuses on its own grounds (an unknown type)');
+SELECT is(left(pg_temp.hostile(format($$INSERT INTO sqm.measure (org_id, state, unit_id, source_kind, source_id, due_on, follow_up_on)
+                                         VALUES (%s, 'planned', %s, 'deviation', %s, '2025-04-01', '2025-05-01')$$, :org, :u, :d)), 5),
+          'SQ004', 'the measure row check runs under a hostile search_path (no measure for the closed deviation)');
+SELECT is(left(pg_temp.hostile(format($$UPDATE sqm.lex_sarah_investigation SET themes = '{okand}' WHERE org_id = %s AND id = %s$$, :org, :inv)), 5),
+          '23503', 'the investigation row check runs under a hostile search_path (an unknown theme)');
+SELECT is(left(pg_temp.hostile(format($$INSERT INTO sqm.lex_sarah_record (org_id, investigation_id, item, content, recorded_at, source, nature,
+                                             recorded_by_name, recorded_by_title, entered_at, entered_by)
+                                         VALUES (%s, %s, 'gossip', 'x', '2025-03-02', 'y', 'fact', 'A', 'B', '2025-03-02', 'z')$$, :org, :inv)), 5),
+          '23503', 'the record row check runs under a hostile search_path (an unknown item)');
 
 SELECT * FROM finish();
 ROLLBACK;

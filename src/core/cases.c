@@ -14,6 +14,9 @@
  *	  value of one of its columns, read through one kept plan per governed
  *	  table, prepared on first use and prepared again after a relcache
  *	  invalidation of the table (a rename, a new column, a new owner);
+ *	  sqm_case_fetch_locked() reads it FOR SHARE, so that the case cannot
+ *	  move on until the caller's transaction ends (a row check that depends
+ *	  on the state of another case);
  *	- sqm_become_owner(): run what follows as a table's owner;
  *	- the SQL functions sqm.case_exists(kind, org, id) and
  *	  sqm.case_unit(kind, org, id), which the link API and the RLS policies
@@ -62,7 +65,7 @@
 
 #define CASE_SQL \
 	"SELECT * FROM %s t WHERE t.org_id OPERATOR(pg_catalog.=) $1" \
-	" AND t.id OPERATOR(pg_catalog.=) $2"
+	" AND t.id OPERATOR(pg_catalog.=) $2%s"
 
 /* A governed table's lookup plan; entry of case_rels. */
 typedef struct CaseRel
@@ -71,6 +74,7 @@ typedef struct CaseRel
 	bool		valid;			/* false once a relcache callback saw the table */
 	Oid			owner;
 	SPIPlanPtr	plan;			/* kept; NULL until prepared */
+	SPIPlanPtr	share_plan;		/* the same, FOR SHARE; prepared on first use */
 } CaseRel;
 
 static HTAB *case_rels = NULL;
@@ -270,6 +274,7 @@ case_rel(Oid relid)
 	{
 		entry->valid = false;
 		entry->plan = NULL;
+		entry->share_plan = NULL;
 	}
 	if (!entry->valid)
 	{
@@ -284,11 +289,16 @@ case_rel(Oid relid)
 			SPI_freeplan(entry->plan);
 			entry->plan = NULL;
 		}
+		if (entry->share_plan != NULL)
+		{
+			SPI_freeplan(entry->share_plan);
+			entry->share_plan = NULL;
+		}
 		rel = table_open(relid, AccessShareLock);
 		sqm_governed_columns(rel, &org_attnum, &id_attnum, &state_attnum);
 		entry->owner = rel->rd_rel->relowner;
 		table_close(rel, AccessShareLock);
-		entry->plan = sqm_prepare_kept(psprintf(CASE_SQL, sqm_relation_name(relid)), 2, argtypes);
+		entry->plan = sqm_prepare_kept(psprintf(CASE_SQL, sqm_relation_name(relid), ""), 2, argtypes);
 		entry->valid = true;
 		case_prepares++;
 	}
@@ -303,9 +313,9 @@ case_rel(Oid relid)
  * fresh one (for triggers, which must see what was just written and
  * committed).
  */
-bool
-sqm_case_fetch(Oid relid, int64 org, int64 id, bool read_only, const char *column,
-			   Oid *coltype, Datum *value, bool *isnull)
+static bool
+case_fetch(Oid relid, int64 org, int64 id, bool read_only, bool lock, const char *column,
+		   Oid *coltype, Datum *value, bool *isnull)
 {
 	CaseRel    *entry;
 	Datum		args[2] = {Int64GetDatum(org), Int64GetDatum(id)};
@@ -316,10 +326,18 @@ sqm_case_fetch(Oid relid, int64 org, int64 id, bool read_only, const char *colum
 
 	spi_connect();
 	entry = case_rel(relid);
+	if (lock && entry->share_plan == NULL)
+	{
+		Oid			argtypes[2] = {INT8OID, INT8OID};
+
+		entry->share_plan = sqm_prepare_kept(psprintf(CASE_SQL, sqm_relation_name(relid), " FOR SHARE"),
+											 2, argtypes);
+		case_prepares++;
+	}
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	SetUserIdAndSecContext(entry->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_NOFORCE_RLS);
-	rc = SPI_execute_plan(entry->plan, args, NULL, read_only, 1);
+	rc = SPI_execute_plan(lock ? entry->share_plan : entry->plan, args, NULL, read_only && !lock, 1);
 	case_lookups++;
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "unexpected result %s of looking up a case in %s",
@@ -350,6 +368,25 @@ sqm_case_fetch(Oid relid, int64 org, int64 id, bool read_only, const char *colum
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 	spi_finish();
 	return found;
+}
+
+bool
+sqm_case_fetch(Oid relid, int64 org, int64 id, bool read_only, const char *column,
+			   Oid *coltype, Datum *value, bool *isnull)
+{
+	return case_fetch(relid, org, id, read_only, false, column, coltype, value, isnull);
+}
+
+/*
+ * sqm_case_fetch, reading the case FOR SHARE with a fresh snapshot: under
+ * READ COMMITTED a concurrent move is waited for and its result seen, and
+ * the case cannot move until the caller's transaction ends.
+ */
+bool
+sqm_case_fetch_locked(Oid relid, int64 org, int64 id, const char *column,
+					  Oid *coltype, Datum *value, bool *isnull)
+{
+	return case_fetch(relid, org, id, false, true, column, coltype, value, isnull);
 }
 
 /*

@@ -75,6 +75,8 @@ extern bool sqm_kind_lookup(const char *kind, Oid *relid, char **label);
 extern bool sqm_kind_of_table(Oid relid, char **kind, char **label);
 extern bool sqm_case_fetch(Oid relid, int64 org, int64 id, bool read_only, const char *column,
 						   Oid *coltype, Datum *value, bool *isnull);
+extern bool sqm_case_fetch_locked(Oid relid, int64 org, int64 id, const char *column,
+								  Oid *coltype, Datum *value, bool *isnull);
 
 /* access.c: who is calling (the SET ROLE target, else the session user). */
 extern Oid	sqm_caller_role_oid(void);
@@ -93,9 +95,55 @@ extern void sqm_audit_set_context(const char *source, const char *reason);
 extern void sqm_audit_clear_context(void);
 extern const char *sqm_audit_reason(void);
 
+/*
+ * reference.c: per-backend caches of the reference data row checks read
+ * (doc/core.md, "Row checks and reference data").  A watched table's epoch
+ * changes whenever the table may have changed; a cache remembers the epoch
+ * it was loaded at and loads again when it differs.
+ */
+#include "utils/date.h"
+extern int	sqm_reference_watch(const char *table);
+extern uint64 sqm_reference_epoch(int slot);
+extern Oid	sqm_reference_relid(int slot);
+extern int	sqm_reference_query(SPIPlanPtr plan, Datum *values, const char *nulls, int slot);
+extern void sqm_reference_counted(bool hit);
+extern bool sqm_org_local_date(int64 org, TimestampTz ts, DateADT *day);
+extern bool sqm_unit_existed_on(int64 org, int64 unit, DateADT day);
+extern char *sqm_date_text(DateADT day);
+
+/*
+ * A kind's reference rows, cached per backend by a key (an organisation, or
+ * 0 for data of every organisation): query reads the rows of one key ($1
+ * bigint) from the watched table, decode copies one row into an item of
+ * itemsize bytes (strings allocated in cxt).  sqm_reference_rows() returns
+ * how many items there are and the items, valid until the next call for
+ * the set.
+ */
+typedef struct SqmRefSet
+{
+	const char *table;
+	const char *query;
+	Size		itemsize;
+	void		(*decode) (HeapTuple tuple, TupleDesc tupdesc, void *item, MemoryContext cxt);
+	void	   *cache;			/* reference.c's, made on first use */
+} SqmRefSet;
+
+extern int	sqm_reference_rows(SqmRefSet *set, int64 key, void **items);
+extern bool sqm_range_contains(DateADT lower, bool lower_inf, DateADT upper, bool upper_inf,
+							   bool empty, DateADT day);
+extern char *sqm_timestamptz_text(TimestampTz ts);
+
+/* The fields of a composite row (a row check's argument) by name. */
+extern void sqm_row_fields(HeapTupleHeader row, int n, const char *const *names,
+						   Datum *values, bool *isnull);
+extern bool sqm_field_changed(Datum newvalue, bool newnull, Datum oldvalue, bool oldnull,
+							  Oid type);
+
 /* Module init functions, called from _PG_init. */
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);
 extern void sqm_cases_init(void);
+extern void sqm_reference_init(void);
+extern void sqm_row_check_init(void);
 
 #endif							/* SQM_H */

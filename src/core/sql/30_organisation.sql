@@ -330,6 +330,15 @@ COMMENT ON FUNCTION sqm.unit_succession_check() IS
 CREATE TRIGGER unit_succession_check BEFORE INSERT OR UPDATE OR DELETE ON sqm.unit_succession
     FOR EACH ROW EXECUTE FUNCTION sqm.unit_succession_check();
 
+-- Row checks place events in days in the organisation's time zone and ask
+-- which units existed then (src/core/reference.c): they cache both, and these
+-- triggers tell every session when either changes.  (The hierarchy revision
+-- bumped on every change of units is no reason to reload the time zones.)
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OF time_zone OR DELETE OR TRUNCATE ON sqm.organisation
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.reference_changed();
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sqm.unit_version
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.reference_changed();
+
 -- A unit's kind and organisation are fixed and its history is kept: end a unit
 -- with sqm.end_unit() and create a new one.
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.unit

@@ -483,24 +483,10 @@ RETURN pg_catalog.pg_notify('sqm_org_' OPERATOR(pg_catalog.||) e.org_id, sqm.out
 COMMENT ON FUNCTION sqm.outbox_notify(sqm.outbox) IS 'Internal: NOTIFY sqm_org_<org_id> of an outbox event (delivered at commit)';
 
 CREATE FUNCTION sqm.announce() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    e  sqm.outbox;
-BEGIN
-    INSERT INTO sqm.outbox (org_id, at, kind, object_id, unit_id, event)
-    VALUES (NEW.org_id, sqm.now(), TG_ARGV[0], NEW.id, NEW.unit_id, 'new')
-    ON CONFLICT DO NOTHING
-    RETURNING * INTO e;
-    IF e.seq IS NOT NULL THEN
-        PERFORM sqm.outbox_notify(e);
-    END IF;
-    RETURN NULL;
-END
-$$;
+  AS 'MODULE_PATHNAME', 'sqm_announce'
+  LANGUAGE C;
 COMMENT ON FUNCTION sqm.announce() IS
-  'Trigger (AFTER INSERT, argument: the kind): a new report goes to the outbox as event new and is announced with NOTIFY sqm_org_<org_id>';
+  'Trigger (AFTER INSERT FOR EACH ROW, argument: the kind; C, src/core/outbox.c): a new case goes to the outbox as event new, once, and is announced with NOTIFY sqm_org_<org_id> (delivered at commit)';
 
 CREATE FUNCTION sqm.sweep() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER

@@ -7,8 +7,9 @@
 --
 --   sqm.govern(kind, tbl, classes, label_sv, label_en, details, details_classes,
 --              visible, details_visible, row_check, row_check_on, announce,
---              readers, details_readers)
---   sqm.govern_records(kind, tbl, classes, visible, set_once, readers, personal_readers)
+--              readers, details_readers, details_check, details_check_on)
+--   sqm.govern_records(kind, tbl, classes, visible, set_once, readers, personal_readers,
+--                      row_check, row_check_on)
 --
 -- The case table holds what statistics need (columns of class statistic,
 -- exact_time, registry_number and internal), so that statistics count every
@@ -95,7 +96,8 @@ CREATE FUNCTION sqm.govern(kind text, tbl regclass, classes jsonb, label_sv text
                            row_check regprocedure DEFAULT NULL, row_check_on text[] DEFAULT NULL,
                            announce boolean DEFAULT false,
                            readers text[] DEFAULT '{handlers,auditor,report_reader}',
-                           details_readers text[] DEFAULT '{handlers}')
+                           details_readers text[] DEFAULT '{handlers}',
+                           details_check regprocedure DEFAULT NULL, details_check_on text[] DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -159,7 +161,7 @@ BEGIN
             EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (pg_catalog.btrim(%I) OPERATOR(pg_catalog.<>) %L)',
                            details, text_col.attname || '_not_blank', text_col.attname, '');
         END LOOP;
-    ELSIF details_classes IS NOT NULL OR details_visible IS NOT NULL THEN
+    ELSIF details_classes IS NOT NULL OR details_visible IS NOT NULL OR details_check IS NOT NULL THEN
         RAISE EXCEPTION 'lifecycle kind "%" has details classes or visibility but no details table', kind
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -212,16 +214,22 @@ BEGIN
         IF details_readers IS NOT NULL AND cardinality(details_readers) > 0 THEN
             PERFORM sqm.grant_privilege(kind, format('SELECT ON %s', details), details_readers);
         END IF;
+        -- the rules of the details, for every writer (src/core/row_check.c)
+        IF details_check IS NOT NULL THEN
+            PERFORM sqm.govern_row_check(kind, details, 'details', details_check, details_check_on);
+        END IF;
     END IF;
 END
 $$;
-COMMENT ON FUNCTION sqm.govern(text, regclass, jsonb, text, text, regclass, jsonb, text, text, regprocedure, text[], boolean, text[], text[]) IS
-  'Wire the table that holds a kind''s cases, and its details table: registers the kind (sqm.lifecycle_kind, with its labels, details table and row check), records the column classes (refusing personal or free-text columns on the case row, and anything else in the details), the lifecycle, audit and (announce) outbox triggers, the details triggers (no edit of a terminal case''s details, no delete, one details row per case at commit, audit of details changes as edits of the case), row-level security (visible; details: read_cases for the case''s unit, or details_visible), registration for pg_dump, no privileges for PUBLIC, and SELECT for readers (the columns that are not personal or free text: the whole case row) and details_readers (the details)';
+COMMENT ON FUNCTION sqm.govern(text, regclass, jsonb, text, text, regclass, jsonb, text, text, regprocedure, text[], boolean, text[], text[],
+                                regprocedure, text[]) IS
+  'Wire the table that holds a kind''s cases, and its details table: registers the kind (sqm.lifecycle_kind, with its labels, details table and row check), records the column classes (refusing personal or free-text columns on the case row, and anything else in the details), the lifecycle, audit and (announce) outbox triggers, the details triggers (no edit of a terminal case''s details, no delete, one details row per case at commit, audit of details changes as edits of the case), row-level security (visible; details: read_cases for the case''s unit, or details_visible), registration for pg_dump, no privileges for PUBLIC, SELECT for readers (the columns that are not personal or free text: the whole case row) and details_readers (the details), and the details table''s row check (details_check, called on every insert and on updates of details_check_on; sqm.row_check)';
 
 CREATE FUNCTION sqm.govern_records(kind text, tbl regclass, classes jsonb, visible text,
                                    set_once text[] DEFAULT '{}',
                                    readers text[] DEFAULT '{handlers,auditor,report_reader}',
-                                   personal_readers text[] DEFAULT '{handlers}')
+                                   personal_readers text[] DEFAULT '{handlers}',
+                                   row_check regprocedure DEFAULT NULL, row_check_on text[] DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -248,14 +256,19 @@ BEGIN
     IF personal_readers IS NOT NULL AND cardinality(personal_readers) > 0 THEN
         PERFORM sqm.grant_privilege(kind, format('SELECT ON %s', tbl), personal_readers);
     END IF;
+    -- the rules of a record, for every writer (src/core/row_check.c)
+    IF row_check IS NOT NULL THEN
+        PERFORM sqm.govern_row_check(kind, tbl, 'records', row_check, row_check_on);
+    END IF;
 END
 $$;
-COMMENT ON FUNCTION sqm.govern_records(text, regclass, jsonb, text, text[], text[], text[]) IS
-  'Wire an append-only record table of a kind: records the column classes, the append-only triggers (SQ010; set_once: columns that may be set once, from NULL), row-level security (visible), registration for pg_dump, no privileges for PUBLIC, and SELECT for readers (the columns that are not personal or free text) and personal_readers (every column)';
+COMMENT ON FUNCTION sqm.govern_records(text, regclass, jsonb, text, text[], text[], text[], regprocedure, text[]) IS
+  'Wire an append-only record table of a kind: records the column classes, the append-only triggers (SQ010; set_once: columns that may be set once, from NULL), row-level security (visible), registration for pg_dump, no privileges for PUBLIC, SELECT for readers (the columns that are not personal or free text) and personal_readers (every column), and its row check (row_check, called on every insert and on updates of row_check_on; sqm.row_check)';
 
 REVOKE ALL ON FUNCTION sqm.class_columns(regclass, text[]), sqm.reader_columns(regclass),
                        sqm.govern_check_columns(regclass, text, text[]), sqm.govern_table(regclass, text, text),
-                       sqm.govern(text, regclass, jsonb, text, text, regclass, jsonb, text, text, regprocedure, text[], boolean, text[], text[]),
-                       sqm.govern_records(text, regclass, jsonb, text, text[], text[], text[])
+                       sqm.govern(text, regclass, jsonb, text, text, regclass, jsonb, text, text, regprocedure, text[], boolean, text[], text[],
+                                  regprocedure, text[]),
+                       sqm.govern_records(text, regclass, jsonb, text, text[], text[], text[], regprocedure, text[])
     FROM PUBLIC;
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.column_class', '{everyone}');

@@ -63,16 +63,6 @@ DECLARE
 BEGIN
     PERFORM sqm.unit_kind_of(org, unit);
     PERFORM sqm.authorize(org, unit, 'report', format('report a deviation for unit %s', unit));
-    IF at > sqm.now() THEN
-        RAISE EXCEPTION 'a deviation cannot be reported at %, which is in the future', at
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('It is now %s.', sqm.now());
-    END IF;
-    IF happened_at IS NULL OR happened_at > at THEN
-        RAISE EXCEPTION 'a deviation reported at % cannot have happened at %', at, coalesce(happened_at::text, 'an unknown time')
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Give when it happened, at or before the report.';
-    END IF;
     IF regime = 'collaboration' AND due IS NULL THEN
         -- the regional agreement's default: the receiver answers within 60 days
         SELECT (at AT TIME ZONE o.time_zone)::date + 60 INTO due FROM sqm.organisation o WHERE o.org_id = org;
@@ -109,22 +99,14 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF summary IS NULL OR btrim(summary) = '' THEN
-        RAISE EXCEPTION 'the investigation summary of deviation % is empty', id
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Write what the investigation found.';
-    END IF;
-    IF expected_state NOT IN ('investigating', 'escalated') THEN
-        RAISE EXCEPTION 'deviation % cannot get an investigation summary in state "%"', id, expected_state
-            USING ERRCODE = 'SQ001',
-                  HINT = 'A summary is recorded while the deviation is under investigation (investigating or escalated).';
-    END IF;
+    -- the details check refuses an empty summary and one outside the
+    -- investigation (deviation.c); no summary is an empty one
     -- investigated_at is when the first summary was recorded
     PERFORM sqm.write_object('deviation', org, id, expected_state, expected_state, 'investigate', 'record the investigation of',
                              CASE WHEN (SELECT d.investigated_at FROM sqm.deviation d
                                          WHERE d.org_id = org AND d.id = record_deviation_summary.id) IS NULL
                                   THEN jsonb_build_object('investigated_at', sqm.now()) ELSE '{}' END,
-                             details => jsonb_build_object('summary', summary));
+                             details => jsonb_build_object('summary', coalesce(summary, '')));
 END
 $$;
 COMMENT ON FUNCTION sqm.record_deviation_summary(bigint, bigint, text, text) IS
@@ -221,7 +203,22 @@ BEGIN ATOMIC
                             details => jsonb_strip_nulls(jsonb_build_object('no_measure_reason', nullif(btrim(no_measure_reason), ''))));
 END;
 COMMENT ON FUNCTION sqm.close_deviation(bigint, bigint, text, text, text) IS
-  'Close a deviation: needs its investigation summary and every linked measure finished or cancelled, or the reason why no measure is needed';
+  'Close a deviation: needs its investigation summary, every linked measure carried out and evaluated or cancelled with a reason, at least one evaluated or the reason why no measure is needed, and after each measure that had no effect a new measure or a reason why none (sqm.record_no_new_measure)';
+
+-- A measure evaluated as having no effect calls for a new measure
+-- (domain.md §3.7); when the organisation decides that none is needed, it
+-- says why, in the deviation's details (no_new_measure_reason), and the
+-- closure guard accepts it.
+CREATE FUNCTION sqm.record_no_new_measure(org bigint, id bigint, expected_state text, reason text)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT sqm.write_object('deviation', org, id, expected_state, expected_state, 'close', 'decide no new measure for',
+                            '{}', reason, details => jsonb_build_object('no_new_measure_reason', coalesce(reason, '')));
+END;
+COMMENT ON FUNCTION sqm.record_no_new_measure(bigint, bigint, text, text) IS
+  'Record why no new measure follows a measure of the deviation that was evaluated as having no effect (an edit of its details; the reason is required and goes to the audit trail); without it, or a new measure, the deviation does not close';
 
 CREATE FUNCTION sqm.record_collaboration_reply(org bigint, id bigint, expected_state text, replied_at timestamptz DEFAULT NULL)
 RETURNS void
@@ -259,7 +256,7 @@ REVOKE ALL ON FUNCTION
     sqm.triage_deviation(bigint, bigint, text, text, text), sqm.record_deviation_summary(bigint, bigint, text, text),
     sqm.withdraw_deviation(bigint, bigint, text, text), sqm.reclassify_deviation(bigint, bigint, text, bigint, text),
     sqm.escalate_deviation(bigint, bigint, text, jsonb, text), sqm.forward_deviation(bigint, bigint, text, jsonb, text), sqm.close_deviation(bigint, bigint, text, text, text),
-    sqm.record_collaboration_reply(bigint, bigint, text, timestamptz)
+    sqm.record_collaboration_reply(bigint, bigint, text, timestamptz), sqm.record_no_new_measure(bigint, bigint, text, text)
 FROM PUBLIC;
 SELECT sqm.grant_privilege('deviation',
     'EXECUTE ON FUNCTION sqm.report_deviation(bigint, bigint, text, timestamptz, text, text[], timestamptz, text, text, date)',
@@ -268,6 +265,6 @@ SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION
     sqm.triage_deviation(bigint, bigint, text, text, text), sqm.record_deviation_summary(bigint, bigint, text, text),
     sqm.withdraw_deviation(bigint, bigint, text, text), sqm.reclassify_deviation(bigint, bigint, text, bigint, text),
     sqm.escalate_deviation(bigint, bigint, text, jsonb, text), sqm.forward_deviation(bigint, bigint, text, jsonb, text), sqm.close_deviation(bigint, bigint, text, text, text),
-    sqm.record_collaboration_reply(bigint, bigint, text, timestamptz)', '{handlers}');
+    sqm.record_collaboration_reply(bigint, bigint, text, timestamptz), sqm.record_no_new_measure(bigint, bigint, text, text)', '{handlers}');
 SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION sqm.add_deviation_type(bigint, text, text, text, date, date, text),
     sqm.end_deviation_type(bigint, text, date)', '{quality_coordinator}');

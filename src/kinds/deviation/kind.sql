@@ -77,6 +77,7 @@ CREATE TABLE sqm.deviation_detail (
     description          text NOT NULL,
     summary              text,
     no_measure_reason    text,
+    no_new_measure_reason text,
     withdrawn_reason     text,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, id) REFERENCES sqm.deviation
@@ -87,6 +88,8 @@ COMMENT ON COLUMN sqm.deviation_detail.reported_by IS 'The person who reported i
 COMMENT ON COLUMN sqm.deviation_detail.description IS 'What happened';
 COMMENT ON COLUMN sqm.deviation_detail.summary IS 'Written investigation summary; required before measures are decided or the report closes';
 COMMENT ON COLUMN sqm.deviation_detail.no_measure_reason IS 'Explicit, justified decision that no measure is needed (correcting the error was enough)';
+COMMENT ON COLUMN sqm.deviation_detail.no_new_measure_reason IS
+  'Explicit, justified decision that no new measure follows a measure evaluated as having no effect (sqm.record_no_new_measure); without it, or a new measure, the deviation does not close';
 COMMENT ON COLUMN sqm.deviation_detail.withdrawn_reason IS 'Why it was withdrawn (required to withdraw)';
 
 -- Whether the caller reported the deviation and may still report for its unit:
@@ -105,61 +108,28 @@ COMMENT ON FUNCTION sqm.deviation_own_report(bigint, bigint) IS
   'RLS: whether the caller reported the deviation and may report for its unit (a reporter sees their own reports and their details)';
 REVOKE ALL ON FUNCTION sqm.deviation_own_report(bigint, bigint) FROM PUBLIC;
 
--- Rules of a deviation's content, for every writer: the unit existed on the
--- report date and every type is the organisation's, valid then, of the
--- regime.  The lifecycle engine calls it on every insert and on every update
--- of unit_id, types, reported_at or regime (sqm.lifecycle_kind.row_check_on).
+-- Rules of a deviation's content, for every writer (deviation.c): it is not
+-- reported in the future and did not happen after it was reported, its unit
+-- existed on the report date and every type is the organisation's, valid
+-- then, of the regime, named once.  The lifecycle engine calls it on every
+-- insert and on every update of the columns it reads
+-- (sqm.lifecycle_kind.row_check_on).
 CREATE FUNCTION sqm.deviation_check(new sqm.deviation, old sqm.deviation) RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    day      date;
-    unit_ok  boolean;
-    bad      text;
-    twice    boolean;
-    type_regime text := CASE new.regime WHEN 'LSS' THEN 'SoL' ELSE new.regime END;
-BEGIN
-    IF old.id IS NOT NULL AND new.unit_id = old.unit_id AND new.types = old.types
-       AND new.reported_at = old.reported_at AND new.regime = old.regime THEN
-        RETURN;
-    END IF;
-    -- one statement: this runs for every report
-    SELECT r.day,
-           EXISTS (SELECT FROM sqm.unit_version v
-                    WHERE v.org_id = new.org_id AND v.unit_id = new.unit_id AND v.valid @> r.day),
-           (SELECT string_agg(t.code, ', ') FROM unnest(new.types) AS t(code)
-             WHERE NOT EXISTS (SELECT FROM sqm.deviation_type d
-                                WHERE d.org_id = new.org_id AND d.code = t.code AND d.valid @> r.day
-                                  AND d.regime = type_regime)),
-           (SELECT count(DISTINCT t) <> cardinality(new.types) FROM unnest(new.types) t)
-      INTO day, unit_ok, bad, twice
-      FROM sqm.organisation o CROSS JOIN LATERAL (SELECT (new.reported_at AT TIME ZONE o.time_zone)::date AS day) r
-     WHERE o.org_id = new.org_id;
-    IF NOT unit_ok THEN
-        RAISE EXCEPTION 'unit % of organisation % did not exist on %, the report date of deviation %',
-                        new.unit_id, new.org_id, day, new.id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'Report the deviation for the unit where it happened, as the organisation was then.';
-    END IF;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'deviation % has types that organisation % does not use for % reports on %: %',
-                        new.id, new.org_id, new.regime, day, bad
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = format('Valid then: %s.', (SELECT string_agg(d.code, ', ' ORDER BY d.code) FROM sqm.deviation_type d
-                                                       WHERE d.org_id = new.org_id AND d.valid @> day
-                                                         AND d.regime = type_regime)),
-                  HINT = 'Choose types from the organisation''s taxonomy valid on the report date (sqm.deviation_type).';
-    END IF;
-    IF twice THEN
-        RAISE EXCEPTION 'deviation % names a type twice', new.id
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-END
-$$;
+  AS 'MODULE_PATHNAME', 'sqm_deviation_check' LANGUAGE C;
 COMMENT ON FUNCTION sqm.deviation_check(sqm.deviation, sqm.deviation) IS
-  'Row check of deviations (called by the lifecycle engine): a deviation''s unit existed on its report date and its types are the organisation''s, valid then, of its regime';
-REVOKE ALL ON FUNCTION sqm.deviation_check(sqm.deviation, sqm.deviation) FROM PUBLIC;
+  'Row check of deviations (C, called by the lifecycle engine): reported at the latest now and not before it happened (23514), its unit existed on the report date (23503), its types are the organisation''s, valid then, of its regime (23503), each named once (22023)';
+
+-- Rules of a deviation's details, for every writer (deviation.c): the
+-- investigation summary is written only while the deviation is under
+-- investigation (SQ001), and is never empty (23514); nor is the reason why no
+-- new measure follows one without effect.  Called on every insert of a
+-- details row and on every update of either.
+CREATE FUNCTION sqm.deviation_detail_check(new sqm.deviation_detail, old sqm.deviation_detail) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_deviation_detail_check' LANGUAGE C;
+COMMENT ON FUNCTION sqm.deviation_detail_check(sqm.deviation_detail, sqm.deviation_detail) IS
+  'Row check of deviation details (C, called by the trigger row_check): the investigation summary is written only while the deviation is investigating or escalated (SQ001) and is never empty or blank (23514); the reason why no new measure is needed is never empty (23514)';
+REVOKE ALL ON FUNCTION sqm.deviation_check(sqm.deviation, sqm.deviation),
+                       sqm.deviation_detail_check(sqm.deviation_detail, sqm.deviation_detail) FROM PUBLIC;
 
 SELECT sqm.govern('deviation', 'sqm.deviation',
     classes => '{"internal": ["org_id", "id"],
@@ -170,16 +140,21 @@ SELECT sqm.govern('deviation', 'sqm.deviation',
     label_sv => 'avvikelse', label_en => 'deviation',
     details => 'sqm.deviation_detail',
     details_classes => '{"internal": ["org_id", "id"], "personal": ["reported_by"],
-                         "free_text": ["description", "summary", "no_measure_reason", "withdrawn_reason"]}',
+                         "free_text": ["description", "summary", "no_measure_reason", "no_new_measure_reason",
+                                       "withdrawn_reason"]}',
     visible => 'sqm.may_see(org_id, unit_id, NULL) OR sqm.deviation_own_report(org_id, id)',
     details_visible => 'sqm.deviation_own_report(org_id, id)',
     row_check => 'sqm.deviation_check(sqm.deviation, sqm.deviation)',
-    row_check_on => '{unit_id,types,reported_at,regime}',
+    row_check_on => '{unit_id,types,reported_at,regime,happened_at}',
+    details_check => 'sqm.deviation_detail_check(sqm.deviation_detail, sqm.deviation_detail)',
+    details_check_on => '{summary,no_new_measure_reason}',
     announce => true,
     readers => '{reporter,handlers,auditor,report_reader}',
     details_readers => '{reporter,handlers}');
 SELECT sqm.classify('sqm.deviation_type', '{"internal": ["org_id"], "statistic": ["code", "regime", "label_sv", "label_en", "valid"]}',
                     'deviation');
+-- the row check caches the taxonomy per backend; a change reaches every session
+SELECT sqm.watch_reference('sqm.deviation_type');
 REVOKE ALL ON sqm.deviation_type FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
@@ -202,7 +177,7 @@ INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label
 CREATE FUNCTION sqm.guard_deviation_measures_decided(sqm.deviation) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_guard_deviation_measures_decided' LANGUAGE C STRICT;
 COMMENT ON FUNCTION sqm.guard_deviation_measures_decided(sqm.deviation) IS
-  'Guard: measures are decided after an investigation summary, and at least one measure is linked';
+  'Guard: measures are decided after an investigation summary, with at least one linked measure that is not cancelled';
 CREATE FUNCTION sqm.guard_deviation_measures_done(sqm.deviation) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_guard_deviation_measures_done' LANGUAGE C STRICT;
 COMMENT ON FUNCTION sqm.guard_deviation_measures_done(sqm.deviation) IS
@@ -214,7 +189,7 @@ COMMENT ON FUNCTION sqm.guard_deviation_followed_up(sqm.deviation) IS
 CREATE FUNCTION sqm.guard_deviation_closable(sqm.deviation) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_guard_deviation_closable' LANGUAGE C STRICT;
 COMMENT ON FUNCTION sqm.guard_deviation_closable(sqm.deviation) IS
-  'Guard: closing needs an investigation summary and every linked measure finished or cancelled, or a reason why no measure is needed';
+  'Guard: closing needs an investigation summary, every linked measure carried out and evaluated or cancelled, at least one evaluated or a reason why no measure is needed, and after each measure that had no effect a new measure or a reason why none';
 CREATE FUNCTION sqm.guard_deviation_escalated(sqm.deviation) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_guard_deviation_escalated' LANGUAGE C STRICT;
 COMMENT ON FUNCTION sqm.guard_deviation_escalated(sqm.deviation) IS

@@ -79,20 +79,6 @@ DECLARE
 BEGIN
     PERFORM sqm.unit_kind_of(org, unit);
     PERFORM sqm.authorize(org, unit, 'report_lex_sarah', format('report a lex Sarah event for unit %s', unit));
-    IF regime IS NULL OR regime NOT IN ('SoL', 'LSS') THEN
-        RAISE EXCEPTION 'a lex Sarah report is made under SoL or LSS, not %', coalesce(regime, 'NULL')
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF at > sqm.now() THEN
-        RAISE EXCEPTION 'a lex Sarah report cannot be made at %, which is in the future', at
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('It is now %s.', sqm.now());
-    END IF;
-    IF happened_at IS NULL OR happened_at > at THEN
-        RAISE EXCEPTION 'a lex Sarah report made at % cannot be about an event at %', at, coalesce(happened_at::text, 'an unknown time')
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Give when it happened, at or before the report.';
-    END IF;
     IF description IS NULL OR btrim(description) = '' THEN
         RAISE EXCEPTION 'a lex Sarah report needs a description of what happened'
             USING ERRCODE = 'not_null_violation';
@@ -102,14 +88,9 @@ BEGIN
             USING ERRCODE = 'not_null_violation',
                   DETAIL = 'The identity is kept apart from the report, readable only by investigators and quality coordinators.';
     END IF;
-    -- the basis follows from the event date (the row check refuses another)
+    -- the basis follows from the event date; the row check (lex_sarah.c)
+    -- refuses another, and a regime, a time or an event date without one
     basis := sqm.lex_sarah_legal_basis(org, regime, happened_at);
-    IF basis IS NULL THEN
-        RAISE EXCEPTION 'no legal basis for a % lex Sarah report of an event on %', regime,
-                        (SELECT (happened_at AT TIME ZONE o.time_zone)::date FROM sqm.organisation o WHERE o.org_id = org)
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'sqm.legal_basis lists the provisions per regime and period.';
-    END IF;
     PERFORM sqm.audit_set_context('api', NULL);
     INSERT INTO sqm.lex_sarah_report (org_id, state, unit_id, regime, happened_at, reported_at, source, legal_basis)
     VALUES (org, 'reported', unit, regime, happened_at, at, source, basis)
@@ -185,11 +166,7 @@ BEGIN
     PERFORM sqm.governed_object('lex_sarah_report', org, id, 'investigate_lex_sarah', 'receive');
     SELECT r.reported_at, r.received_at INTO cur FROM sqm.lex_sarah_report r
      WHERE r.org_id = org AND r.id = receive_lex_sarah.id;
-    IF at > sqm.now() OR at < cur.reported_at THEN
-        RAISE EXCEPTION 'lex Sarah report % cannot be received at %', id, at
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('It was reported at %s; it is now %s.', cur.reported_at, sqm.now());
-    END IF;
+    -- a receipt before the report or in the future: the row check refuses it
     IF cur.received_at IS NOT NULL THEN
         RETURN;     -- the first receipt counts
     END IF;
@@ -282,18 +259,9 @@ RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    st  text;
 BEGIN
     PERFORM sqm.governed_object('lex_sarah_investigation', org, investigation_id, 'investigate_lex_sarah', 'assign a report to');
-    -- kept until commit: the investigation does not complete under the new report
-    SELECT i.state INTO st FROM sqm.lex_sarah_investigation i
-     WHERE i.org_id = org AND i.id = assign_lex_sarah_report.investigation_id FOR SHARE;
-    IF st IN ('completed', 'closed') THEN
-        RAISE EXCEPTION 'lex Sarah investigation % is %; no report can be added to it', investigation_id, st
-            USING ERRCODE = 'SQ004',
-                  HINT = 'Open a new investigation for the report with sqm.open_lex_sarah_investigation().';
-    END IF;
+    -- the report's row check locks the investigation and refuses a completed or closed one
     PERFORM sqm.lex_sarah_assign(org, report_id, investigation_id);
 END
 $$;
@@ -320,49 +288,11 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     at       timestamptz := coalesce(recorded_at, sqm.now());
-    st       text;
-    missing  text;
     new_id   bigint;
 BEGIN
     PERFORM sqm.governed_object('lex_sarah_investigation', org, investigation_id, 'investigate_lex_sarah', 'document');
-    -- kept until commit: the investigation does not close under the record
-    SELECT i.state INTO st FROM sqm.lex_sarah_investigation i
-     WHERE i.org_id = org AND i.id = record_lex_sarah.investigation_id FOR SHARE;
-    IF st = 'closed' THEN
-        RAISE EXCEPTION 'lex Sarah investigation % is closed; nothing more can be recorded in it', investigation_id
-            USING ERRCODE = 'SQ004';
-    END IF;
-    IF NOT EXISTS (SELECT FROM sqm.lex_sarah_item i WHERE i.item = record_lex_sarah.item) THEN
-        RAISE EXCEPTION 'unknown item "%" for a record of lex Sarah investigation %', item, investigation_id
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = format('The items are %s.', (SELECT string_agg(i.item, ', ' ORDER BY i.ord) FROM sqm.lex_sarah_item i));
-    END IF;
-    SELECT string_agg(m.what, ', ' ORDER BY m.n) INTO missing
-      FROM (VALUES (1, 'content', content), (2, 'source', source), (3, 'nature', nature),
-                   (4, 'recorded_by_name', recorded_by_name), (5, 'recorded_by_title', recorded_by_title)) m(n, what, val)
-     WHERE m.val IS NULL OR btrim(m.val) = '';
-    IF missing IS NOT NULL THEN
-        RAISE EXCEPTION 'a record of lex Sarah investigation % needs %', investigation_id, missing
-            USING ERRCODE = 'not_null_violation',
-                  DETAIL = 'Every recorded item carries its date, its source, whether it is a fact or an assessment, and who recorded it.';
-    END IF;
-    IF nature NOT IN ('fact', 'assessment') THEN
-        RAISE EXCEPTION 'a record of lex Sarah investigation % is a fact or an assessment, not "%"', investigation_id, nature
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF item = 'measure' AND measure_date IS NULL THEN
-        RAISE EXCEPTION 'a measure recorded in lex Sarah investigation % needs the date it was taken', investigation_id
-            USING ERRCODE = 'not_null_violation',
-                  HINT = 'Give measure_date.';
-    END IF;
-    IF item <> 'measure' AND measure_date IS NOT NULL THEN
-        RAISE EXCEPTION 'only a measure carries a measure date (lex Sarah investigation %, item %)', investigation_id, item
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF at > sqm.now() THEN
-        RAISE EXCEPTION 'a record of lex Sarah investigation % cannot be dated %, which is in the future', investigation_id, at
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    -- what a record carries, and never in a closed investigation: the
+    -- record's row check (lex_sarah.c), which locks the investigation
     INSERT INTO sqm.lex_sarah_record (org_id, investigation_id, item, content, recorded_at, source, nature,
                                       recorded_by_name, recorded_by_title, measure_date, entered_at, entered_by)
     VALUES (org, record_lex_sarah.investigation_id, item, content, at, source, nature,
@@ -383,8 +313,6 @@ AS $$
 DECLARE
     cur      record;
     was      record;
-    today    date;
-    bad      text;
     serious  boolean := coalesce(sqm.is_serious(outcome), false);
 BEGIN
     SELECT * INTO cur FROM sqm.governed_object('lex_sarah_investigation', org, id, 'investigate_lex_sarah', 'assess');
@@ -392,16 +320,7 @@ BEGIN
         PERFORM sqm.authorize(org, cur.unit_id, 'decide_seriousness',
                               format('of lex Sarah investigation %s (%s)', id, outcome));
     END IF;
-    SELECT (sqm.now() AT TIME ZONE o.time_zone)::date INTO today FROM sqm.organisation o WHERE o.org_id = org;
-    SELECT string_agg(t.code, ', ' ORDER BY t.n) INTO bad
-      FROM unnest(coalesce(themes, '{}')) WITH ORDINALITY t(code, n)
-     WHERE NOT EXISTS (SELECT FROM sqm.lex_sarah_theme h
-                        WHERE h.org_id = org AND h.code = t.code AND h.valid @> today);
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'lex Sarah investigation % names themes that organisation % does not use on %: %', id, org, today, bad
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'Choose themes from sqm.lex_sarah_theme, or add them with sqm.add_lex_sarah_theme().';
-    END IF;
+    -- themes valid on the day: the investigation's row check (lex_sarah.c)
     SELECT i.outcome, i.seriousness_decided_at, d.seriousness_decided_by INTO was
       FROM sqm.lex_sarah_investigation i
       LEFT JOIN sqm.lex_sarah_investigation_detail d ON d.org_id = i.org_id AND d.id = i.id
@@ -476,27 +395,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     inv     record;
-    other   bigint;
     new_id  bigint;
 BEGIN
     PERFORM sqm.governed_object('lex_sarah_investigation', org, investigation_id, 'investigate_lex_sarah',
                                 'draft an IVO notification for');
     SELECT i.unit_id, i.outcome INTO inv FROM sqm.lex_sarah_investigation i
      WHERE i.org_id = org AND i.id = draft_ivo_notification.investigation_id FOR SHARE;
-    IF NOT coalesce(sqm.is_serious(inv.outcome), false) THEN
-        RAISE EXCEPTION 'lex Sarah investigation % is not assessed as serious; no IVO notification can be drafted', investigation_id
-            USING ERRCODE = 'SQ002',
-                  DETAIL = CASE WHEN inv.outcome IS NULL THEN 'It has no outcome yet.'
-                                ELSE format('Its outcome is %s.', inv.outcome) END,
-                  HINT = 'Only a serious outcome (risk_of_serious_impropriety, serious_impropriety), decided by the designated role, is notified to IVO.';
-    END IF;
-    SELECT n.id INTO other FROM sqm.ivo_notification n
-     WHERE n.org_id = org AND n.investigation_id = draft_ivo_notification.investigation_id AND n.state <> 'withdrawn';
-    IF FOUND THEN
-        RAISE EXCEPTION 'lex Sarah investigation % already has IVO notification %', investigation_id, other
-            USING ERRCODE = 'unique_violation',
-                  HINT = 'Revise the draft, or supplement the sent notification.';
-    END IF;
+    -- only for a serious outcome, one per investigation: the notification's
+    -- row check (lex_sarah.c)
     IF contents IS NULL OR btrim(contents) = '' THEN
         RAISE EXCEPTION 'an IVO notification for lex Sarah investigation % needs its contents', investigation_id
             USING ERRCODE = 'not_null_violation';

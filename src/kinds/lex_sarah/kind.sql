@@ -360,62 +360,37 @@ END;
 COMMENT ON FUNCTION sqm.lex_sarah_legal_basis(bigint, text, timestamptz) IS
   'The legal basis (sqm.legal_basis) of a lex Sarah report: the one valid for its regime on the day of the event in the organisation''s time zone; NULL if there is none';
 
--- Row check of lex Sarah reports (called by the lifecycle engine on every
--- insert and on every update of the columns it reads): the unit existed on
--- the report date and the report has the legal basis valid for its regime on
--- the day of the event.  It refuses; it never fills in (the API does, with
--- sqm.lex_sarah_legal_basis).
+-- The rules of the cases and records, for every writer (lex_sarah.c).  The
+-- lifecycle engine calls a kind's row check on every insert and on every
+-- update of the columns it reads (row_check_on); the record table's trigger
+-- calls the record check on every insert.  They refuse; they never fill in
+-- (the API chooses the legal basis with sqm.lex_sarah_legal_basis).
 CREATE FUNCTION sqm.lex_sarah_report_check(new sqm.lex_sarah_report, old sqm.lex_sarah_report) RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    event_day   date;
-    report_day  date;
-    basis       text;
-    unit_ok     boolean;
-BEGIN
-    IF old.id IS NOT NULL
-       AND (new.unit_id, new.regime, new.happened_at, new.reported_at, new.legal_basis)
-           IS NOT DISTINCT FROM (old.unit_id, old.regime, old.happened_at, old.reported_at, old.legal_basis) THEN
-        RETURN;
-    END IF;
-    SELECT (new.happened_at AT TIME ZONE o.time_zone)::date, (new.reported_at AT TIME ZONE o.time_zone)::date
-      INTO event_day, report_day
-      FROM sqm.organisation o WHERE o.org_id = new.org_id;
-    SELECT EXISTS (SELECT FROM sqm.unit_version v
-                    WHERE v.org_id = new.org_id AND v.unit_id = new.unit_id AND v.valid @> report_day)
-      INTO unit_ok;
-    IF NOT unit_ok THEN
-        RAISE EXCEPTION 'unit % of organisation % did not exist on %, the report date of lex Sarah report %',
-                        new.unit_id, new.org_id, report_day, new.id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'Report for the unit where it happened, as the organisation was then.';
-    END IF;
-    basis := sqm.lex_sarah_legal_basis(new.org_id, new.regime, new.happened_at);
-    IF basis IS NULL THEN
-        RAISE EXCEPTION 'no legal basis for a % lex Sarah report of an event on %', new.regime, event_day
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'sqm.legal_basis lists the provisions per regime and period.';
-    END IF;
-    IF new.legal_basis IS NULL THEN
-        RAISE EXCEPTION 'lex Sarah report % has no legal basis', new.id
-            USING ERRCODE = 'not_null_violation',
-                  DETAIL = format('The basis valid for a %s event on %s is "%s".', new.regime, event_day, basis),
-                  HINT = 'Give legal_basis as sqm.lex_sarah_legal_basis(org_id, regime, happened_at) chooses it.';
-    ELSIF new.legal_basis <> basis THEN
-        RAISE EXCEPTION 'legal basis "%" does not apply to lex Sarah report %, a % event on %',
-                        new.legal_basis, new.id, new.regime, event_day
-            USING ERRCODE = 'check_violation',
-                  DETAIL = format('The basis valid on that day is "%s".', basis),
-                  HINT = 'The basis is chosen by the event date: sqm.lex_sarah_legal_basis(org_id, regime, happened_at).';
-    END IF;
-END
-$$;
+  AS 'MODULE_PATHNAME', 'sqm_lex_sarah_report_check' LANGUAGE C;
 COMMENT ON FUNCTION sqm.lex_sarah_report_check(sqm.lex_sarah_report, sqm.lex_sarah_report) IS
-  'Row check of lex Sarah reports (called by the lifecycle engine): the report has the legal basis valid for its regime on the day of the event (organisation''s time zone), and its unit existed on the report date';
+  'Row check of lex Sarah reports (C, called by the lifecycle engine): made under SoL or LSS, at the latest now, not before the event (23514); its unit existed on the report date (23503); the legal basis valid for its regime on the day of the event, organisation''s time zone (23503 none, 23502 missing, 23514 another); received between the report and now (23514); assigned only to an investigation that is not completed or closed (SQ004)';
+CREATE FUNCTION sqm.lex_sarah_investigation_check(new sqm.lex_sarah_investigation, old sqm.lex_sarah_investigation)
+RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_lex_sarah_investigation_check' LANGUAGE C;
+COMMENT ON FUNCTION sqm.lex_sarah_investigation_check(sqm.lex_sarah_investigation, sqm.lex_sarah_investigation) IS
+  'Row check of lex Sarah investigations (C, called by the lifecycle engine): the assessment (outcome, themes, assessed_at, seriousness_decided_at) does not change once it is completed (SQ004); the themes are the organisation''s, valid on the day of the assessment (23503)';
+CREATE FUNCTION sqm.ivo_notification_check(new sqm.ivo_notification, old sqm.ivo_notification) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_ivo_notification_check' LANGUAGE C;
+COMMENT ON FUNCTION sqm.ivo_notification_check(sqm.ivo_notification, sqm.ivo_notification) IS
+  'Row check of IVO notifications (C, called by the lifecycle engine): drafted only for an investigation assessed as serious (SQ002), one per investigation that is not withdrawn (23505)';
+CREATE FUNCTION sqm.lex_sarah_record_check(new sqm.lex_sarah_record, old sqm.lex_sarah_record) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_lex_sarah_record_check' LANGUAGE C;
+COMMENT ON FUNCTION sqm.lex_sarah_record_check(sqm.lex_sarah_record, sqm.lex_sarah_record) IS
+  'Row check of lex Sarah records (C, called by the trigger row_check): never in a closed investigation (SQ004); an item of sqm.lex_sarah_item (23503) with its content, source, nature and who recorded it (23502), a fact or an assessment (23514), a measure with its date and only a measure (23502, 23514), dated at the latest now (23514)';
 REVOKE ALL ON FUNCTION sqm.lex_sarah_legal_basis(bigint, text, timestamptz),
-                       sqm.lex_sarah_report_check(sqm.lex_sarah_report, sqm.lex_sarah_report) FROM PUBLIC;
+                       sqm.lex_sarah_report_check(sqm.lex_sarah_report, sqm.lex_sarah_report),
+                       sqm.lex_sarah_investigation_check(sqm.lex_sarah_investigation, sqm.lex_sarah_investigation),
+                       sqm.ivo_notification_check(sqm.ivo_notification, sqm.ivo_notification),
+                       sqm.lex_sarah_record_check(sqm.lex_sarah_record, sqm.lex_sarah_record) FROM PUBLIC;
+
+-- The row checks cache the reference data per backend; a change reaches
+-- every session.
+SELECT sqm.watch_reference(t) FROM unnest(ARRAY['sqm.legal_basis', 'sqm.lex_sarah_theme', 'sqm.lex_sarah_item']::regclass[]) t;
 
 -- ---------------------------------------------------------------------------
 -- The governed tables and record tables, wired by one call each: triggers,
@@ -432,7 +407,7 @@ SELECT sqm.govern('lex_sarah_report', 'sqm.lex_sarah_report',
     details => 'sqm.lex_sarah_report_detail',
     details_classes => '{"internal": ["org_id", "id"], "free_text": ["description"]}',
     row_check => 'sqm.lex_sarah_report_check(sqm.lex_sarah_report, sqm.lex_sarah_report)',
-    row_check_on => '{org_id,unit_id,regime,happened_at,reported_at,legal_basis}',
+    row_check_on => '{org_id,unit_id,regime,happened_at,reported_at,received_at,legal_basis,investigation_id}',
     announce => true,
     details_readers => '{investigator,quality_coordinator}');
 
@@ -442,6 +417,8 @@ SELECT sqm.govern('lex_sarah_investigation', 'sqm.lex_sarah_investigation',
     label_sv => 'lex Sarah-utredning', label_en => 'lex Sarah investigation',
     details => 'sqm.lex_sarah_investigation_detail',
     details_classes => '{"internal": ["org_id", "id"], "free_text": ["early_position"], "personal": ["seriousness_decided_by"]}',
+    row_check => 'sqm.lex_sarah_investigation_check(sqm.lex_sarah_investigation, sqm.lex_sarah_investigation)',
+    row_check_on => '{outcome,themes,assessed_at,seriousness_decided_at}',
     -- the investigation is seen from the units of its reports too
     visible => 'sqm.may_see(org_id, unit_id, NULL)
                 OR EXISTS (SELECT FROM sqm.lex_sarah_report r
@@ -459,6 +436,8 @@ SELECT sqm.govern('ivo_notification', 'sqm.ivo_notification',
     label_sv => 'anmälan till IVO', label_en => 'IVO notification',
     details => 'sqm.ivo_notification_detail',
     details_classes => '{"internal": ["org_id", "id"], "free_text": ["contents", "withdrawn_reason"], "personal": ["decided_by"]}',
+    row_check => 'sqm.ivo_notification_check(sqm.ivo_notification, sqm.ivo_notification)',
+    row_check_on => '{investigation_id}',
     -- a notification is seen with its investigation
     visible => 'EXISTS (SELECT FROM sqm.lex_sarah_investigation i
                          WHERE i.org_id OPERATOR(pg_catalog.=) ivo_notification.org_id
@@ -482,7 +461,8 @@ SELECT sqm.govern_records('lex_sarah_investigation', 'sqm.lex_sarah_record',
     visible => 'EXISTS (SELECT FROM sqm.lex_sarah_investigation i
                          WHERE i.org_id OPERATOR(pg_catalog.=) lex_sarah_record.org_id
                            AND i.id OPERATOR(pg_catalog.=) lex_sarah_record.investigation_id)',
-    readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}');
+    readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}',
+    row_check => 'sqm.lex_sarah_record_check(sqm.lex_sarah_record, sqm.lex_sarah_record)');
 SELECT sqm.govern_records('ivo_notification', 'sqm.ivo_supplement',
     classes => '{"internal": ["org_id", "id", "notification_id"], "exact_time": ["sent_at"], "free_text": ["contents"],
                  "personal": ["entered_by"]}',

@@ -13,16 +13,7 @@ DECLARE
     new_id bigint;
 BEGIN
     SELECT * INTO src FROM sqm.governed_object(source_kind, org, source_id, 'manage_measures', 'plan a measure for');
-    -- Lock the source until this transaction ends, so that a closure racing
-    -- this call either sees the new measure or is seen closed here.
-    EXECUTE format('SELECT state FROM %s WHERE org_id OPERATOR(pg_catalog.=) $1 AND id OPERATOR(pg_catalog.=) $2 FOR SHARE',
-                   src.tbl)
-       INTO src.state USING org, source_id;
-    IF (SELECT s.terminal FROM sqm.lifecycle_state s WHERE s.kind = source_kind AND s.state = src.state) THEN
-        RAISE EXCEPTION 'no measure can be planned for % %, which is %', source_kind, source_id, src.state
-            USING ERRCODE = 'SQ004',
-                  HINT = 'Measures are decided while the object is open.';
-    END IF;
+    -- the row check (measure.c) locks the source and refuses one in a terminal state
     PERFORM sqm.audit_set_context('api', NULL);
     INSERT INTO sqm.measure (org_id, state, unit_id, source_kind, source_id, term, due_on, follow_up_on)
     VALUES (org, 'planned', src.unit_id, source_kind, source_id, term, due_on, follow_up_on)
@@ -69,12 +60,34 @@ END;
 COMMENT ON FUNCTION sqm.cancel_measure(bigint, bigint, text, text) IS
   'Cancel a measure that is planned or in progress; the reason is required';
 
+-- A measure's due or follow-up date moves only with a reason (measure.c);
+-- the audit trail keeps each change with it.
+CREATE FUNCTION sqm.reschedule_measure(org bigint, id bigint, expected_state text, due_on date, follow_up_on date,
+                                       reason text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF due_on IS NULL AND follow_up_on IS NULL THEN
+        RAISE EXCEPTION 'rescheduling measure % needs a new due date or a new follow-up date', id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the dates that move; NULL keeps a date as it is.';
+    END IF;
+    PERFORM sqm.write_object('measure', org, id, expected_state, expected_state, 'manage_measures', 'reschedule',
+                             jsonb_strip_nulls(jsonb_build_object('due_on', due_on, 'follow_up_on', follow_up_on)),
+                             reason);
+END
+$$;
+COMMENT ON FUNCTION sqm.reschedule_measure(bigint, bigint, text, date, date, text) IS
+  'Move the due date and/or the follow-up date of a measure that is not evaluated or cancelled (NULL keeps a date); the reason is required and the audit trail keeps each change with it';
+
 
 REVOKE ALL ON FUNCTION
     sqm.plan_measure(bigint, text, bigint, text, text, date, date, text),
     sqm.complete_measure(bigint, bigint, text, text), sqm.evaluate_measure(bigint, bigint, text, text, text),
-    sqm.cancel_measure(bigint, bigint, text, text)
+    sqm.cancel_measure(bigint, bigint, text, text), sqm.reschedule_measure(bigint, bigint, text, date, date, text)
 FROM PUBLIC;
 SELECT sqm.grant_privilege('measure', 'EXECUTE ON FUNCTION sqm.plan_measure(bigint, text, bigint, text, text, date, date, text),
     sqm.complete_measure(bigint, bigint, text, text), sqm.evaluate_measure(bigint, bigint, text, text, text),
-    sqm.cancel_measure(bigint, bigint, text, text)', '{handlers}');
+    sqm.cancel_measure(bigint, bigint, text, text), sqm.reschedule_measure(bigint, bigint, text, date, date, text)', '{handlers}');

@@ -16,6 +16,7 @@ CREATE TABLE sqm.measure (
     term            text NOT NULL DEFAULT 'short' CHECK (term IN ('short', 'long')),
     due_on          date NOT NULL,
     follow_up_on    date NOT NULL,
+    planned_at      timestamptz NOT NULL DEFAULT sqm.now(),
     done_at         timestamptz,
     effect          text CHECK (effect IN ('yes', 'partly', 'no')),
     evaluated_at    timestamptz,
@@ -31,6 +32,8 @@ COMMENT ON COLUMN sqm.measure.source_id IS 'Id of the object the measure was dec
 COMMENT ON COLUMN sqm.measure.term IS 'short or long term';
 COMMENT ON COLUMN sqm.measure.due_on IS 'When it is to be carried out (the measure_done deadline)';
 COMMENT ON COLUMN sqm.measure.follow_up_on IS 'When it is to be followed up (the measure_followed_up deadline)';
+COMMENT ON COLUMN sqm.measure.planned_at IS
+  'When it was planned (sqm.now()); a measure planned at or after the evaluation of one that had no effect is the new measure that evaluation calls for';
 COMMENT ON COLUMN sqm.measure.done_at IS 'When it was carried out';
 COMMENT ON COLUMN sqm.measure.effect IS 'At evaluation: did it have the intended effect — yes, partly or no ("no" calls for a new measure)';
 COMMENT ON COLUMN sqm.measure.evaluated_at IS 'When it was evaluated';
@@ -50,13 +53,25 @@ COMMENT ON COLUMN sqm.measure_detail.title IS 'What is to be done (free text)';
 COMMENT ON COLUMN sqm.measure_detail.responsible IS 'The person or function responsible';
 COMMENT ON COLUMN sqm.measure_detail.cancel_reason IS 'Why it was cancelled (required to cancel)';
 
+-- Rules of a measure, for every writer (measure.c): it is decided for an open
+-- case of its organisation (SQ004), keeps that case (55000), and its dates
+-- move only with a reason (SQ002).  The lifecycle engine calls it on every
+-- insert and on every update of the columns it reads.
+CREATE FUNCTION sqm.measure_check(new sqm.measure, old sqm.measure) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_measure_check' LANGUAGE C;
+COMMENT ON FUNCTION sqm.measure_check(sqm.measure, sqm.measure) IS
+  'Row check of measures (C, called by the lifecycle engine): decided for a case of a known kind (22023) in its organisation (23503) that is not in a terminal state (SQ004), for good (55000); its due and follow-up dates move only with a reason (SQ002)';
+REVOKE ALL ON FUNCTION sqm.measure_check(sqm.measure, sqm.measure) FROM PUBLIC;
+
 SELECT sqm.govern('measure', 'sqm.measure',
     classes => '{"internal": ["org_id", "id", "source_kind", "source_id"],
                  "statistic": ["state", "unit_id", "term", "due_on", "follow_up_on", "effect"],
-                 "exact_time": ["done_at", "evaluated_at"]}',
+                 "exact_time": ["planned_at", "done_at", "evaluated_at"]}',
     label_sv => 'åtgärd', label_en => 'measure',
     details => 'sqm.measure_detail',
     details_classes => '{"internal": ["org_id", "id"], "free_text": ["title", "cancel_reason"], "personal": ["responsible"]}',
+    row_check => 'sqm.measure_check(sqm.measure, sqm.measure)',
+    row_check_on => '{source_kind,source_id,due_on,follow_up_on}',
     readers => '{reporter,handlers,auditor,report_reader}',
     details_readers => '{reporter,handlers}');
 
