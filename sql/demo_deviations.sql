@@ -43,7 +43,7 @@ SELECT unit, reported_on, escalated, status FROM sqm.deviations_open_longest(:or
 SELECT b.reported_on, count(*) AS measures, e.before, e.after, e.reason
   FROM sqm.deviations_open_longest(:org, '2025-01-31', 2) b
   JOIN sqm.measure m ON m.org_id = :org AND m.source_kind = 'deviation' AND m.source_id = b.deviation_id
-  JOIN sqm.audit_event e ON e.org_id = :org AND e.object_kind = 'measure' AND e.object_id = m.id
+  JOIN sqm.audit_trail e ON e.org_id = :org AND e.object_kind = 'measure' AND e.object_id = m.id
                         AND e.change = 'edit' AND e.after ? 'follow_up_on'
  GROUP BY b.reported_on, e.before, e.after, e.reason ORDER BY b.reported_on;
 

@@ -118,6 +118,7 @@ SELECT is((SELECT array_agg(a.attname::text ORDER BY a.attnum)
               AND NOT a.attisdropped AND a.attname <> 'hash'
               AND sqm.audit_hash(jsonb_populate_record(e, jsonb_build_object(a.attname,
                     CASE a.atttypid WHEN 'bigint'::regtype THEN to_jsonb(999999)
+                                    WHEN 'smallint'::regtype THEN to_jsonb(2)
                                     WHEN 'timestamptz'::regtype THEN to_jsonb('2001-02-03 04:05:06+00'::timestamptz)
                                     WHEN 'bytea'::regtype THEN to_jsonb('\xdeadbeef'::text)
                                     WHEN 'jsonb'::regtype THEN '{"other": 1}'::jsonb

@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(164);
+SELECT plan(165);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SET LOCAL TimeZone = 'Europe/Stockholm';
@@ -439,11 +439,14 @@ SELECT is(pg_temp.try(format('SELECT sqm.reschedule_measure(%s, %s, ''planned'',
 SELECT is(pg_temp.try(format('UPDATE sqm.measure SET due_on = ''2025-04-15'' WHERE id = %s', :m_dec)),
           format('SQ002: measure %s cannot be rescheduled without a reason', :m_dec),
           'a due date moved without a reason: refused directly');
-SELECT is(pg_temp.try(format('SET LOCAL sqm.reason = ''Semester''; UPDATE sqm.measure SET due_on = ''2025-04-15'' WHERE id = %s', :m_dec)), 'ok',
-          'a direct writer who gives the reason may move the date');
+SELECT is(pg_temp.try(format('SELECT sqm.audit_set_context(''direct'', ''Semester''); UPDATE sqm.measure SET due_on = ''2025-04-15'' WHERE id = %s; SELECT sqm.audit_clear_context()', :m_dec)), 'ok',
+          'a direct writer (the owner) who gives the reason in the write''s context may move the date');
+SELECT is(pg_temp.try(format('SET LOCAL sqm.reason = ''Semester''; UPDATE sqm.measure SET due_on = ''2025-04-16'' WHERE id = %s', :m_dec)),
+          format('SQ002: measure %s cannot be rescheduled without a reason', :m_dec),
+          'a setting any role can change is no reason');
 SELECT lives_ok(format('SELECT sqm.reschedule_measure(%s, %s, ''planned'', ''2025-04-20'', ''2026-04-30'', ''Uppföljningen flyttas till våren'')',
                        :org, :m_dec), 'both dates moved with a reason through the API');
-SELECT is((SELECT (change, before, after, reason)::text FROM sqm.audit_event WHERE object_id = :m_dec ORDER BY seq DESC LIMIT 1),
+SELECT is((SELECT (change, before, after, reason)::text FROM sqm.audit_trail WHERE object_id = :m_dec ORDER BY seq DESC LIMIT 1),
           '(edit,"{""due_on"": ""2025-04-01"", ""follow_up_on"": ""2025-05-01""}","{""due_on"": ""2025-04-20"", ""follow_up_on"": ""2026-04-30""}","Uppföljningen flyttas till våren")',
           'the audit trail keeps the change: both dates before and after, and the reason');
 SELECT is(pg_temp.try(format('UPDATE sqm.measure SET term = ''long'' WHERE id = %s', :m_dec)), 'ok',

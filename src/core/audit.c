@@ -133,6 +133,7 @@
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -292,6 +293,7 @@ typedef struct AuditRelInfo
 	char	  **names;			/* NULL for a dropped column */
 	int16	   *attlens;
 	bool	   *attbyvals;
+	Oid		   *typids;
 	bool	   *kept;			/* personal, free text or unclassified */
 } AuditRelInfo;
 
@@ -1114,6 +1116,7 @@ audit_rel_build(AuditRelInfo *info, Relation rel, bool details)
 	info->names = palloc0(info->natts * sizeof(char *));
 	info->attlens = palloc(info->natts * sizeof(int16));
 	info->attbyvals = palloc(info->natts * sizeof(bool));
+	info->typids = palloc0(info->natts * sizeof(Oid));
 	info->kept = palloc0(info->natts * sizeof(bool));
 	for (i = 0; i < tupdesc->natts; i++)
 	{
@@ -1123,6 +1126,7 @@ audit_rel_build(AuditRelInfo *info, Relation rel, bool details)
 
 		info->attlens[i] = att->attlen;
 		info->attbyvals[i] = att->attbyval;
+		info->typids[i] = att->atttypid;
 		if (att->attisdropped)
 			continue;
 		getTypeOutputInfo(att->atttypid, &outfunc, &isvarlena);
@@ -1503,6 +1507,31 @@ audit_keep(AuditKept *kept, const char *side, const char *column, bytea *salt, c
  * a kept column (personal, free text, unclassified), its salted digest,
  * the value and salt going to kept.
  */
+/*
+ * The text of a column's value in an event.  Dates and times are written in
+ * ISO 8601, a timestamp with time zone in UTC, whatever the writer's DateStyle
+ * and TimeZone: the same value always reads the same in the trail, so that it
+ * can be compared with the case (sqm.verify) and digests do not depend on who
+ * wrote.  Everything else is its type's output function.
+ */
+static char *
+audit_value_text(AuditRelInfo *info, int i, Datum value)
+{
+	static const int utc = 0;
+	char		buf[MAXDATELEN + 1];
+
+	switch (info->typids[i])
+	{
+		case DATEOID:
+		case TIMESTAMPOID:
+			return pstrdup(JsonEncodeDateTime(buf, value, info->typids[i], NULL));
+		case TIMESTAMPTZOID:
+			return pstrdup(JsonEncodeDateTime(buf, value, TIMESTAMPTZOID, &utc));
+		default:
+			return OutputFunctionCall(&info->outfuncs[i], value);
+	}
+}
+
 static void
 audit_json_member(JsonbParseState **state, AuditRelInfo *info, int i,
 				  Datum value, bool isnull, const char *side, AuditKept *kept)
@@ -1520,7 +1549,7 @@ audit_json_member(JsonbParseState **state, AuditRelInfo *info, int i,
 		jv.type = jbvNull;
 	else
 	{
-		char	   *text = OutputFunctionCall(&info->outfuncs[i], value);
+		char	   *text = audit_value_text(info, i, value);
 
 		if (info->kept[i])
 		{
