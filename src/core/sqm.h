@@ -89,5 +89,6 @@ extern const char *sqm_audit_reason(void);
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);
 extern void sqm_cases_init(void);
+extern void sqm_days_init(void);
 
 #endif							/* SQM_H */
