@@ -286,7 +286,7 @@ COMMENT ON FUNCTION sqm.stat_periods(bigint) IS
 -- Each organisation's periods.  Its organisation id is the organisation
 -- table's, so that a filter on org_id reads one organisation.
 CREATE VIEW sqm.stat_period WITH (security_invoker = true) AS
-SELECT o.org_id, x.period, x.period_kind, x.period_kind_label, x.first_day, x.last_day,
+SELECT o.org_id, x.period, x.period_kind, x.period_kind_label COLLATE sqm.swedish AS period_kind_label, x.first_day, x.last_day,
        x.previous_period, x.previous_first_day, x.previous_last_day, x.follow_up_day,
        x.today, x.complete, x.label_language
   FROM sqm.organisation o

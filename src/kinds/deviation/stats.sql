@@ -59,12 +59,15 @@ CREATE FUNCTION sqm.deviation_check_regime_group(regime_group text) RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    detail  text := CASE WHEN regime_group IN ('SoL', 'LSS') THEN format('%s is a regime of the group SoL/LSS.', regime_group)
+                         WHEN upper(regime_group) IN ('SOL/LSS', 'HSL', 'COLLABORATION') THEN 'Regime groups are written exactly.'
+                         ELSE format('%s is no regime group.', coalesce(quote_literal(regime_group), 'NULL')) END;
 BEGIN
     IF regime_group IS NULL OR NOT EXISTS (SELECT FROM sqm.label l WHERE l.kind = 'regime_group' AND l.code = regime_group) THEN
         RAISE EXCEPTION 'unknown regime group "%"', regime_group
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = CASE WHEN regime_group IN ('SoL', 'LSS') THEN format('%s is a regime of the group SoL/LSS.', regime_group)
-                                WHEN upper(regime_group) IN ('SOL/LSS', 'HSL', 'COLLABORATION') THEN 'Regime groups are written exactly.' END,
+                  DETAIL = detail,
                   HINT = 'The regime groups are SoL/LSS, HSL and collaboration.';
     END IF;
 END
@@ -367,8 +370,10 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        a.code AS attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.unit_id, x.unit_kind, x.unit_kind_label, x.unit_name, x.unit_label, x.parent_id, x.parent_name,
-       x.department_id, x.department_name, x.unit_valid_from, x.unit_valid_until,
+       x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
+       x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
+       x.parent_name COLLATE sqm.swedish AS parent_name,
+       x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
   FROM sqm.stat_period p
  CROSS JOIN sqm.label g
@@ -399,7 +404,8 @@ CREATE VIEW sqm.stat_deviation_per_type WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        g.code AS regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
-       x.type_code, x.label, x.label_sv, x.label_en, x.cases
+       x.type_code, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
  CROSS JOIN sqm.label g
  CROSS JOIN LATERAL sqm.stat_deviation_types(p.org_id, p.first_day, p.last_day, g.code, p.label_language) x
@@ -423,9 +429,12 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        a.code AS attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.unit_id, x.unit_kind, x.unit_kind_label, x.unit_name, x.unit_label, x.parent_id, x.parent_name,
-       x.department_id, x.department_name, x.unit_valid_from, x.unit_valid_until,
-       x.type_code, x.label, x.label_sv, x.label_en, x.cases
+       x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
+       x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
+       x.parent_name COLLATE sqm.swedish AS parent_name,
+       x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
+       x.type_code, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
  CROSS JOIN sqm.label g
  CROSS JOIN sqm.label a
@@ -455,7 +464,8 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        g.code AS regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
-       x.status, x.label, x.label_sv, x.label_en, x.cases
+       x.status, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
  CROSS JOIN sqm.label g
  CROSS JOIN LATERAL sqm.stat_deviation_statuses(p.org_id, p.first_day, p.last_day, g.code,
@@ -481,8 +491,10 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        g.code AS regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
-       x.rank, x.deviation_id, x.unit_id, x.unit_name, x.reported_on, x.days_open, x.escalated,
-       x.status, x.label, x.label_sv, x.label_en
+       x.rank, x.deviation_id, x.unit_id, x.unit_name COLLATE sqm.swedish AS unit_name, x.reported_on, x.days_open,
+       x.escalated,
+       x.status, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en
   FROM sqm.stat_period p
  CROSS JOIN sqm.label g
  CROSS JOIN LATERAL sqm.stat_deviation_open(p.org_id, p.last_day, pg_catalog.date_smaller(p.follow_up_day, p.today),
@@ -492,7 +504,8 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_deviation_collaboration WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       x.collab_direction, x.label, x.label_sv, x.label_en, x.cases
+       x.collab_direction, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
  CROSS JOIN LATERAL sqm.stat_deviation_directions(p.org_id, p.first_day, p.last_day, p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC, x.collab_direction;

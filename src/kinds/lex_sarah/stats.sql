@@ -388,8 +388,10 @@ CREATE VIEW sqm.stat_lex_sarah_per_unit WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        a.code AS attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.unit_id, x.unit_kind, x.unit_kind_label, x.unit_name, x.unit_label, x.parent_id, x.parent_name,
-       x.department_id, x.department_name, x.unit_valid_from, x.unit_valid_until,
+       x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
+       x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
+       x.parent_name COLLATE sqm.swedish AS parent_name,
+       x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
   FROM sqm.stat_period p
  CROSS JOIN sqm.label a
@@ -413,7 +415,8 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_lex_sarah_outcome WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       x.outcome, x.label, x.label_sv, x.label_en, x.cases, x.notified_to_ivo
+       x.outcome, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases, x.notified_to_ivo
   FROM sqm.stat_period p
  CROSS JOIN LATERAL sqm.stat_lex_sarah_outcomes(p.org_id, p.first_day, p.last_day, p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC, x.outcome::sqm.lex_sarah_outcome;
@@ -429,9 +432,12 @@ CREATE VIEW sqm.stat_lex_sarah_outcome_per_unit WITH (security_invoker = true) A
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        a.code AS attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.unit_id, x.unit_kind, x.unit_kind_label, x.unit_name, x.unit_label, x.parent_id, x.parent_name,
-       x.department_id, x.department_name, x.unit_valid_from, x.unit_valid_until,
-       x.outcome, x.label, x.label_sv, x.label_en, x.cases
+       x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
+       x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
+       x.parent_name COLLATE sqm.swedish AS parent_name,
+       x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
+       x.outcome, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
  CROSS JOIN sqm.label a
  CROSS JOIN LATERAL sqm.stat_lex_sarah_unit_outcomes(p.org_id, p.first_day, p.last_day, a.code, p.today, p.label_language) x
@@ -452,7 +458,8 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_lex_sarah_theme WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       x.theme, x.label, x.label_sv, x.label_en, x.cases
+       x.theme, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
  CROSS JOIN LATERAL sqm.stat_lex_sarah_themes(p.org_id, p.first_day, p.last_day, p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC, x.cases DESC, x.label;
@@ -466,7 +473,8 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_ivo_answer WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       x.answer, x.label, x.label_sv, x.label_en, x.cases
+       x.answer, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
  CROSS JOIN LATERAL sqm.stat_ivo_answers(p.org_id, p.first_day, p.last_day, p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC,
