@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(110);
+SELECT plan(111);
 
 SET LOCAL sqm.frozen_now = '2025-03-01 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -311,6 +311,23 @@ SELECT is(pg_temp.refusal('tst_stat_reader', format($$SELECT * FROM sqm.deviatio
           'an organisation the caller is no member of: the same refusal');
 SELECT is(pg_temp.refusal('tst_stat_reader', $$SELECT * FROM sqm.deviations_per_unit(987654321, '2025')$$),
           '42704: organisation 987654321 does not exist', 'and for one that does not exist');
+CREATE FUNCTION pg_temp.refusal_detail(r text, q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE d text;
+BEGIN
+    EXECUTE format('SET LOCAL ROLE %I', r);
+    BEGIN
+        EXECUTE q;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RESET ROLE;
+        RETURN d;
+    END;
+    RESET ROLE;
+    RETURN NULL;
+END $$;
+SELECT is(replace(pg_temp.refusal_detail('tst_stat_reader', format($$SELECT * FROM sqm.lex_sarah_themes(%s, '2025')$$, :a)), :'a', 'N'),
+          replace(pg_temp.refusal_detail('tst_stat_reader', $$SELECT * FROM sqm.lex_sarah_themes(987654321, '2025')$$), '987654321', 'N'),
+          'with the same detail: nothing tells the two apart');
 SELECT is(pg_temp.refusal('tst_stat_reader', format($$SELECT count(*) FROM sqm.deviations_per_unit(%s, '2024/25@9')$$, :b)),
           'ok', 'its own organisation it may read');
 SELECT is(pg_temp.refusal(NULL, format($$SELECT * FROM sqm.deviations_per_unit(%s, '2025', 'today', %L)$$, :a, g)),

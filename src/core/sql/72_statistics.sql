@@ -444,7 +444,7 @@ BEGIN
     IF l IS NULL THEN
         RAISE EXCEPTION 'organisation % does not exist', coalesce(org::text, 'NULL')
             USING ERRCODE = 'undefined_object',
-                  DETAIL = format('%s has no sqm role in an organisation %s.', sqm.caller_role(), coalesce(org::text, 'NULL')),
+                  DETAIL = format('No organisation %s is among those %s may read.', coalesce(org::text, 'NULL'), sqm.caller_role()),
                   HINT = 'sqm.stat_period lists the organisations whose statistics you may read.';
     END IF;
     IF lang IS NOT NULL AND lang NOT IN ('sv', 'en') THEN
