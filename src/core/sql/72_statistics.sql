@@ -11,16 +11,19 @@
 --   sqm.stat_units         the units a per-unit table lists, told apart
 --   sqm.unit_attribution_map  which unit holds a unit's cases of a day, today
 --
--- Each table of the report is a set-returning SQL function of an
+-- Each table of the report is a set-returning PL/pgSQL function of an
 -- organisation and a period's first and last day; a view joins it to every
 -- period of sqm.stat_period, and a function for parameters (any period,
 -- another follow-up date, a language) calls the same function, so a view and
 -- its function agree by construction.  A view filtered by period (its text,
 -- or its dates) calls the function only for those periods, and the function
 -- reads only that range of days, through an index on (org_id, day).  The
--- functions carry SET jit = off and are not inlined: what a view costs the
--- planner is a few function calls (declared ROWS), which stays far below the
--- JIT thresholds (design.md §3b: JIT cost seconds on reporting queries).
+-- functions carry SET jit = off: what a view costs the planner is a few
+-- function calls (declared ROWS), far below the JIT thresholds (design.md
+-- §3b: JIT cost seconds on reporting queries).  They are PL/pgSQL, with
+-- SET plan_cache_mode = force_generic_plan, so that a session plans each
+-- query once and keeps the plan: SQL functions with SET clauses are planned
+-- again in every query (design.md §3b), which was most of a view's time.
 
 -- ---------------------------------------------------------------------------
 -- The columns every statistics view names alike: one meaning, one class,
@@ -232,8 +235,9 @@ RETURNS TABLE (org_id bigint, period text, period_kind text, period_kind_label t
                previous_period text, previous_first_day date, previous_last_day date, follow_up_day date,
                today date, complete boolean, label_language text)
 LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
-SET search_path = pg_catalog, pg_temp
-SET jit = off
+-- no SET clause: sqm.stat_periods calls it for every candidate period, and the
+-- planner inlines it there (its body is bound when created, as a view's is,
+-- so no search_path can change it)
 BEGIN ATOMIC
     SELECT o.org_id, p::text, k.kind,
            CASE WHEN o.label_language OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END,
@@ -258,28 +262,33 @@ CREATE FUNCTION sqm.stat_periods(org bigint)
 RETURNS TABLE (org_id bigint, period text, period_kind text, period_kind_label text, first_day date, last_day date,
                previous_period text, previous_first_day date, previous_last_day date, follow_up_day date,
                today date, complete boolean, label_language text)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 80
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 80
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT x.org_id, x.period, x.period_kind, x.period_kind_label, x.first_day, x.last_day,
-           x.previous_period, x.previous_first_day, x.previous_last_day, x.follow_up_day,
-           x.today, x.complete, x.label_language
-      FROM sqm.organisation o
-     CROSS JOIN LATERAL (SELECT pg_catalog.timezone(o.time_zone, sqm.now())::date AS today,
-                                (SELECT pg_catalog.min(pg_catalog.lower(v.valid)) FROM sqm.unit_version v
-                                  WHERE v.org_id OPERATOR(pg_catalog.=) o.org_id) AS since) r
-     CROSS JOIN LATERAL pg_catalog.generate_series(pg_catalog.date_trunc('month', r.since::timestamp),
-                                                   r.today::timestamp, '1 month'::interval) WITH ORDINALITY m(month, n)
-     CROSS JOIN LATERAL (VALUES (sqm.period_of('quality_year', m.month::date, o.quality_year_start)),
-                                (sqm.period_of('quarter', m.month::date)),
-                                (sqm.period_of('month', m.month::date))) c(p)
-     CROSS JOIN LATERAL sqm.stat_period_of(o.org_id, c.p) x
-     -- each period from its first month, and those the first month is in
-     WHERE o.org_id OPERATOR(pg_catalog.=) org
-       AND (sqm.first_day(c.p) OPERATOR(pg_catalog.=) m.month::date OR m.n OPERATOR(pg_catalog.=) 1)
-     ORDER BY x.first_day, x.last_day DESC;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT x.org_id, x.period, x.period_kind, x.period_kind_label, x.first_day, x.last_day,
+               x.previous_period, x.previous_first_day, x.previous_last_day, x.follow_up_day,
+               x.today, x.complete, x.label_language
+          FROM sqm.organisation o
+         CROSS JOIN LATERAL (SELECT pg_catalog.timezone(o.time_zone, sqm.now())::date AS today,
+                                    (SELECT pg_catalog.min(pg_catalog.lower(v.valid)) FROM sqm.unit_version v
+                                      WHERE v.org_id OPERATOR(pg_catalog.=) o.org_id) AS since) r
+         CROSS JOIN LATERAL pg_catalog.generate_series(pg_catalog.date_trunc('month', r.since::timestamp),
+                                                       r.today::timestamp, '1 month'::interval) WITH ORDINALITY m(month, n)
+         CROSS JOIN LATERAL (VALUES (sqm.period_of('quality_year', m.month::date, o.quality_year_start)),
+                                    (sqm.period_of('quarter', m.month::date)),
+                                    (sqm.period_of('month', m.month::date))) c(p)
+         CROSS JOIN LATERAL sqm.stat_period_of(o.org_id, c.p) x
+         -- each period from its first month, and those the first month is in
+         WHERE o.org_id OPERATOR(pg_catalog.=) org
+           AND (sqm.first_day(c.p) OPERATOR(pg_catalog.=) m.month::date OR m.n OPERATOR(pg_catalog.=) 1)
+         ORDER BY x.first_day, x.last_day DESC;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_periods(bigint) IS
   'An organisation''s periods (the rows of sqm.stat_period): its reporting years, calendar quarters and months, from the month its first unit began to today''s';
 
@@ -306,29 +315,34 @@ SELECT sqm.register_stat_view('sqm.stat_period', NULL, 'Perioder', 'Periods',
 -- range instead of once per case.
 CREATE FUNCTION sqm.unit_attribution_map(org bigint, as_of date)
 RETURNS TABLE (unit_id bigint, days daterange, attributed_to bigint)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 30
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 30
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH RECURSIVE chain(unit_id, days, holder, effective, depth) AS (
-        SELECT u.unit_id, '(,)'::pg_catalog.daterange, u.unit_id, '-infinity'::date, 0
-          FROM sqm.unit u WHERE u.org_id OPERATOR(pg_catalog.=) org
-        UNION ALL
-        SELECT c.unit_id, c.days OPERATOR(pg_catalog.*) pg_catalog.daterange(NULL, s.effective), s.successor_id,
-               s.effective, c.depth OPERATOR(pg_catalog.+) 1
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH RECURSIVE chain(unit_id, days, holder, effective, depth) AS (
+            SELECT u.unit_id, '(,)'::pg_catalog.daterange, u.unit_id, '-infinity'::date, 0
+              FROM sqm.unit u WHERE u.org_id OPERATOR(pg_catalog.=) org
+            UNION ALL
+            SELECT c.unit_id, c.days OPERATOR(pg_catalog.*) pg_catalog.daterange(NULL, s.effective), s.successor_id,
+                   s.effective, c.depth OPERATOR(pg_catalog.+) 1
+              FROM chain c
+              JOIN sqm.unit_succession s ON s.org_id OPERATOR(pg_catalog.=) org
+                                        AND s.predecessor_id OPERATOR(pg_catalog.=) c.holder AND s.carries_history
+             WHERE s.effective OPERATOR(pg_catalog.<=) as_of AND s.effective OPERATOR(pg_catalog.>=) c.effective
+               AND NOT pg_catalog.isempty(c.days OPERATOR(pg_catalog.*) pg_catalog.daterange(NULL, s.effective))
+               AND c.depth OPERATOR(pg_catalog.<) 100
+        )
+        SELECT c.unit_id, c.days OPERATOR(pg_catalog.-) coalesce(n.days, 'empty'::pg_catalog.daterange), c.holder
           FROM chain c
-          JOIN sqm.unit_succession s ON s.org_id OPERATOR(pg_catalog.=) org
-                                    AND s.predecessor_id OPERATOR(pg_catalog.=) c.holder AND s.carries_history
-         WHERE s.effective OPERATOR(pg_catalog.<=) as_of AND s.effective OPERATOR(pg_catalog.>=) c.effective
-           AND NOT pg_catalog.isempty(c.days OPERATOR(pg_catalog.*) pg_catalog.daterange(NULL, s.effective))
-           AND c.depth OPERATOR(pg_catalog.<) 100
-    )
-    SELECT c.unit_id, c.days OPERATOR(pg_catalog.-) coalesce(n.days, 'empty'::pg_catalog.daterange), c.holder
-      FROM chain c
-      LEFT JOIN chain n ON n.unit_id OPERATOR(pg_catalog.=) c.unit_id
-                       AND n.depth OPERATOR(pg_catalog.=) (c.depth OPERATOR(pg_catalog.+) 1)
-     WHERE NOT pg_catalog.isempty(c.days OPERATOR(pg_catalog.-) coalesce(n.days, 'empty'::pg_catalog.daterange));
-END;
+          LEFT JOIN chain n ON n.unit_id OPERATOR(pg_catalog.=) c.unit_id
+                           AND n.depth OPERATOR(pg_catalog.=) (c.depth OPERATOR(pg_catalog.+) 1)
+         WHERE NOT pg_catalog.isempty(c.days OPERATOR(pg_catalog.-) coalesce(n.days, 'empty'::pg_catalog.daterange));
+END
+$$;
 COMMENT ON FUNCTION sqm.unit_attribution_map(bigint, date) IS
   'For each unit of an organisation: ranges of days and the unit a case of that unit and day counts under on as_of (as sqm.unit_attribution, per range instead of per case)';
 
@@ -345,82 +359,87 @@ CREATE FUNCTION sqm.stat_units(org bigint, first_day date, last_day date, previo
 RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint, parent_name text,
                department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
                unit_existed boolean, unit_existed_previous boolean, listed boolean)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 30
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 30
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT u.unit_id, u.kind,
-           (SELECT CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END FROM sqm.label l
-             WHERE l.kind OPERATOR(pg_catalog.=) 'unit_kind' AND l.code OPERATOR(pg_catalog.=) u.kind),
-           cv.name COLLATE sqm.swedish,
-           (cv.name OPERATOR(pg_catalog.||) CASE WHEN dup.same_name THEN
-                ' (' OPERATOR(pg_catalog.||) pg_catalog.date_part('year', ex.valid_from)::integer::text
-                     OPERATOR(pg_catalog.||) '–'
-                     OPERATOR(pg_catalog.||) coalesce(pg_catalog.date_part('year', ex.valid_until)::integer::text, '')
-                     OPERATOR(pg_catalog.||) CASE WHEN dup.same_years THEN ', ' OPERATOR(pg_catalog.||) u.unit_id::text ELSE '' END
-                     OPERATOR(pg_catalog.||) ')'
-                ELSE '' END) COLLATE sqm.swedish,
-           cv.parent_id,
-           (SELECT pv.name FROM sqm.unit_version pv
-             WHERE pv.org_id OPERATOR(pg_catalog.=) org AND pv.unit_id OPERATOR(pg_catalog.=) cv.parent_id
-               AND pv.valid OPERATOR(pg_catalog.@>) cv.day) COLLATE sqm.swedish,
-           dep.unit_id,
-           (SELECT dv.name FROM sqm.unit_version dv
-             WHERE dv.org_id OPERATOR(pg_catalog.=) org AND dv.unit_id OPERATOR(pg_catalog.=) dep.unit_id
-               AND dv.valid OPERATOR(pg_catalog.@>) cv.day) COLLATE sqm.swedish,
-           ex.valid_from, ex.valid_until,
-           ex.cur, ex.prv,
-           u.kind OPERATOR(pg_catalog.=) 'unit' AND ex.cur
-             AND (attribution OPERATOR(pg_catalog.=) 'as_it_was'
-                  OR NOT EXISTS (SELECT FROM sqm.unit_succession s
-                                  WHERE s.org_id OPERATOR(pg_catalog.=) org
-                                    AND s.predecessor_id OPERATOR(pg_catalog.=) u.unit_id AND s.carries_history
-                                    AND s.effective OPERATOR(pg_catalog.<=) today))
-      FROM sqm.unit u
-     CROSS JOIN LATERAL (SELECT CASE WHEN attribution OPERATOR(pg_catalog.=) 'today' THEN today ELSE last_day END AS ref) r
-     CROSS JOIN LATERAL (
-        -- the version current on the reference day, else the latest before it, else the first after it
-        SELECT v.name, v.parent_id,
-               pg_catalog.date_larger(pg_catalog.lower(v.valid),
-                   coalesce(pg_catalog.date_smaller(r.ref, pg_catalog.upper(v.valid) OPERATOR(pg_catalog.-) 1), r.ref)) AS day
-          FROM sqm.unit_version v
-         WHERE v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) u.unit_id
-         ORDER BY pg_catalog.lower(v.valid) OPERATOR(pg_catalog.<=) r.ref DESC,
-                  pg_catalog.abs(pg_catalog.lower(v.valid) OPERATOR(pg_catalog.-) r.ref)
-         LIMIT 1) cv
-     CROSS JOIN LATERAL (
-        SELECT pg_catalog.min(pg_catalog.lower(v.valid)) AS valid_from,
-               CASE WHEN pg_catalog.bool_or(pg_catalog.upper_inf(v.valid)) THEN NULL
-                    ELSE pg_catalog.max(pg_catalog.upper(v.valid)) OPERATOR(pg_catalog.-) 1 END AS valid_until,
-               pg_catalog.bool_or(v.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]')) AS cur,
-               CASE WHEN previous_first IS NOT NULL THEN
-                    pg_catalog.bool_or(v.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(previous_first, previous_last, '[]')) END AS prv
-          FROM sqm.unit_version v
-         WHERE v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) u.unit_id) ex
-     CROSS JOIN LATERAL (
-        SELECT EXISTS (SELECT FROM sqm.unit_version w
-                        WHERE w.org_id OPERATOR(pg_catalog.=) org AND w.unit_id OPERATOR(pg_catalog.<>) u.unit_id
-                          AND pg_catalog.lower(w.name) OPERATOR(pg_catalog.=) pg_catalog.lower(cv.name)) AS same_name,
-               EXISTS (SELECT FROM sqm.unit_version w
-                        WHERE w.org_id OPERATOR(pg_catalog.=) org AND w.unit_id OPERATOR(pg_catalog.<>) u.unit_id
-                          AND pg_catalog.lower(w.name) OPERATOR(pg_catalog.=) pg_catalog.lower(cv.name)
-                          AND pg_catalog.date_part('year', pg_catalog.lower(w.valid))
-                              OPERATOR(pg_catalog.=) pg_catalog.date_part('year', ex.valid_from)) AS same_years) dup
-      LEFT JOIN LATERAL (
-        -- the unit itself if it is a department, else the nearest department above it
-        WITH RECURSIVE up(unit_id, kind, depth) AS (
-            SELECT u.unit_id, u.kind, 0
-            UNION ALL
-            SELECT pv.parent_id, pu.kind, up.depth OPERATOR(pg_catalog.+) 1
-              FROM up
-              JOIN sqm.unit_version pv ON pv.org_id OPERATOR(pg_catalog.=) org
-                                      AND pv.unit_id OPERATOR(pg_catalog.=) up.unit_id
-                                      AND pv.valid OPERATOR(pg_catalog.@>) cv.day
-              JOIN sqm.unit pu ON pu.org_id OPERATOR(pg_catalog.=) org AND pu.unit_id OPERATOR(pg_catalog.=) pv.parent_id
-             WHERE up.kind OPERATOR(pg_catalog.<>) 'department' AND up.depth OPERATOR(pg_catalog.<) 100)
-        SELECT up.unit_id FROM up WHERE up.kind OPERATOR(pg_catalog.=) 'department' LIMIT 1) dep ON true
-     WHERE u.org_id OPERATOR(pg_catalog.=) org;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT u.unit_id, u.kind,
+               (SELECT CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END FROM sqm.label l
+                 WHERE l.kind OPERATOR(pg_catalog.=) 'unit_kind' AND l.code OPERATOR(pg_catalog.=) u.kind),
+               cv.name COLLATE sqm.swedish,
+               (cv.name OPERATOR(pg_catalog.||) CASE WHEN dup.same_name THEN
+                    ' (' OPERATOR(pg_catalog.||) pg_catalog.date_part('year', ex.valid_from)::integer::text
+                         OPERATOR(pg_catalog.||) '–'
+                         OPERATOR(pg_catalog.||) coalesce(pg_catalog.date_part('year', ex.valid_until)::integer::text, '')
+                         OPERATOR(pg_catalog.||) CASE WHEN dup.same_years THEN ', ' OPERATOR(pg_catalog.||) u.unit_id::text ELSE '' END
+                         OPERATOR(pg_catalog.||) ')'
+                    ELSE '' END) COLLATE sqm.swedish,
+               cv.parent_id,
+               (SELECT pv.name FROM sqm.unit_version pv
+                 WHERE pv.org_id OPERATOR(pg_catalog.=) org AND pv.unit_id OPERATOR(pg_catalog.=) cv.parent_id
+                   AND pv.valid OPERATOR(pg_catalog.@>) cv.day) COLLATE sqm.swedish,
+               dep.unit_id,
+               (SELECT dv.name FROM sqm.unit_version dv
+                 WHERE dv.org_id OPERATOR(pg_catalog.=) org AND dv.unit_id OPERATOR(pg_catalog.=) dep.unit_id
+                   AND dv.valid OPERATOR(pg_catalog.@>) cv.day) COLLATE sqm.swedish,
+               ex.valid_from, ex.valid_until,
+               ex.cur, ex.prv,
+               u.kind OPERATOR(pg_catalog.=) 'unit' AND ex.cur
+                 AND (attribution OPERATOR(pg_catalog.=) 'as_it_was'
+                      OR NOT EXISTS (SELECT FROM sqm.unit_succession s
+                                      WHERE s.org_id OPERATOR(pg_catalog.=) org
+                                        AND s.predecessor_id OPERATOR(pg_catalog.=) u.unit_id AND s.carries_history
+                                        AND s.effective OPERATOR(pg_catalog.<=) today))
+          FROM sqm.unit u
+         CROSS JOIN LATERAL (SELECT CASE WHEN attribution OPERATOR(pg_catalog.=) 'today' THEN today ELSE last_day END AS ref) r
+         CROSS JOIN LATERAL (
+            -- the version current on the reference day, else the latest before it, else the first after it
+            SELECT v.name, v.parent_id,
+                   pg_catalog.date_larger(pg_catalog.lower(v.valid),
+                       coalesce(pg_catalog.date_smaller(r.ref, pg_catalog.upper(v.valid) OPERATOR(pg_catalog.-) 1), r.ref)) AS day
+              FROM sqm.unit_version v
+             WHERE v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) u.unit_id
+             ORDER BY pg_catalog.lower(v.valid) OPERATOR(pg_catalog.<=) r.ref DESC,
+                      pg_catalog.abs(pg_catalog.lower(v.valid) OPERATOR(pg_catalog.-) r.ref)
+             LIMIT 1) cv
+         CROSS JOIN LATERAL (
+            SELECT pg_catalog.min(pg_catalog.lower(v.valid)) AS valid_from,
+                   CASE WHEN pg_catalog.bool_or(pg_catalog.upper_inf(v.valid)) THEN NULL
+                        ELSE pg_catalog.max(pg_catalog.upper(v.valid)) OPERATOR(pg_catalog.-) 1 END AS valid_until,
+                   pg_catalog.bool_or(v.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]')) AS cur,
+                   CASE WHEN previous_first IS NOT NULL THEN
+                        pg_catalog.bool_or(v.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(previous_first, previous_last, '[]')) END AS prv
+              FROM sqm.unit_version v
+             WHERE v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) u.unit_id) ex
+         CROSS JOIN LATERAL (
+            SELECT EXISTS (SELECT FROM sqm.unit_version w
+                            WHERE w.org_id OPERATOR(pg_catalog.=) org AND w.unit_id OPERATOR(pg_catalog.<>) u.unit_id
+                              AND pg_catalog.lower(w.name) OPERATOR(pg_catalog.=) pg_catalog.lower(cv.name)) AS same_name,
+                   EXISTS (SELECT FROM sqm.unit_version w
+                            WHERE w.org_id OPERATOR(pg_catalog.=) org AND w.unit_id OPERATOR(pg_catalog.<>) u.unit_id
+                              AND pg_catalog.lower(w.name) OPERATOR(pg_catalog.=) pg_catalog.lower(cv.name)
+                              AND pg_catalog.date_part('year', pg_catalog.lower(w.valid))
+                                  OPERATOR(pg_catalog.=) pg_catalog.date_part('year', ex.valid_from)) AS same_years) dup
+          LEFT JOIN LATERAL (
+            -- the unit itself if it is a department, else the nearest department above it
+            WITH RECURSIVE up(unit_id, kind, depth) AS (
+                SELECT u.unit_id, u.kind, 0
+                UNION ALL
+                SELECT pv.parent_id, pu.kind, up.depth OPERATOR(pg_catalog.+) 1
+                  FROM up
+                  JOIN sqm.unit_version pv ON pv.org_id OPERATOR(pg_catalog.=) org
+                                          AND pv.unit_id OPERATOR(pg_catalog.=) up.unit_id
+                                          AND pv.valid OPERATOR(pg_catalog.@>) cv.day
+                  JOIN sqm.unit pu ON pu.org_id OPERATOR(pg_catalog.=) org AND pu.unit_id OPERATOR(pg_catalog.=) pv.parent_id
+                 WHERE up.kind OPERATOR(pg_catalog.<>) 'department' AND up.depth OPERATOR(pg_catalog.<) 100)
+            SELECT up.unit_id FROM up WHERE up.kind OPERATOR(pg_catalog.=) 'department' LIMIT 1) dep ON true
+         WHERE u.org_id OPERATOR(pg_catalog.=) org;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_units(bigint, date, date, date, date, text, date, text) IS
   'The units of an organisation as a per-unit table of a period shows them (attribution today or as_it_was; labels in lang): kind, name, a label telling apart units that have had the same name, parent, department, lifetime, whether the unit existed in the period and the one before, and whether it is listed without cases';
 

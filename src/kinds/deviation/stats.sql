@@ -10,7 +10,7 @@
 -- or a registry number.  Every view is security_invoker and every function
 -- SECURITY INVOKER: a reader sees the statistics of the rows RLS lets them see.
 --
--- Each table is a set-returning SQL function of an organisation and a
+-- Each table is a set-returning PL/pgSQL function of an organisation and a
 -- period's first and last day, reading that range of sqm.deviation through
 -- the index on (org_id, reported_on); the sqm.stat_deviation_* views apply it
 -- to the periods of sqm.stat_period, the functions for parameters
@@ -88,40 +88,45 @@ CREATE FUNCTION sqm.stat_deviation_units(org bigint, first_day date, last_day da
 RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
                parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
                unit_existed boolean, cases integer, unit_existed_previous boolean, previous_cases integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 20
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 20
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH per_day AS (
-        SELECT d.unit_id, d.reported_on, pg_catalog.count(*) AS n
-          FROM sqm.deviation d
-         WHERE d.org_id OPERATOR(pg_catalog.=) org
-           AND d.reported_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
-           AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-         GROUP BY d.unit_id, d.reported_on
-    ), counted AS (
-        SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id,
-               pg_catalog.sum(x.n) FILTER (WHERE x.reported_on OPERATOR(pg_catalog.>=) first_day) AS cur,
-               pg_catalog.sum(x.n) FILTER (WHERE x.reported_on OPERATOR(pg_catalog.<=) previous_last) AS prv
-          FROM per_day x
-          LEFT JOIN sqm.unit_attribution_map(org, today) m
-                 ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
-                AND m.days OPERATOR(pg_catalog.@>) x.reported_on
-         GROUP BY 1
-    )
-    SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-           u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
-           u.unit_existed,
-           CASE WHEN u.unit_existed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 THEN coalesce(c.cur, 0)::integer END,
-           u.unit_existed_previous,
-           CASE WHEN previous_first IS NOT NULL AND (u.unit_existed_previous OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
-                THEN coalesce(c.prv, 0)::integer END
-      FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, attribution, today, lang) u
-      LEFT JOIN counted c ON c.unit_id OPERATOR(pg_catalog.=) u.unit_id
-     WHERE u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH per_day AS (
+            SELECT d.unit_id, d.reported_on, pg_catalog.count(*) AS n
+              FROM sqm.deviation d
+             WHERE d.org_id OPERATOR(pg_catalog.=) org
+               AND d.reported_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
+               AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+             GROUP BY d.unit_id, d.reported_on
+        ), counted AS (
+            SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id,
+                   pg_catalog.sum(x.n) FILTER (WHERE x.reported_on OPERATOR(pg_catalog.>=) first_day) AS cur,
+                   pg_catalog.sum(x.n) FILTER (WHERE x.reported_on OPERATOR(pg_catalog.<=) previous_last) AS prv
+              FROM per_day x
+              LEFT JOIN sqm.unit_attribution_map(org, today) m
+                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
+                    AND m.days OPERATOR(pg_catalog.@>) x.reported_on
+             GROUP BY 1
+        )
+        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
+               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+               u.unit_existed,
+               CASE WHEN u.unit_existed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 THEN coalesce(c.cur, 0)::integer END,
+               u.unit_existed_previous,
+               CASE WHEN previous_first IS NOT NULL AND (u.unit_existed_previous OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
+                    THEN coalesce(c.prv, 0)::integer END
+          FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, attribution, today, lang) u
+          LEFT JOIN counted c ON c.unit_id OPERATOR(pg_catalog.=) u.unit_id
+         WHERE u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_units(bigint, date, date, date, date, text, text, date, text) IS
   'Deviation reports per unit in a period (first_day … last_day) beside the period before, for a regime group and attribution (sqm.stat_deviation_per_unit)';
 
@@ -130,21 +135,26 @@ CREATE FUNCTION sqm.stat_deviation_units_total(org bigint, first_day date, last_
                                                previous_last date, regime_group text)
 RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer,
                previous_cases integer, previous_counted_in_several_rows integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.>=) first_day)::integer, 0, 0, 0,
-           CASE WHEN previous_first IS NOT NULL THEN
-                pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.<=) previous_last)::integer END,
-           CASE WHEN previous_first IS NOT NULL THEN 0 END
-      FROM sqm.deviation d
-     WHERE d.org_id OPERATOR(pg_catalog.=) org
-       AND d.reported_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
-       AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-       AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-       AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.>=) first_day)::integer, 0, 0, 0,
+               CASE WHEN previous_first IS NOT NULL THEN
+                    pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.<=) previous_last)::integer END,
+               CASE WHEN previous_first IS NOT NULL THEN 0 END
+          FROM sqm.deviation d
+         WHERE d.org_id OPERATOR(pg_catalog.=) org
+           AND d.reported_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
+           AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_units_total(bigint, date, date, date, date, text) IS
   'The total of sqm.stat_deviation_units: the reports of a period and of the one before';
 
@@ -153,29 +163,34 @@ COMMENT ON FUNCTION sqm.stat_deviation_units_total(bigint, date, date, date, dat
 -- types counting under each.
 CREATE FUNCTION sqm.stat_deviation_types(org bigint, first_day date, last_day date, regime_group text, lang text)
 RETURNS TABLE (type_code text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 15
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 15
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH counted AS (
-        SELECT t.code, pg_catalog.count(*) AS n
-          FROM sqm.deviation d CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
-         WHERE d.org_id OPERATOR(pg_catalog.=) org
-           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-         GROUP BY t.code
-    )
-    SELECT ty.code,
-           (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN ty.label_en ELSE ty.label_sv END) COLLATE sqm.swedish,
-           ty.label_sv COLLATE sqm.swedish, ty.label_en COLLATE sqm.swedish,
-           coalesce(c.n, 0)::integer
-      FROM sqm.deviation_type ty
-      LEFT JOIN counted c ON c.code OPERATOR(pg_catalog.=) ty.code
-     WHERE ty.org_id OPERATOR(pg_catalog.=) org
-       AND ty.regime OPERATOR(pg_catalog.=) sqm.deviation_type_regime(regime_group)
-       AND (ty.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]') OR c.code IS NOT NULL);
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH counted AS (
+            SELECT t.code, pg_catalog.count(*) AS n
+              FROM sqm.deviation d CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
+             WHERE d.org_id OPERATOR(pg_catalog.=) org
+               AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+             GROUP BY t.code
+        )
+        SELECT ty.code,
+               (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN ty.label_en ELSE ty.label_sv END) COLLATE sqm.swedish,
+               ty.label_sv COLLATE sqm.swedish, ty.label_en COLLATE sqm.swedish,
+               coalesce(c.n, 0)::integer
+          FROM sqm.deviation_type ty
+          LEFT JOIN counted c ON c.code OPERATOR(pg_catalog.=) ty.code
+         WHERE ty.org_id OPERATOR(pg_catalog.=) org
+           AND ty.regime OPERATOR(pg_catalog.=) sqm.deviation_type_regime(regime_group)
+           AND (ty.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]') OR c.code IS NOT NULL);
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_types(bigint, date, date, text, text) IS
   'Deviation reports per type in a period (a report with several types counts under each; sqm.stat_deviation_per_type)';
 
@@ -183,20 +198,25 @@ COMMENT ON FUNCTION sqm.stat_deviation_types(bigint, date, date, text, text) IS
 -- because of a second or third type, and how many have several.
 CREATE FUNCTION sqm.stat_deviation_types_total(org bigint, first_day date, last_day date, regime_group text)
 RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT pg_catalog.count(*)::integer,
-           coalesce(pg_catalog.sum(pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.-) 1), 0)::integer,
-           pg_catalog.count(*) FILTER (WHERE pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.>) 1)::integer,
-           0
-      FROM sqm.deviation d
-     WHERE d.org_id OPERATOR(pg_catalog.=) org
-       AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-       AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-       AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT pg_catalog.count(*)::integer,
+               coalesce(pg_catalog.sum(pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.-) 1), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.>) 1)::integer,
+               0
+          FROM sqm.deviation d
+         WHERE d.org_id OPERATOR(pg_catalog.=) org
+           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_types_total(bigint, date, date, text) IS
   'The total of sqm.stat_deviation_types: reports, and how many more times than once they count because they have several types';
 
@@ -207,37 +227,42 @@ CREATE FUNCTION sqm.stat_deviation_unit_types(org bigint, first_day date, last_d
 RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
                parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
                type_code text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 50
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 50
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH per_day AS (
-        SELECT d.unit_id, d.reported_on, t.code, pg_catalog.count(*) AS n
-          FROM sqm.deviation d CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
-         WHERE d.org_id OPERATOR(pg_catalog.=) org
-           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-         GROUP BY d.unit_id, d.reported_on, t.code
-    ), counted AS (
-        SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id, x.code, pg_catalog.sum(x.n) AS n
-          FROM per_day x
-          LEFT JOIN sqm.unit_attribution_map(org, today) m
-                 ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
-                AND m.days OPERATOR(pg_catalog.@>) x.reported_on
-         GROUP BY 1, 2
-    )
-    SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-           u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
-           c.code,
-           (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN ty.label_en ELSE ty.label_sv END) COLLATE sqm.swedish,
-           ty.label_sv COLLATE sqm.swedish, ty.label_en COLLATE sqm.swedish,
-           c.n::integer
-      FROM counted c
-      JOIN sqm.stat_units(org, first_day, last_day, NULL, NULL, attribution, today, lang) u
-        ON u.unit_id OPERATOR(pg_catalog.=) c.unit_id
-      LEFT JOIN sqm.deviation_type ty ON ty.org_id OPERATOR(pg_catalog.=) org AND ty.code OPERATOR(pg_catalog.=) c.code;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH per_day AS (
+            SELECT d.unit_id, d.reported_on, t.code, pg_catalog.count(*) AS n
+              FROM sqm.deviation d CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
+             WHERE d.org_id OPERATOR(pg_catalog.=) org
+               AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+             GROUP BY d.unit_id, d.reported_on, t.code
+        ), counted AS (
+            SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id, x.code, pg_catalog.sum(x.n) AS n
+              FROM per_day x
+              LEFT JOIN sqm.unit_attribution_map(org, today) m
+                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
+                    AND m.days OPERATOR(pg_catalog.@>) x.reported_on
+             GROUP BY 1, 2
+        )
+        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
+               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+               c.code,
+               (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN ty.label_en ELSE ty.label_sv END) COLLATE sqm.swedish,
+               ty.label_sv COLLATE sqm.swedish, ty.label_en COLLATE sqm.swedish,
+               c.n::integer
+          FROM counted c
+          JOIN sqm.stat_units(org, first_day, last_day, NULL, NULL, attribution, today, lang) u
+            ON u.unit_id OPERATOR(pg_catalog.=) c.unit_id
+          LEFT JOIN sqm.deviation_type ty ON ty.org_id OPERATOR(pg_catalog.=) org AND ty.code OPERATOR(pg_catalog.=) c.code;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_unit_types(bigint, date, date, text, text, date, text) IS
   'Deviation reports per unit and type in a period, where there are any (sqm.stat_deviation_per_type_per_unit)';
 
@@ -247,37 +272,47 @@ COMMENT ON FUNCTION sqm.stat_deviation_unit_types(bigint, date, date, text, text
 CREATE FUNCTION sqm.stat_deviation_statuses(org bigint, first_day date, last_day date, regime_group text,
                                             status_on date, lang text)
 RETURNS TABLE (status text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 3
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 3
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH status AS (
-        SELECT CASE WHEN d.closed_on OPERATOR(pg_catalog.<=) status_on THEN 'closed'
-                    WHEN d.investigated_on OPERATOR(pg_catalog.<=) status_on THEN 'investigated'
-                    ELSE 'investigating' END AS status
-          FROM sqm.deviation d
-         WHERE d.org_id OPERATOR(pg_catalog.=) org
-           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-    )
-    SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
-           (SELECT pg_catalog.count(*) FROM status s WHERE s.status OPERATOR(pg_catalog.=) l.code)::integer
-      FROM sqm.label l
-     WHERE l.kind OPERATOR(pg_catalog.=) 'deviation_status';
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH status AS (
+            SELECT CASE WHEN d.closed_on OPERATOR(pg_catalog.<=) status_on THEN 'closed'
+                        WHEN d.investigated_on OPERATOR(pg_catalog.<=) status_on THEN 'investigated'
+                        ELSE 'investigating' END AS status
+              FROM sqm.deviation d
+             WHERE d.org_id OPERATOR(pg_catalog.=) org
+               AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+        )
+        SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
+               (SELECT pg_catalog.count(*) FROM status s WHERE s.status OPERATOR(pg_catalog.=) l.code)::integer
+          FROM sqm.label l
+         WHERE l.kind OPERATOR(pg_catalog.=) 'deviation_status';
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_statuses(bigint, date, date, text, date, text) IS
   'Status of a period''s deviation reports on a day: closed, investigation ongoing, or investigated with measures not yet carried out and followed up (sqm.stat_deviation_status)';
 
 CREATE FUNCTION sqm.stat_deviation_statuses_total(org bigint, first_day date, last_day date, regime_group text)
 RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row
-      FROM sqm.stat_deviation_units_total(org, first_day, last_day, NULL, NULL, regime_group) t;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row
+          FROM sqm.stat_deviation_units_total(org, first_day, last_day, NULL, NULL, regime_group) t;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_statuses_total(bigint, date, date, text) IS
   'The total of sqm.stat_deviation_statuses: the reports of the period, each in one status';
 
@@ -286,27 +321,32 @@ COMMENT ON FUNCTION sqm.stat_deviation_statuses_total(bigint, date, date, text) 
 CREATE FUNCTION sqm.stat_deviation_open(org bigint, last_day date, status_on date, regime_group text, lang text)
 RETURNS TABLE (rank integer, deviation_id bigint, unit_id bigint, unit_name text, reported_on date, days_open integer,
                escalated boolean, status text, label text, label_sv text, label_en text)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 10
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 10
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT (pg_catalog.row_number() OVER (ORDER BY d.reported_on, d.id))::integer,
-           d.id, d.unit_id, v.name COLLATE sqm.swedish, d.reported_on,
-           status_on OPERATOR(pg_catalog.-) d.reported_on,
-           coalesce(d.escalated_on OPERATOR(pg_catalog.<=) status_on, false),
-           l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en
-      FROM sqm.deviation d
-      LEFT JOIN sqm.unit_version v ON v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) d.unit_id
-                                  AND v.valid OPERATOR(pg_catalog.@>) d.reported_on
-      JOIN sqm.label l ON l.kind OPERATOR(pg_catalog.=) 'deviation_status'
-                      AND l.code OPERATOR(pg_catalog.=) CASE WHEN d.investigated_on OPERATOR(pg_catalog.<=) status_on
-                                                             THEN 'investigated' ELSE 'investigating' END
-     WHERE d.org_id OPERATOR(pg_catalog.=) org
-       AND d.reported_on OPERATOR(pg_catalog.<=) pg_catalog.date_smaller(last_day, status_on)
-       AND (d.closed_on IS NULL OR d.closed_on OPERATOR(pg_catalog.>) status_on)
-       AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-       AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT (pg_catalog.row_number() OVER (ORDER BY d.reported_on, d.id))::integer,
+               d.id, d.unit_id, v.name COLLATE sqm.swedish, d.reported_on,
+               status_on OPERATOR(pg_catalog.-) d.reported_on,
+               coalesce(d.escalated_on OPERATOR(pg_catalog.<=) status_on, false),
+               l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en
+          FROM sqm.deviation d
+          LEFT JOIN sqm.unit_version v ON v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) d.unit_id
+                                      AND v.valid OPERATOR(pg_catalog.@>) d.reported_on
+          JOIN sqm.label l ON l.kind OPERATOR(pg_catalog.=) 'deviation_status'
+                          AND l.code OPERATOR(pg_catalog.=) CASE WHEN d.investigated_on OPERATOR(pg_catalog.<=) status_on
+                                                                 THEN 'investigated' ELSE 'investigating' END
+         WHERE d.org_id OPERATOR(pg_catalog.=) org
+           AND d.reported_on OPERATOR(pg_catalog.<=) pg_catalog.date_smaller(last_day, status_on)
+           AND (d.closed_on IS NULL OR d.closed_on OPERATOR(pg_catalog.>) status_on)
+           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_open(bigint, date, date, text, text) IS
   'The deviation reports of a period or before it (reported by last_day) still open on a day, longest open first (sqm.stat_deviation_open_longest)';
 
@@ -314,37 +354,47 @@ COMMENT ON FUNCTION sqm.stat_deviation_open(bigint, date, date, text, text) IS
 -- organisation, or sent to it.
 CREATE FUNCTION sqm.stat_deviation_directions(org bigint, first_day date, last_day date, lang text)
 RETURNS TABLE (collab_direction text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 2
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 2
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
-           (SELECT pg_catalog.count(*) FROM sqm.deviation d
-             WHERE d.org_id OPERATOR(pg_catalog.=) org
-               AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-               AND d.regime OPERATOR(pg_catalog.=) 'collaboration'
-               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-               AND d.collab_direction OPERATOR(pg_catalog.=) l.code)::integer
-      FROM sqm.label l
-     WHERE l.kind OPERATOR(pg_catalog.=) 'collab_direction';
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
+               (SELECT pg_catalog.count(*) FROM sqm.deviation d
+                 WHERE d.org_id OPERATOR(pg_catalog.=) org
+                   AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+                   AND d.regime OPERATOR(pg_catalog.=) 'collaboration'
+                   AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+                   AND d.collab_direction OPERATOR(pg_catalog.=) l.code)::integer
+          FROM sqm.label l
+         WHERE l.kind OPERATOR(pg_catalog.=) 'collab_direction';
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_directions(bigint, date, date, text) IS
   'Collaboration deviations of a period per direction: received from the other organisation or sent to it (sqm.stat_deviation_collaboration)';
 
 -- Reports of a period, and how many were escalated to lex Sarah.
 CREATE FUNCTION sqm.stat_deviation_summary_of(org bigint, first_day date, last_day date, regime_group text)
 RETURNS TABLE (reports integer, escalated_to_lex_sarah integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT pg_catalog.count(*)::integer, pg_catalog.count(d.escalated_on)::integer
-      FROM sqm.deviation d
-     WHERE d.org_id OPERATOR(pg_catalog.=) org
-       AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-       AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-       AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT pg_catalog.count(*)::integer, pg_catalog.count(d.escalated_on)::integer
+          FROM sqm.deviation d
+         WHERE d.org_id OPERATOR(pg_catalog.=) org
+           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_deviation_summary_of(bigint, date, date, text) IS
   'The reports of a period and how many of them were escalated to lex Sarah (sqm.stat_deviation_summary)';
 

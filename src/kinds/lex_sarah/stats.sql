@@ -14,7 +14,7 @@
 -- security_invoker, functions SECURITY INVOKER.
 --
 -- As for deviations (src/kinds/deviation/stats.sql), each table is a
--- set-returning SQL function of an organisation and a period's first and last
+-- set-returning PL/pgSQL function of an organisation and a period's first and last
 -- day; the views apply it to the periods of sqm.stat_period, the functions
 -- for parameters to any period.
 
@@ -72,38 +72,43 @@ CREATE FUNCTION sqm.stat_lex_sarah_units(org bigint, first_day date, last_day da
 RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
                parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
                unit_existed boolean, cases integer, unit_existed_previous boolean, previous_cases integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 20
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 20
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH attributed AS (
-        SELECT DISTINCT i.id, i.completed_on, coalesce(m.attributed_to, r.unit_id) AS unit_id
-          FROM sqm.lex_sarah_investigation i
-          JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
-                                     AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-          LEFT JOIN sqm.unit_attribution_map(org, today) m
-                 ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                AND m.days OPERATOR(pg_catalog.@>) i.completed_on
-         WHERE i.org_id OPERATOR(pg_catalog.=) org
-           AND i.completed_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
-           AND i.completed_on OPERATOR(pg_catalog.<=) last_day
-    ), counted AS (
-        SELECT a.unit_id,
-               pg_catalog.count(*) FILTER (WHERE a.completed_on OPERATOR(pg_catalog.>=) first_day) AS cur,
-               pg_catalog.count(*) FILTER (WHERE a.completed_on OPERATOR(pg_catalog.<=) previous_last) AS prv
-          FROM attributed a GROUP BY a.unit_id
-    )
-    SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-           u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
-           u.unit_existed,
-           CASE WHEN u.unit_existed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 THEN coalesce(c.cur, 0)::integer END,
-           u.unit_existed_previous,
-           CASE WHEN previous_first IS NOT NULL AND (u.unit_existed_previous OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
-                THEN coalesce(c.prv, 0)::integer END
-      FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, attribution, today, lang) u
-      LEFT JOIN counted c ON c.unit_id OPERATOR(pg_catalog.=) u.unit_id
-     WHERE u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH attributed AS (
+            SELECT DISTINCT i.id, i.completed_on, coalesce(m.attributed_to, r.unit_id) AS unit_id
+              FROM sqm.lex_sarah_investigation i
+              JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
+                                         AND r.investigation_id OPERATOR(pg_catalog.=) i.id
+              LEFT JOIN sqm.unit_attribution_map(org, today) m
+                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
+                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+             WHERE i.org_id OPERATOR(pg_catalog.=) org
+               AND i.completed_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
+               AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+        ), counted AS (
+            SELECT a.unit_id,
+                   pg_catalog.count(*) FILTER (WHERE a.completed_on OPERATOR(pg_catalog.>=) first_day) AS cur,
+                   pg_catalog.count(*) FILTER (WHERE a.completed_on OPERATOR(pg_catalog.<=) previous_last) AS prv
+              FROM attributed a GROUP BY a.unit_id
+        )
+        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
+               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+               u.unit_existed,
+               CASE WHEN u.unit_existed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 THEN coalesce(c.cur, 0)::integer END,
+               u.unit_existed_previous,
+               CASE WHEN previous_first IS NOT NULL AND (u.unit_existed_previous OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
+                    THEN coalesce(c.prv, 0)::integer END
+          FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, attribution, today, lang) u
+          LEFT JOIN counted c ON c.unit_id OPERATOR(pg_catalog.=) u.unit_id
+         WHERE u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_units(bigint, date, date, date, date, text, date, text) IS
   'Lex Sarah investigations completed in a period per unit of their reports, beside the period before (sqm.stat_lex_sarah_per_unit)';
 
@@ -113,34 +118,39 @@ CREATE FUNCTION sqm.stat_lex_sarah_units_total(org bigint, first_day date, last_
                                                previous_last date, attribution text, today date)
 RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer,
                previous_cases integer, previous_counted_in_several_rows integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH per_case AS (
-        SELECT i.id, i.completed_on OPERATOR(pg_catalog.>=) first_day AS cur,
-               pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS units
-          FROM sqm.lex_sarah_investigation i
-          LEFT JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
-                                          AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-          LEFT JOIN sqm.unit_attribution_map(org, today) m
-                 ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                AND m.days OPERATOR(pg_catalog.@>) i.completed_on
-         WHERE i.org_id OPERATOR(pg_catalog.=) org
-           AND i.completed_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
-           AND i.completed_on OPERATOR(pg_catalog.<=) last_day
-         GROUP BY i.id, i.completed_on
-    )
-    SELECT pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 0)::integer,
-           coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer,
-           pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 1)::integer,
-           pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.=) 0)::integer,
-           CASE WHEN previous_first IS NOT NULL THEN
-                pg_catalog.count(*) FILTER (WHERE NOT p.cur AND p.units OPERATOR(pg_catalog.>) 0)::integer END,
-           CASE WHEN previous_first IS NOT NULL THEN
-                coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE NOT p.cur AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer END
-      FROM per_case p;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH per_case AS (
+            SELECT i.id, i.completed_on OPERATOR(pg_catalog.>=) first_day AS cur,
+                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS units
+              FROM sqm.lex_sarah_investigation i
+              LEFT JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
+                                              AND r.investigation_id OPERATOR(pg_catalog.=) i.id
+              LEFT JOIN sqm.unit_attribution_map(org, today) m
+                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
+                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+             WHERE i.org_id OPERATOR(pg_catalog.=) org
+               AND i.completed_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
+               AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+             GROUP BY i.id, i.completed_on
+        )
+        SELECT pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.=) 0)::integer,
+               CASE WHEN previous_first IS NOT NULL THEN
+                    pg_catalog.count(*) FILTER (WHERE NOT p.cur AND p.units OPERATOR(pg_catalog.>) 0)::integer END,
+               CASE WHEN previous_first IS NOT NULL THEN
+                    coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE NOT p.cur AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer END
+          FROM per_case p;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, text, date) IS
   'The total of sqm.stat_lex_sarah_units: investigations completed in the period (and the one before), each once, and how many more times the unit rows count them';
 
@@ -148,40 +158,50 @@ COMMENT ON FUNCTION sqm.stat_lex_sarah_units_total(bigint, date, date, date, dat
 -- severity, with how many were notified to IVO.
 CREATE FUNCTION sqm.stat_lex_sarah_outcomes(org bigint, first_day date, last_day date, lang text)
 RETURNS TABLE (outcome text, label text, label_sv text, label_en text, cases integer, notified_to_ivo integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 5
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 5
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH done AS (
-        SELECT i.outcome::text AS outcome,
-               EXISTS (SELECT FROM sqm.ivo_notification n
-                        WHERE n.org_id OPERATOR(pg_catalog.=) i.org_id AND n.investigation_id OPERATOR(pg_catalog.=) i.id
-                          AND n.state OPERATOR(pg_catalog.=) 'sent') AS notified
-          FROM sqm.lex_sarah_investigation i
-         WHERE i.org_id OPERATOR(pg_catalog.=) org
-           AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
-    )
-    SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
-           (SELECT pg_catalog.count(*) FROM done d WHERE d.outcome OPERATOR(pg_catalog.=) l.code)::integer,
-           (SELECT pg_catalog.count(*) FROM done d WHERE d.outcome OPERATOR(pg_catalog.=) l.code AND d.notified)::integer
-      FROM sqm.label l
-     WHERE l.kind OPERATOR(pg_catalog.=) 'lex_sarah_outcome';
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH done AS (
+            SELECT i.outcome::text AS outcome,
+                   EXISTS (SELECT FROM sqm.ivo_notification n
+                            WHERE n.org_id OPERATOR(pg_catalog.=) i.org_id AND n.investigation_id OPERATOR(pg_catalog.=) i.id
+                              AND n.state OPERATOR(pg_catalog.=) 'sent') AS notified
+              FROM sqm.lex_sarah_investigation i
+             WHERE i.org_id OPERATOR(pg_catalog.=) org
+               AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+        )
+        SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
+               (SELECT pg_catalog.count(*) FROM done d WHERE d.outcome OPERATOR(pg_catalog.=) l.code)::integer,
+               (SELECT pg_catalog.count(*) FROM done d WHERE d.outcome OPERATOR(pg_catalog.=) l.code AND d.notified)::integer
+          FROM sqm.label l
+         WHERE l.kind OPERATOR(pg_catalog.=) 'lex_sarah_outcome';
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_outcomes(bigint, date, date, text) IS
   'Outcomes of the lex Sarah investigations completed in a period, with how many were notified to IVO (sqm.stat_lex_sarah_outcome)';
 
 CREATE FUNCTION sqm.stat_lex_sarah_outcomes_total(org bigint, first_day date, last_day date)
 RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT pg_catalog.count(i.outcome)::integer, 0, 0,
-           (pg_catalog.count(*) OPERATOR(pg_catalog.-) pg_catalog.count(i.outcome))::integer
-      FROM sqm.lex_sarah_investigation i
-     WHERE i.org_id OPERATOR(pg_catalog.=) org
-       AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT pg_catalog.count(i.outcome)::integer, 0, 0,
+               (pg_catalog.count(*) OPERATOR(pg_catalog.-) pg_catalog.count(i.outcome))::integer
+          FROM sqm.lex_sarah_investigation i
+         WHERE i.org_id OPERATOR(pg_catalog.=) org
+           AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_outcomes_total(bigint, date, date) IS
   'The total of sqm.stat_lex_sarah_outcomes: the investigations completed in the period, each under its one outcome';
 
@@ -192,61 +212,71 @@ CREATE FUNCTION sqm.stat_lex_sarah_unit_outcomes(org bigint, first_day date, las
 RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
                parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
                outcome text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 30
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 30
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH attributed AS (
-        SELECT DISTINCT i.id, i.outcome::text AS outcome, coalesce(m.attributed_to, r.unit_id) AS unit_id
-          FROM sqm.lex_sarah_investigation i
-          JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
-                                     AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-          LEFT JOIN sqm.unit_attribution_map(org, today) m
-                 ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                AND m.days OPERATOR(pg_catalog.@>) i.completed_on
-         WHERE i.org_id OPERATOR(pg_catalog.=) org AND i.outcome IS NOT NULL
-           AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
-    ), counted AS (
-        SELECT a.unit_id, a.outcome, pg_catalog.count(*) AS n FROM attributed a GROUP BY a.unit_id, a.outcome
-    )
-    SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-           u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
-           c.outcome, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
-           c.n::integer
-      FROM counted c
-      JOIN sqm.stat_units(org, first_day, last_day, NULL, NULL, attribution, today, lang) u
-        ON u.unit_id OPERATOR(pg_catalog.=) c.unit_id
-      LEFT JOIN sqm.label l ON l.kind OPERATOR(pg_catalog.=) 'lex_sarah_outcome' AND l.code OPERATOR(pg_catalog.=) c.outcome;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH attributed AS (
+            SELECT DISTINCT i.id, i.outcome::text AS outcome, coalesce(m.attributed_to, r.unit_id) AS unit_id
+              FROM sqm.lex_sarah_investigation i
+              JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
+                                         AND r.investigation_id OPERATOR(pg_catalog.=) i.id
+              LEFT JOIN sqm.unit_attribution_map(org, today) m
+                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
+                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+             WHERE i.org_id OPERATOR(pg_catalog.=) org AND i.outcome IS NOT NULL
+               AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+        ), counted AS (
+            SELECT a.unit_id, a.outcome, pg_catalog.count(*) AS n FROM attributed a GROUP BY a.unit_id, a.outcome
+        )
+        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
+               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+               c.outcome, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
+               c.n::integer
+          FROM counted c
+          JOIN sqm.stat_units(org, first_day, last_day, NULL, NULL, attribution, today, lang) u
+            ON u.unit_id OPERATOR(pg_catalog.=) c.unit_id
+          LEFT JOIN sqm.label l ON l.kind OPERATOR(pg_catalog.=) 'lex_sarah_outcome' AND l.code OPERATOR(pg_catalog.=) c.outcome;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, text, date, text) IS
   'Outcomes of the lex Sarah investigations completed in a period per unit of their reports, where there are any (sqm.stat_lex_sarah_outcome_per_unit)';
 
 CREATE FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(org bigint, first_day date, last_day date, attribution text,
                                                        today date)
 RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH per_case AS (
-        SELECT i.id, i.outcome IS NOT NULL AS has_outcome,
-               pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS units
-          FROM sqm.lex_sarah_investigation i
-          LEFT JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
-                                          AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-          LEFT JOIN sqm.unit_attribution_map(org, today) m
-                 ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                AND m.days OPERATOR(pg_catalog.@>) i.completed_on
-         WHERE i.org_id OPERATOR(pg_catalog.=) org
-           AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
-         GROUP BY i.id, i.outcome
-    )
-    SELECT pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 0)::integer,
-           coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer,
-           pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 1)::integer,
-           pg_catalog.count(*) FILTER (WHERE NOT p.has_outcome OR p.units OPERATOR(pg_catalog.=) 0)::integer
-      FROM per_case p;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH per_case AS (
+            SELECT i.id, i.outcome IS NOT NULL AS has_outcome,
+                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS units
+              FROM sqm.lex_sarah_investigation i
+              LEFT JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
+                                              AND r.investigation_id OPERATOR(pg_catalog.=) i.id
+              LEFT JOIN sqm.unit_attribution_map(org, today) m
+                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
+                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+             WHERE i.org_id OPERATOR(pg_catalog.=) org
+               AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+             GROUP BY i.id, i.outcome
+        )
+        SELECT pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE NOT p.has_outcome OR p.units OPERATOR(pg_catalog.=) 0)::integer
+          FROM per_case p;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, text, date) IS
   'The total of sqm.stat_lex_sarah_unit_outcomes: investigations completed in the period, once each, and how many more times the unit rows count them';
 
@@ -255,47 +285,57 @@ COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, t
 -- where none); an investigation with several themes counts under each.
 CREATE FUNCTION sqm.stat_lex_sarah_themes(org bigint, first_day date, last_day date, lang text)
 RETURNS TABLE (theme text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 15
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 15
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH counted AS (
-        SELECT t.code, pg_catalog.count(DISTINCT i.id) AS n
-          FROM sqm.lex_sarah_investigation i CROSS JOIN LATERAL pg_catalog.unnest(i.themes) AS t(code)
-         WHERE i.org_id OPERATOR(pg_catalog.=) org
-           AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
-         GROUP BY t.code
-    )
-    SELECT th.code,
-           (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN th.label_en ELSE th.label_sv END) COLLATE sqm.swedish,
-           th.label_sv COLLATE sqm.swedish, th.label_en COLLATE sqm.swedish,
-           coalesce(c.n, 0)::integer
-      FROM sqm.lex_sarah_theme th
-      LEFT JOIN counted c ON c.code OPERATOR(pg_catalog.=) th.code
-     WHERE th.org_id OPERATOR(pg_catalog.=) org
-       AND (th.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]') OR c.code IS NOT NULL);
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH counted AS (
+            SELECT t.code, pg_catalog.count(DISTINCT i.id) AS n
+              FROM sqm.lex_sarah_investigation i CROSS JOIN LATERAL pg_catalog.unnest(i.themes) AS t(code)
+             WHERE i.org_id OPERATOR(pg_catalog.=) org
+               AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+             GROUP BY t.code
+        )
+        SELECT th.code,
+               (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN th.label_en ELSE th.label_sv END) COLLATE sqm.swedish,
+               th.label_sv COLLATE sqm.swedish, th.label_en COLLATE sqm.swedish,
+               coalesce(c.n, 0)::integer
+          FROM sqm.lex_sarah_theme th
+          LEFT JOIN counted c ON c.code OPERATOR(pg_catalog.=) th.code
+         WHERE th.org_id OPERATOR(pg_catalog.=) org
+           AND (th.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]') OR c.code IS NOT NULL);
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_themes(bigint, date, date, text) IS
   'Themes of the deficiencies found by the lex Sarah investigations completed in a period (sqm.stat_lex_sarah_theme)';
 
 CREATE FUNCTION sqm.stat_lex_sarah_themes_total(org bigint, first_day date, last_day date)
 RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH per_case AS (
-        SELECT (SELECT pg_catalog.count(DISTINCT t.code) FROM pg_catalog.unnest(i.themes) AS t(code)) AS themes
-          FROM sqm.lex_sarah_investigation i
-         WHERE i.org_id OPERATOR(pg_catalog.=) org
-           AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
-    )
-    SELECT pg_catalog.count(*) FILTER (WHERE p.themes OPERATOR(pg_catalog.>) 0)::integer,
-           coalesce(pg_catalog.sum(p.themes OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.themes OPERATOR(pg_catalog.>) 0), 0)::integer,
-           pg_catalog.count(*) FILTER (WHERE p.themes OPERATOR(pg_catalog.>) 1)::integer,
-           pg_catalog.count(*) FILTER (WHERE p.themes OPERATOR(pg_catalog.=) 0)::integer
-      FROM per_case p;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH per_case AS (
+            SELECT (SELECT pg_catalog.count(DISTINCT t.code) FROM pg_catalog.unnest(i.themes) AS t(code)) AS themes
+              FROM sqm.lex_sarah_investigation i
+             WHERE i.org_id OPERATOR(pg_catalog.=) org
+               AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+        )
+        SELECT pg_catalog.count(*) FILTER (WHERE p.themes OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.themes OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.themes OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.themes OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.themes OPERATOR(pg_catalog.=) 0)::integer
+          FROM per_case p;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_themes_total(bigint, date, date) IS
   'The total of sqm.stat_lex_sarah_themes: investigations completed in the period with a theme, how many more times they count because of several themes, and those without one';
 
@@ -304,45 +344,55 @@ COMMENT ON FUNCTION sqm.stat_lex_sarah_themes_total(bigint, date, date) IS
 -- request for supplementary information counts apart.
 CREATE FUNCTION sqm.stat_ivo_answers(org bigint, first_day date, last_day date, lang text)
 RETURNS TABLE (answer text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 6
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 6
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    WITH notified AS (
-        SELECT (SELECT a.answer FROM sqm.ivo_answer a
-                 WHERE a.org_id OPERATOR(pg_catalog.=) n.org_id AND a.notification_id OPERATOR(pg_catalog.=) n.id
-                 ORDER BY a.answered_on DESC, a.id DESC LIMIT 1) AS last_answer,
-               EXISTS (SELECT FROM sqm.ivo_answer a
-                        WHERE a.org_id OPERATOR(pg_catalog.=) n.org_id AND a.notification_id OPERATOR(pg_catalog.=) n.id
-                          AND a.answer OPERATOR(pg_catalog.=) 'supplement_requested') AS asked_more
-          FROM sqm.ivo_notification n
-         WHERE n.org_id OPERATOR(pg_catalog.=) org AND n.state OPERATOR(pg_catalog.=) 'sent'
-           AND n.sent_on OPERATOR(pg_catalog.>=) first_day AND n.sent_on OPERATOR(pg_catalog.<=) last_day
-    ), classified AS (
-        SELECT CASE WHEN x.last_answer IS NULL THEN 'awaiting'
-                    WHEN x.last_answer OPERATOR(pg_catalog.=) 'closed_no_action' AND x.asked_more THEN 'closed_after_supplement'
-                    ELSE x.last_answer END AS answer
-          FROM notified x
-    )
-    SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
-           (SELECT pg_catalog.count(*) FROM classified c WHERE c.answer OPERATOR(pg_catalog.=) l.code)::integer
-      FROM sqm.label l
-     WHERE l.kind OPERATOR(pg_catalog.=) 'ivo_answer';
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH notified AS (
+            SELECT (SELECT a.answer FROM sqm.ivo_answer a
+                     WHERE a.org_id OPERATOR(pg_catalog.=) n.org_id AND a.notification_id OPERATOR(pg_catalog.=) n.id
+                     ORDER BY a.answered_on DESC, a.id DESC LIMIT 1) AS last_answer,
+                   EXISTS (SELECT FROM sqm.ivo_answer a
+                            WHERE a.org_id OPERATOR(pg_catalog.=) n.org_id AND a.notification_id OPERATOR(pg_catalog.=) n.id
+                              AND a.answer OPERATOR(pg_catalog.=) 'supplement_requested') AS asked_more
+              FROM sqm.ivo_notification n
+             WHERE n.org_id OPERATOR(pg_catalog.=) org AND n.state OPERATOR(pg_catalog.=) 'sent'
+               AND n.sent_on OPERATOR(pg_catalog.>=) first_day AND n.sent_on OPERATOR(pg_catalog.<=) last_day
+        ), classified AS (
+            SELECT CASE WHEN x.last_answer IS NULL THEN 'awaiting'
+                        WHEN x.last_answer OPERATOR(pg_catalog.=) 'closed_no_action' AND x.asked_more THEN 'closed_after_supplement'
+                        ELSE x.last_answer END AS answer
+              FROM notified x
+        )
+        SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
+               (SELECT pg_catalog.count(*) FROM classified c WHERE c.answer OPERATOR(pg_catalog.=) l.code)::integer
+          FROM sqm.label l
+         WHERE l.kind OPERATOR(pg_catalog.=) 'ivo_answer';
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_ivo_answers(bigint, date, date, text) IS
   'IVO''s answers to the notifications sent in a period (sqm.stat_ivo_answer)';
 
 CREATE FUNCTION sqm.stat_ivo_answers_total(org bigint, first_day date, last_day date)
 RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT pg_catalog.count(*)::integer, 0, 0, 0
-      FROM sqm.ivo_notification n
-     WHERE n.org_id OPERATOR(pg_catalog.=) org AND n.state OPERATOR(pg_catalog.=) 'sent'
-       AND n.sent_on OPERATOR(pg_catalog.>=) first_day AND n.sent_on OPERATOR(pg_catalog.<=) last_day;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT pg_catalog.count(*)::integer, 0, 0, 0
+          FROM sqm.ivo_notification n
+         WHERE n.org_id OPERATOR(pg_catalog.=) org AND n.state OPERATOR(pg_catalog.=) 'sent'
+           AND n.sent_on OPERATOR(pg_catalog.>=) first_day AND n.sent_on OPERATOR(pg_catalog.<=) last_day;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_ivo_answers_total(bigint, date, date) IS
   'The total of sqm.stat_ivo_answers: the notifications sent to IVO in the period, each under one answer';
 
@@ -351,26 +401,31 @@ COMMENT ON FUNCTION sqm.stat_ivo_answers_total(bigint, date, date) IS
 CREATE FUNCTION sqm.stat_lex_sarah_summary_of(org bigint, first_day date, last_day date)
 RETURNS TABLE (reports_received integer, investigations_started integer, investigations_completed integer,
                notified_to_ivo integer)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-BEGIN ATOMIC
-    SELECT (SELECT pg_catalog.count(*) FROM sqm.lex_sarah_report r
-             WHERE r.org_id OPERATOR(pg_catalog.=) org
-               AND r.reported_on OPERATOR(pg_catalog.>=) first_day AND r.reported_on OPERATOR(pg_catalog.<=) last_day)::integer,
-           (SELECT pg_catalog.count(*) FROM sqm.lex_sarah_investigation i
-             WHERE i.org_id OPERATOR(pg_catalog.=) org
-               AND i.opened_on OPERATOR(pg_catalog.>=) first_day AND i.opened_on OPERATOR(pg_catalog.<=) last_day)::integer,
-           (SELECT pg_catalog.count(*) FROM sqm.lex_sarah_investigation i
-             WHERE i.org_id OPERATOR(pg_catalog.=) org
-               AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day)::integer,
-           (SELECT pg_catalog.count(*) FROM sqm.lex_sarah_investigation i
-             WHERE i.org_id OPERATOR(pg_catalog.=) org
-               AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
-               AND EXISTS (SELECT FROM sqm.ivo_notification n
-                            WHERE n.org_id OPERATOR(pg_catalog.=) i.org_id AND n.investigation_id OPERATOR(pg_catalog.=) i.id
-                              AND n.state OPERATOR(pg_catalog.=) 'sent'))::integer;
-END;
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT (SELECT pg_catalog.count(*) FROM sqm.lex_sarah_report r
+                 WHERE r.org_id OPERATOR(pg_catalog.=) org
+                   AND r.reported_on OPERATOR(pg_catalog.>=) first_day AND r.reported_on OPERATOR(pg_catalog.<=) last_day)::integer,
+               (SELECT pg_catalog.count(*) FROM sqm.lex_sarah_investigation i
+                 WHERE i.org_id OPERATOR(pg_catalog.=) org
+                   AND i.opened_on OPERATOR(pg_catalog.>=) first_day AND i.opened_on OPERATOR(pg_catalog.<=) last_day)::integer,
+               (SELECT pg_catalog.count(*) FROM sqm.lex_sarah_investigation i
+                 WHERE i.org_id OPERATOR(pg_catalog.=) org
+                   AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day)::integer,
+               (SELECT pg_catalog.count(*) FROM sqm.lex_sarah_investigation i
+                 WHERE i.org_id OPERATOR(pg_catalog.=) org
+                   AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+                   AND EXISTS (SELECT FROM sqm.ivo_notification n
+                                WHERE n.org_id OPERATOR(pg_catalog.=) i.org_id AND n.investigation_id OPERATOR(pg_catalog.=) i.id
+                                  AND n.state OPERATOR(pg_catalog.=) 'sent'))::integer;
+END
+$$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_summary_of(bigint, date, date) IS
   'Lex Sarah reports received, investigations started and completed in a period, and how many of those completed were notified to IVO (sqm.stat_lex_sarah_summary)';
 
