@@ -27,70 +27,109 @@ SELECT r AS "written as", r::sqm.regnr AS "canonical", sqm.regnr_body(r::sqm.reg
   FROM unnest('{2025.010 SN,2025. 010 SN,SN 2024/106,2023.219 KS}'::text[]) AS r;
 
 -- ---------------------------------------------------------------- deviations
+-- Every table below comes from the statistics views (doc/statistics.md), as a
+-- BI tool reads them; "–" is a unit that did not exist (cases NULL).
 SELECT org_id AS org FROM sqm.organisation WHERE name = 'Socialförvaltningen, Alingsås kommun' \gset
+SET sqm.frozen_now = '2026-02-15 12:00+01';
 \echo
-\echo 'Avvikelser (SoL/LSS) per år, och hur många som utreddes enligt lex Sarah (sqm.stat_deviation_totals):'
+\echo 'Avvikelser (SoL/LSS) per år, och hur många som utreddes enligt lex Sarah (sqm.stat_deviation_summary):'
 SELECT period AS "år", reports AS "avvikelser", escalated_to_lex_sarah AS "utredda enligt lex Sarah"
-  FROM sqm.stat_deviation_totals WHERE org_id = :org AND regime_group = 'SoL/LSS' ORDER BY period;
+  FROM sqm.stat_deviation_summary
+ WHERE org_id = :org AND regime_group = 'SoL/LSS' AND period_kind = 'year' AND last_day <= '2025-12-31';
 
-\echo 'Avvikelser per enhet 2025 (2024), under dagens organisation (sqm.deviations_per_unit):'
-SELECT unit AS "enhet", reports_shown AS "2025",
-       CASE WHEN previous_shown = '–' THEN '–' ELSE '(' || previous_shown || ')' END AS "(2024)"
-  FROM sqm.deviations_per_unit(:org, '2025', 'today');
+\echo 'Avvikelser per enhet 2025 (2024), under dagens organisation (sqm.stat_deviation_per_unit, sqm.stat_deviation_per_unit_total):'
+SELECT unit_name AS "enhet", cases AS "2025", coalesce('(' || previous_cases || ')', '–') AS "(2024)"
+  FROM sqm.stat_deviation_per_unit
+ WHERE org_id = :org AND period = '2025' AND regime_group = 'SoL/LSS' AND attribution = 'today'
+UNION ALL
+SELECT label_sv, cases, '(' || previous_cases || ')'
+  FROM sqm.stat_deviation_per_unit_total, sqm.label
+ WHERE org_id = :org AND period = '2025' AND regime_group = 'SoL/LSS' AND attribution = 'today'
+   AND kind = 'total' AND code = 'total';
 
-\echo 'Avvikelsetyper 2025 och 2024 (en avvikelse kan ha flera typer; sqm.deviations_per_type):'
-SELECT coalesce(a.label, b.label) AS "typ", a.reports AS "2025", b.reports AS "2024"
-  FROM sqm.deviations_per_type(:org, '2025') a
-  FULL JOIN sqm.deviations_per_type(:org, '2024') b ON b.type_code = a.type_code
- ORDER BY a.reports DESC NULLS LAST, b.reports DESC;
+\echo 'Avvikelsetyper 2025 och 2024 (en avvikelse kan ha flera typer; sqm.stat_deviation_per_type):'
+SELECT coalesce(a.label, b.label) AS "typ", a.cases AS "2025", b.cases AS "2024"
+  FROM (SELECT * FROM sqm.stat_deviation_per_type
+         WHERE org_id = :org AND period = '2025' AND regime_group = 'SoL/LSS' AND cases > 0) a
+  FULL JOIN (SELECT * FROM sqm.stat_deviation_per_type
+              WHERE org_id = :org AND period = '2024' AND regime_group = 'SoL/LSS' AND cases > 0) b
+    ON b.type_code = a.type_code
+ ORDER BY a.cases DESC NULLS LAST, b.cases DESC;
+SELECT period AS "år", cases AS "avvikelser", cases + counted_in_several_rows AS "typangivelser",
+       cases_in_several_rows AS "med flera typer"
+  FROM sqm.stat_deviation_per_type_total
+ WHERE org_id = :org AND period IN ('2024', '2025') AND regime_group = 'SoL/LSS';
 
-\echo 'Status för 2024 års avvikelser vid uppföljningen 2025-01-31 (sqm.deviation_status_at):'
-SELECT label AS "status", reports AS "avvikelser" FROM sqm.deviation_status_at(:org, '2024', '2025-01-31');
+\echo 'Status för 2024 års avvikelser vid uppföljningen 2025-01-31 (sqm.stat_deviation_status):'
+SELECT label AS "status", cases AS "avvikelser"
+  FROM sqm.stat_deviation_status WHERE org_id = :org AND period = '2024' AND regime_group = 'SoL/LSS';
 
-\echo 'De två avvikelser som varit öppna längst vid uppföljningen (sqm.deviations_open_longest):'
-SELECT reported_on AS "rapporterad", unit AS "enhet", days_open AS "dagar öppen",
+\echo 'De två avvikelser som varit öppna längst vid uppföljningen (sqm.stat_deviation_open_longest):'
+SELECT reported_on AS "rapporterad", unit_name AS "enhet", days_open AS "dagar öppen",
        CASE WHEN escalated THEN 'ja' ELSE 'nej' END AS "utreds enligt lex Sarah"
-  FROM sqm.deviations_open_longest(:org, '2025-01-31', 2);
+  FROM sqm.stat_deviation_open_longest
+ WHERE org_id = :org AND period = '2024' AND regime_group = 'SoL/LSS' AND rank <= 2;
 
 \echo 'Deras uppföljning flyttades till våren 2025 – med skäl, i granskningsloggen (sqm.reschedule_measure):'
 SELECT b.reported_on AS "rapporterad", count(*) AS "åtgärder",
        (e.before ->> 'follow_up_on') || ' → ' || (e.after ->> 'follow_up_on') AS "uppföljning", e.reason AS "skäl"
-  FROM sqm.deviations_open_longest(:org, '2025-01-31', 2) b
+  FROM sqm.stat_deviation_open_longest b
   JOIN sqm.measure m ON m.org_id = :org AND m.source_kind = 'deviation' AND m.source_id = b.deviation_id
   JOIN sqm.audit_trail e ON e.org_id = :org AND e.object_kind = 'measure' AND e.object_id = m.id
                         AND e.change = 'edit' AND e.after ? 'follow_up_on'
+ WHERE b.org_id = :org AND b.period = '2024' AND b.regime_group = 'SoL/LSS' AND b.rank <= 2
  GROUP BY b.reported_on, e.before, e.after, e.reason ORDER BY b.reported_on;
 
-\echo 'HSL-avvikelser (Boende) och avvikelser i samverkan med regionen:'
-SELECT t.period AS "år", t.regime_group AS "regim", t.reports AS "avvikelser",
-       (SELECT string_agg(p.label || ' ' || p.reports, ', ' ORDER BY p.reports DESC, p.label)
-          FROM sqm.deviations_per_type(:org, t.period, t.regime_group) p) AS "typer"
-  FROM sqm.stat_deviation_totals t
- WHERE t.org_id = :org AND t.regime_group IN ('HSL', 'collaboration') AND sqm.first_day(t.period) >= '2024-01-01'
- ORDER BY t.regime_group, t.period;
+
+\echo 'HSL-avvikelser (Boende) och avvikelser i samverkan med regionen (sqm.stat_deviation_summary, sqm.stat_deviation_per_type, sqm.stat_deviation_collaboration):'
+SELECT s.period AS "år", s.regime_group_label AS "regim", s.reports AS "avvikelser",
+       (SELECT string_agg(p.label || ' ' || p.cases, ', ' ORDER BY p.cases DESC, p.label)
+          FROM sqm.stat_deviation_per_type p
+         WHERE p.org_id = s.org_id AND p.period = s.period AND p.regime_group = s.regime_group AND p.cases > 0) AS "typer",
+       CASE WHEN s.regime_group = 'collaboration' THEN
+            (SELECT string_agg(c.cases || ' ' || c.label, ', ') FROM sqm.stat_deviation_collaboration c
+              WHERE c.org_id = s.org_id AND c.period = s.period) END AS "riktning"
+  FROM sqm.stat_deviation_summary s
+ WHERE s.org_id = :org AND s.regime_group IN ('HSL', 'collaboration') AND s.period IN ('2024', '2025')
+ ORDER BY s.regime_group, s.period;
 
 -- ---------------------------------------------------------------- lex Sarah
-\echo 'Lex Sarah: utredningar avslutade per år och anmälda till IVO (sqm.stat_lex_sarah_totals):'
+\echo 'Lex Sarah: utredningar avslutade per år och anmälda till IVO (sqm.stat_lex_sarah_summary):'
 SELECT period AS "år", investigations_completed AS "utredningar", notified_to_ivo AS "anmälda till IVO",
        reports_received AS "rapporter mottagna", investigations_started AS "utredningar påbörjade"
-  FROM sqm.stat_lex_sarah_totals WHERE org_id = :org ORDER BY period;
+  FROM sqm.stat_lex_sarah_summary WHERE org_id = :org AND period_kind = 'year' AND last_day <= '2025-12-31';
 
-\echo 'Lex Sarah-utredningar per enhet 2025 (2024) (sqm.lex_sarah_per_unit):'
-SELECT unit AS "enhet", investigations_shown AS "2025",
-       CASE WHEN previous_shown = '–' THEN '–' ELSE '(' || previous_shown || ')' END AS "(2024)",
-       coalesce(note, '') AS "not"
-  FROM sqm.lex_sarah_per_unit(:org, '2025');
+\echo 'Lex Sarah-utredningar per enhet 2025 (2024), enheter med utredningar (sqm.stat_lex_sarah_per_unit, sqm.stat_lex_sarah_per_unit_total):'
+SELECT unit_name AS "enhet", cases AS "2025", coalesce('(' || previous_cases || ')', '–') AS "(2024)"
+  FROM sqm.stat_lex_sarah_per_unit
+ WHERE org_id = :org AND period = '2025' AND attribution = 'today' AND (cases > 0 OR previous_cases > 0)
+UNION ALL
+SELECT 'Totalt', cases, '(' || previous_cases || ')'
+  FROM sqm.stat_lex_sarah_per_unit_total WHERE org_id = :org AND period = '2025' AND attribution = 'today';
+SELECT format('En utredning som rör flera enheter räknas en gång per enhet: enhetsraderna summerar till %s (%s).',
+              cases + counted_in_several_rows, previous_cases + previous_counted_in_several_rows) AS "not"
+  FROM sqm.stat_lex_sarah_per_unit_total
+ WHERE org_id = :org AND period = '2025' AND attribution = 'today'
+   AND (counted_in_several_rows > 0 OR previous_counted_in_several_rows > 0);
 
-\echo 'Utfall av 2024 års utredningar (sqm.lex_sarah_outcomes) och IVO:s svar (sqm.ivo_answers):'
-SELECT label AS "utfall", investigations AS "utredningar", notified_to_ivo AS "anmälda till IVO"
-  FROM sqm.lex_sarah_outcomes(:org, '2024');
-SELECT a.label AS "IVO:s svar", a.notifications AS "2024", b.notifications AS "2025"
-  FROM sqm.ivo_answers(:org, '2024') a JOIN sqm.ivo_answers(:org, '2025') b USING (answer)
- WHERE a.notifications + b.notifications > 0;
+\echo 'Utfall av 2024 års utredningar (sqm.stat_lex_sarah_outcome) och IVO:s svar (sqm.stat_ivo_answer):'
+SELECT label AS "utfall", cases AS "utredningar", notified_to_ivo AS "anmälda till IVO"
+  FROM sqm.stat_lex_sarah_outcome WHERE org_id = :org AND period = '2024';
+SELECT a.label AS "IVO:s svar", a.cases AS "2024", b.cases AS "2025"
+  FROM sqm.stat_ivo_answer a
+  JOIN sqm.stat_ivo_answer b ON b.org_id = a.org_id AND b.period = '2025' AND b.answer = a.answer
+ WHERE a.org_id = :org AND a.period = '2024' AND a.cases + b.cases > 0;
+
+\echo 'Teman i 2025 års utredningar (sqm.stat_lex_sarah_theme):'
+SELECT label AS "tema", cases AS "utredningar"
+  FROM sqm.stat_lex_sarah_theme WHERE org_id = :org AND period = '2025' AND cases > 0;
+RESET sqm.frozen_now;
 
 \echo 'Lex Sarah-rapporter som ännu inte fördelats till en utredning (sqm.lex_sarah_unassigned):'
+SET sqm.frozen_now = '2026-02-15 12:00+01';
 SELECT reported_at AS "rapporterad", waited AS "väntat", CASE WHEN overdue THEN 'ja' ELSE 'nej' END AS "över målet"
   FROM sqm.lex_sarah_unassigned WHERE org_id = :org;
+RESET sqm.frozen_now;
 
 -- ---------------------------------------------------------------- deadlines
 \echo 'Öppna åligganden som är försenade eller snart förfaller den 8 januari 2026 (sqm.obligation):'

@@ -94,10 +94,10 @@ SELECT is(pg_temp.count_as('tst_coordinator_a', format('SELECT count(*) FROM %s 
           format('a coordinator of A sees no row of B in %s', t))
   FROM unnest(ARRAY['sqm.organisation', 'sqm.unit', 'sqm.unit_version', 'sqm.unit_succession', 'sqm.membership',
                     'sqm.deviation', 'sqm.measure', 'sqm.deviation_type', 'sqm.audit_event',
-                    'sqm.stat_deviation_base', 'sqm.stat_deviation_totals', 'sqm.stat_deviation_per_type',
+                    'sqm.stat_period', 'sqm.stat_deviation_summary', 'sqm.stat_deviation_per_type',
                     'sqm.stat_deviation_per_unit']) t;
-SELECT is(pg_temp.count_as('tst_coordinator_a', format($$SELECT count(*) FROM sqm.deviations_per_unit(%s, '2025') WHERE reports > 0$$, :b)),
-          0::bigint, 'the per-unit report of B is empty for A');
+SELECT is(pg_temp.as_role('tst_coordinator_a', format($$SELECT count(*) FROM sqm.deviations_per_unit(%s, '2025')$$, :b)),
+          '42704', 'the per-unit report of B is refused to A as if B did not exist');
 SELECT is(pg_temp.count_as('tst_coordinator_b', format('SELECT count(*) FROM sqm.deviation WHERE org_id = %s', :b)), 1::bigint,
           'B''s coordinator sees B''s deviation');
 
@@ -142,7 +142,8 @@ SELECT is(pg_temp.as_role('tst_reader_a', format('SELECT description FROM sqm.de
           'a report reader cannot read free text');
 SELECT is(pg_temp.as_role('tst_reader_a', format('SELECT reported_by FROM sqm.deviation_detail WHERE org_id = %s', :a)), '42501',
           'a report reader cannot read who reported');
-SELECT is(pg_temp.count_as('tst_reader_a', format('SELECT sum(reports) FROM sqm.stat_deviation_totals WHERE org_id = %s', :a)), 3::bigint,
+SELECT is(pg_temp.count_as('tst_reader_a', format($$SELECT sum(reports) FROM sqm.stat_deviation_summary
+                                                     WHERE org_id = %s AND period_kind = 'year'$$, :a)), 3::bigint,
           'a report reader reads the statistics');
 SELECT is(pg_temp.as_role('tst_reader_a', 'SELECT * FROM sqm.audit_event'), '42501', 'a report reader cannot read the audit trail');
 SELECT is(pg_temp.count_as('tst_auditor_a', format('SELECT count(*) FROM sqm.audit_event WHERE org_id = %s', :a)) > 0, true,

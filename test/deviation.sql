@@ -223,11 +223,13 @@ SELECT sqm.create_unit(:sept, 'Enhet S', 'unit', '2024-01-01') AS us \gset
 SELECT sqm.add_deviation_type(:sept, 'info', 'Information', 'Information', '2024-01-01');
 SELECT sqm.report_deviation(:sept, :us, 'SoL', d, 'x', '{info}', d)
   FROM unnest('{2024-08-31 12:00+02,2024-09-01 12:00+02,2025-03-01 12:00+01,2025-08-31 12:00+02,2025-09-01 12:00+02}'::timestamptz[]) d;
-SELECT is((SELECT string_agg(period || ':' || reports, ' ' ORDER BY period) FROM sqm.stat_deviation_totals WHERE org_id = :sept),
+SELECT is((SELECT string_agg(period || ':' || reports, ' ' ORDER BY first_day) FROM sqm.stat_deviation_summary
+             WHERE org_id = :sept AND period_kind = 'year' AND regime_group = 'SoL/LSS'),
           '2023/24@9:1 2024/25@9:3 2025/26@9:1', 'totals per September–August quality year');
-SELECT is((SELECT reports_shown || ' (' || previous_shown || ')' FROM sqm.deviations_per_unit(:sept, '2024/25@9') WHERE unit_id = :us),
+SELECT is((SELECT cases || ' (' || previous_cases || ')' FROM sqm.deviations_per_unit(:sept, '2024/25@9') WHERE unit_id = :us),
           '3 (1)', 'per unit for a split quality year beside the previous one');
-SELECT is((SELECT reports FROM sqm.deviations_per_unit(:sept, '2025Q1') WHERE unit_id IS NULL), 1::bigint,
+SELECT is((SELECT cases FROM sqm.stat_deviation_per_unit_total
+            WHERE org_id = :sept AND period = '2025Q1' AND regime_group = 'SoL/LSS' AND attribution = 'today'), 1,
           'per unit for a quarter');
 
 -- withdraw, reclassify, escalate

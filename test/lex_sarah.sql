@@ -420,9 +420,11 @@ SELECT is(pg_temp.value_as('tls_manager', format('SELECT count(*) FROM sqm.lex_s
           'a unit manager sees the statistics columns of their unit''s reports only');
 SELECT is(pg_temp.value_as('tls_reader', format('SELECT count(*) FROM sqm.lex_sarah_investigation WHERE org_id = %s AND outcome IS NOT NULL', :org)),
           '3', 'a report reader counts outcomes');
-SELECT is(pg_temp.value_as('tls_reader', format('SELECT count(*) FROM sqm.lex_sarah_unassigned WHERE org_id = %s', :org)),
-          (SELECT count(*)::text FROM sqm.lex_sarah_report WHERE org_id = :org AND state = 'reported'),
-          'a report reader reads the routing view');
+SELECT is(pg_temp.state_as('tls_reader', format('SELECT count(*) FROM sqm.lex_sarah_unassigned WHERE org_id = %s', :org)),
+          '42501', 'a report reader does not read the routing view (it shows report times, exact times)');
+SELECT is(pg_temp.value_as('tls_manager', format('SELECT count(*) FROM sqm.lex_sarah_unassigned WHERE org_id = %s', :org)),
+          (SELECT count(*)::text FROM sqm.lex_sarah_report WHERE org_id = :org AND state = 'reported' AND unit_id = :ua),
+          'a unit manager reads the routing view of their unit');
 SELECT is(pg_temp.value_as('tls_investigator', format('SELECT name FROM sqm.lex_sarah_reporter WHERE report_id = %s', :r1)),
           'Anna Andersson', 'an investigator reads who reported');
 SELECT is(pg_temp.value_as('tls_investigator', format('SELECT description FROM sqm.lex_sarah_report_detail WHERE id = %s', :r1)),

@@ -92,6 +92,11 @@ SELECT is(pg_temp.hostile(format($$SELECT sqm.assess_lex_sarah(%s, %s, 'under_in
 SELECT is(left(pg_temp.hostile(format($$SELECT sqm.complete_lex_sarah(%s, %s, 'assessed')$$, :org, :inv)), 5), 'SQ002',
           'the completion guard runs under a hostile search_path and refuses on its own grounds (records missing)');
 SELECT is(pg_temp.hostile(format($$SELECT * FROM sqm.lex_sarah_per_unit(%s, '2025')$$, :org)), 'ok', 'lex_sarah_per_unit');
+-- (the statement's own = would be the planted one: it says OPERATOR(pg_catalog.=))
+SELECT is(pg_temp.hostile(format($$SELECT * FROM %s WHERE org_id OPERATOR(pg_catalog.=) %s AND period OPERATOR(pg_catalog.=) '2025'$$, v, :org)),
+          'ok', format('statistics view %s', v))
+  FROM unnest(ARRAY['sqm.stat_deviation_per_unit', 'sqm.stat_deviation_status', 'sqm.stat_lex_sarah_per_unit_total',
+                    'sqm.stat_ivo_answer']) v;
 SELECT is(pg_temp.hostile(format($$SELECT * FROM sqm.obligations(%s)$$, :org)), 'ok', 'obligations');
 SELECT is(pg_temp.hostile($$SELECT sqm.sweep()$$), 'ok', 'sweep');
 -- a direct writer meets the same C row checks, whatever their search_path

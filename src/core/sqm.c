@@ -26,4 +26,5 @@ _PG_init(void)
 	sqm_cases_init();
 	sqm_reference_init();
 	sqm_row_check_init();
+	sqm_days_init();
 }

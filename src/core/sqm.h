@@ -145,5 +145,6 @@ extern void sqm_audit_init(void);
 extern void sqm_cases_init(void);
 extern void sqm_reference_init(void);
 extern void sqm_row_check_init(void);
+extern void sqm_days_init(void);
 
 #endif							/* SQM_H */

@@ -28,7 +28,7 @@ CREATE TABLE sqm.column_class (
     class        text NOT NULL CHECK (class IN ('statistic', 'personal', 'free_text', 'exact_time',
                                                 'registry_number', 'internal')),
     kind         text,
-    part         text NOT NULL CHECK (part IN ('case', 'details', 'records', 'reference', 'log')),
+    part         text NOT NULL CHECK (part IN ('case', 'details', 'records', 'reference', 'log', 'statistics')),
     builtin      boolean NOT NULL DEFAULT false,
     PRIMARY KEY (table_name, column_name)
 );
@@ -40,7 +40,7 @@ COMMENT ON COLUMN sqm.column_class.class IS
   'statistic (may be counted, grouped, shown), personal (identifies a person), free_text (written by people; may say anything), exact_time (a moment; statistics reduce it to a day or period), registry_number, internal (keys, links, bookkeeping)';
 COMMENT ON COLUMN sqm.column_class.kind IS 'The lifecycle kind the table belongs to (sqm.lifecycle_kind); NULL for the core''s tables';
 COMMENT ON COLUMN sqm.column_class.part IS
-  'What the table is: case (a kind''s governed table), details (its personal data and free text), records (append-only records of a kind), reference (taxonomies, settings, definitions), log (audit trail, outbox)';
+  'What the table is: case (a kind''s governed table), details (its personal data and free text), records (append-only records of a kind), reference (taxonomies, settings, definitions), log (audit trail, outbox), statistics (a statistics view, sqm.register_stat_view)';
 COMMENT ON COLUMN sqm.column_class.builtin IS 'The table belongs to the extension (its classes come from the install script and are not dumped)';
 
 REVOKE ALL ON sqm.column_class FROM PUBLIC;
@@ -85,10 +85,10 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'E.g. ''{"internal": ["org_id", "id"], "statistic": ["state"]}''.';
     END IF;
-    IF part IS NULL OR part NOT IN ('case', 'details', 'records', 'reference', 'log') THEN
+    IF part IS NULL OR part NOT IN ('case', 'details', 'records', 'reference', 'log', 'statistics') THEN
         RAISE EXCEPTION 'unknown part "%" for the classes of table %', part, tbl
             USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'The parts are case, details, records, reference and log.';
+                  HINT = 'The parts are case, details, records, reference, log and statistics.';
     END IF;
     -- (nested: the core classifies its first tables before sqm.lifecycle_kind exists)
     IF kind IS NOT NULL THEN
@@ -155,7 +155,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.classify(regclass, jsonb, text, text) IS
-  'Record the class of every column of a table (classes: jsonb object from class to column names; kind: its lifecycle kind or NULL; part: case, details, records, reference or log). Refuses an unknown class (22023), a missing column (42703), a column named twice (42701) and an unclassified column (42P17)';
+  'Record the class of every column of a table or view (classes: jsonb object from class to column names; kind: its lifecycle kind or NULL; part: case, details, records, reference, log or statistics). Refuses an unknown class (22023), a missing column (42703), a column named twice (42701) and an unclassified column (42P17)';
 
 REVOKE ALL ON FUNCTION sqm.extension_member(regclass), sqm.classify(regclass, jsonb, text, text) FROM PUBLIC;
 

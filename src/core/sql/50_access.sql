@@ -233,6 +233,68 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION sqm.group_roles_exist() IS 'Internal: whether sqm.create_roles() has created the group roles in this cluster';
 
+-- What a privilege gives the report reader (domain.md §5: statistics only, no
+-- personal data).  SELECT on tables and views becomes SELECT of their columns
+-- whose class is statistic or internal (sqm.column_class) — of the columns the
+-- privilege names, if it names some; a relation without such a column, or
+-- without classes, gives nothing.  Other privileges (EXECUTE, USAGE) stay as
+-- they are.  So whoever states a grant, the report reader never gets a column
+-- of class personal, free_text, exact_time or registry_number: the classes
+-- decide, not lists of columns.
+CREATE FUNCTION sqm.report_reader_grants(privilege text) RETURNS SETOF text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m     text[];
+    rel   text;
+    cols  text;
+BEGIN
+    m := regexp_match(privilege, '^\s*SELECT\s*(?:\(([^)]*)\))?\s+ON\s+(?:TABLE\s+)?(.*?)\s*$', 'i');
+    IF m IS NULL THEN
+        RETURN NEXT privilege;
+        RETURN;
+    END IF;
+    FOREACH rel IN ARRAY regexp_split_to_array(m[2], '\s*,\s*') LOOP
+        SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY a.attnum) INTO cols
+          FROM sqm.column_class c
+          JOIN pg_attribute a ON a.attrelid = c.table_name AND a.attname = c.column_name
+         WHERE c.table_name = rel::regclass AND c.class IN ('statistic', 'internal')
+           AND (m[1] IS NULL
+                OR c.column_name::text IN (SELECT btrim(x, ' "') FROM regexp_split_to_table(m[1], ',') x));
+        IF cols IS NOT NULL THEN
+            RETURN NEXT format('SELECT (%s) ON %s', cols, rel);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION sqm.report_reader_grants(text) IS
+  'Internal: what a privilege of sqm.role_privilege grants sqm_report_reader — SELECT limited to the columns of class statistic and internal (sqm.column_class); other privileges unchanged';
+
+-- GRANT a privilege to the group roles a row names; the report reader gets
+-- what sqm.report_reader_grants derives from the classes.
+CREATE FUNCTION sqm.grant_now(privilege text, roles text[]) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    grantees  text[] := string_to_array(sqm.privilege_grantees(roles), ', ');
+    others    text := array_to_string(array_remove(grantees, 'sqm_report_reader'), ', ');
+    g         text;
+BEGIN
+    IF others <> '' THEN
+        EXECUTE format('GRANT %s TO %s', privilege, others);
+    END IF;
+    IF 'sqm_report_reader' = ANY (grantees) THEN
+        FOR g IN SELECT * FROM sqm.report_reader_grants(privilege) LOOP
+            EXECUTE format('GRANT %s TO sqm_report_reader', g);
+        END LOOP;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION sqm.grant_now(text, text[]) IS
+  'Internal: GRANT a privilege to the group roles named (sqm_report_reader: only what sqm.report_reader_grants derives from the column classes)';
+
 -- Record a privilege and grant it at once if the roles exist.
 CREATE FUNCTION sqm.grant_privilege(source text, privilege text, roles text[]) RETURNS void
 LANGUAGE plpgsql
@@ -241,7 +303,7 @@ AS $$
 BEGIN
     INSERT INTO sqm.role_privilege (source, privilege, roles) VALUES (source, privilege, roles);
     IF sqm.group_roles_exist() THEN
-        EXECUTE format('GRANT %s TO %s', privilege, sqm.privilege_grantees(roles));
+        PERFORM sqm.grant_now(privilege, roles);
     END IF;
 END
 $$;
@@ -256,14 +318,14 @@ DECLARE
     p  record;
 BEGIN
     FOR p IN SELECT * FROM sqm.role_privilege ORDER BY ord LOOP
-        EXECUTE format('GRANT %s TO %s', p.privilege, sqm.privilege_grantees(p.roles));
+        PERFORM sqm.grant_now(p.privilege, p.roles);
     END LOOP;
 END
 $$;
 COMMENT ON FUNCTION sqm.grant_to_roles() IS
   'Grant the sqm group roles what sqm.role_privilege says, in this database (called by sqm.create_roles; never INSERT/UPDATE/DELETE/TRUNCATE)';
 REVOKE ALL ON FUNCTION sqm.privilege_grantees(text[]), sqm.group_roles_exist(), sqm.grant_privilege(text, text, text[]),
-                       sqm.grant_to_roles() FROM PUBLIC;
+                       sqm.report_reader_grants(text), sqm.grant_now(text, text[]), sqm.grant_to_roles() FROM PUBLIC;
 
 
 -- Creates the cluster-wide group roles (once per cluster) and grants each what
@@ -328,8 +390,11 @@ SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.caller_role(), sqm.c
     sqm.unit_attribution(bigint, bigint, date, date), sqm.unit_successor(bigint, bigint, date),
     sqm.unit_hierarchy(bigint, date), sqm.quality_year(bigint, date), sqm.quality_year(bigint, timestamptz),
     sqm.unit_kind_rank(text), sqm.label_language(bigint, text)', '{everyone}');
-SELECT sqm.grant_privilege('core', 'SELECT ON sqm.organisation, sqm.unit, sqm.unit_version, sqm.unit_succession, sqm.membership,
+SELECT sqm.grant_privilege('core', 'SELECT ON sqm.organisation, sqm.unit, sqm.unit_version, sqm.unit_succession,
     sqm.role_capability, sqm.lifecycle_kind, sqm.lifecycle_state, sqm.lifecycle_move, sqm.lifecycle', '{everyone}');
+-- who holds which role is no statistic: not for the report reader
+SELECT sqm.grant_privilege('core', 'SELECT ON sqm.membership',
+                           '{reporter,unit_manager,investigator,quality_coordinator,auditor}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.grant_membership(bigint, text, text, bigint, boolean)',
                            '{quality_coordinator}');
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.audit_event, sqm.audit_value, sqm.audit_trail', '{auditor,quality_coordinator}');

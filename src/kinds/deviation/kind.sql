@@ -42,6 +42,12 @@ CREATE TABLE sqm.deviation (
     investigated_at      timestamptz,
     escalated_at         timestamptz,
     closed_at            timestamptz,
+    -- the days statistics count by, in the organisation's time zone: kept by
+    -- the trigger sqm.count_days sets up (below), for every writer
+    reported_on          date,
+    investigated_on      date,
+    escalated_on         date,
+    closed_on            date,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
     CHECK (happened_at OPERATOR(pg_catalog.<=) reported_at),
@@ -69,6 +75,11 @@ COMMENT ON COLUMN sqm.deviation.triaged_at IS 'When it was triaged';
 COMMENT ON COLUMN sqm.deviation.investigated_at IS 'When its investigation summary was first recorded';
 COMMENT ON COLUMN sqm.deviation.escalated_at IS 'When it was escalated to lex Sarah';
 COMMENT ON COLUMN sqm.deviation.closed_at IS 'When it was closed';
+COMMENT ON COLUMN sqm.deviation.reported_on IS
+  'The report date in the organisation''s time zone: the day statistics count the report on (filled in from reported_at)';
+COMMENT ON COLUMN sqm.deviation.investigated_on IS 'The day of investigated_at in the organisation''s time zone (filled in)';
+COMMENT ON COLUMN sqm.deviation.escalated_on IS 'The day of escalated_at in the organisation''s time zone (filled in)';
+COMMENT ON COLUMN sqm.deviation.closed_on IS 'The day of closed_at in the organisation''s time zone (filled in)';
 
 CREATE TABLE sqm.deviation_detail (
     org_id               bigint NOT NULL,
@@ -134,7 +145,8 @@ REVOKE ALL ON FUNCTION sqm.deviation_check(sqm.deviation, sqm.deviation),
 SELECT sqm.govern('deviation', 'sqm.deviation',
     classes => '{"internal": ["org_id", "id"],
                  "statistic": ["state", "unit_id", "regime", "types", "collab_direction", "collab_counterpart",
-                               "collab_reply_due", "severity"],
+                               "collab_reply_due", "severity", "reported_on", "investigated_on", "escalated_on",
+                               "closed_on"],
                  "exact_time": ["happened_at", "reported_at", "collab_replied_at", "triaged_at", "investigated_at",
                                 "escalated_at", "closed_at"]}',
     label_sv => 'avvikelse', label_en => 'deviation',
@@ -151,6 +163,10 @@ SELECT sqm.govern('deviation', 'sqm.deviation',
     announce => true,
     readers => '{reporter,handlers,auditor,report_reader}',
     details_readers => '{reporter,handlers}');
+-- The days statistics count a deviation on (reported_on: its period), in the
+-- organisation's time zone, kept on the row for every writer.
+SELECT sqm.count_days('sqm.deviation', '{"reported_on": ["reported_at"], "investigated_on": ["investigated_at"],
+                                         "escalated_on": ["escalated_at"], "closed_on": ["closed_at"]}');
 SELECT sqm.classify('sqm.deviation_type', '{"internal": ["org_id"], "statistic": ["code", "regime", "label_sv", "label_en", "valid"]}',
                     'deviation');
 -- the row check caches the taxonomy per backend; a change reaches every session

@@ -1,211 +1,779 @@
--- Statistics of deviations (domain.md §3.1, §6): the tables of the yearly
--- quality report, computed from the same rows the API writes.
+-- Statistics of deviations (domain.md §3.1, §6): the deviation tables of the
+-- yearly quality report as views a BI tool can browse (doc/statistics.md),
+-- computed from the same rows the API writes.
 --
--- Reports are counted by report date, placed in the organisation's time zone.
+-- A report counts in the period of its report date, in the organisation's
+-- time zone (sqm.deviation.reported_on, kept by sqm.count_days below).
 -- Withdrawn and reclassified reports are not deviations of this kind and are
--- not counted.  The regimes are kept apart: SoL/LSS, HSL, collaboration.
--- Nothing here shows personal data or free text.  Every view is
--- security_invoker and every function SECURITY INVOKER: a reader sees the
--- statistics of the rows RLS lets them see.
+-- not counted.  The regime groups are kept apart: SoL/LSS, HSL and
+-- collaboration.  Nothing here shows personal data, free text, an exact time
+-- or a registry number.  Every view is security_invoker and every function
+-- SECURITY INVOKER: a reader sees the statistics of the rows RLS lets them see.
 --
--- Report functions take any sqm.period (calendar year, quality year, quarter,
--- month); the sqm.stat_* views apply them to each organisation's quality
--- years.
+-- Each table is a set-returning PL/pgSQL function of an organisation and a
+-- period's first and last day, reading that range of sqm.deviation through
+-- the index on (org_id, reported_on); the sqm.stat_deviation_* views apply it
+-- to the periods of sqm.stat_period, the functions for parameters
+-- (sqm.deviations_per_unit …) to any period (src/core/sql/70_statistics.sql).
 
-CREATE VIEW sqm.stat_deviation_base WITH (security_invoker = true) AS
-SELECT d.org_id,
-       d.id AS deviation_id,
-       CASE WHEN d.regime IN ('SoL', 'LSS') THEN 'SoL/LSS' ELSE d.regime END AS regime_group,
-       d.regime,
-       d.unit_id,
-       (d.reported_at AT TIME ZONE o.time_zone)::date AS reported_on,
-       sqm.period_of('quality_year', (d.reported_at AT TIME ZONE o.time_zone)::date, o.quality_year_start) AS quality_year,
-       d.types,
-       d.state,
-       d.severity,
-       (d.escalated_at IS NOT NULL) AS escalated,
-       (d.triaged_at AT TIME ZONE o.time_zone)::date AS triaged_on,
-       (d.investigated_at AT TIME ZONE o.time_zone)::date AS investigated_on,
-       (d.closed_at AT TIME ZONE o.time_zone)::date AS closed_on
-  FROM sqm.deviation d
-  JOIN sqm.organisation o ON o.org_id OPERATOR(pg_catalog.=) d.org_id
- WHERE d.state NOT IN ('withdrawn', 'reclassified');
-COMMENT ON VIEW sqm.stat_deviation_base IS
-  'One row per counted deviation: unit, regime group, report date and quality year, types, milestones — no personal data, no free text';
+-- A period's reports are an index range.
+CREATE INDEX deviation_reported_on_idx ON sqm.deviation (org_id, reported_on);
 
+-- ---------------------------------------------------------------------------
+-- Codes and column names.
 
--- ------------------------------------------------------------- per unit
+INSERT INTO sqm.label (kind, code, label_sv, label_en, ord, builtin) VALUES
+    ('regime_group', 'SoL/LSS', 'SoL/LSS', 'SoL/LSS', 1, true),
+    ('regime_group', 'HSL', 'HSL', 'HSL', 2, true),
+    ('regime_group', 'collaboration', 'samverkan', 'collaboration', 3, true),
+    ('deviation_status', 'closed', 'avslutade', 'closed', 1, true),
+    ('deviation_status', 'investigating', 'utredning pågår', 'investigation ongoing', 2, true),
+    ('deviation_status', 'investigated', 'utredda, åtgärder ej genomförda och uppföljda',
+     'investigated, measures not carried out and followed up', 3, true),
+    ('collab_direction', 'received', 'mottagna', 'received', 1, true),
+    ('collab_direction', 'sent', 'skickade', 'sent', 2, true);
 
-CREATE FUNCTION sqm.deviations_per_unit(org bigint, period sqm.period, attribution text DEFAULT 'today',
-                                        regime_group text DEFAULT 'SoL/LSS', lang text DEFAULT NULL)
-RETURNS TABLE (unit_id bigint, unit_kind text, unit text, reports bigint, previous bigint,
-               reports_shown text, previous_shown text)
+INSERT INTO sqm.stat_column (column_name, class, comment, builtin) VALUES
+    ('regime_group', 'statistic',
+     'SoL/LSS (social services), HSL (health care in the organisation''s own units) or collaboration (with another organisation): published tables keep them apart', true),
+    ('regime_group_label', 'statistic', 'regime_group in the organisation''s language (sqm.label)', true),
+    ('type_code', 'statistic', 'The deviation type (sqm.deviation_type.code of the organisation''s taxonomy)', true),
+    ('deviation_id', 'internal', 'The deviation report (sqm.deviation.id)', true),
+    ('reported_on', 'statistic', 'The report date, in the organisation''s time zone', true),
+    ('escalated_to_lex_sarah', 'statistic', 'How many of the reports were escalated to lex Sarah (investigated under lex Sarah)', true);
+
+-- The regimes of a regime group, and the regime of its types (SoL types serve
+-- SoL and LSS reports).
+CREATE FUNCTION sqm.deviation_regimes(regime_group text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN regime_group OPERATOR(pg_catalog.=) 'SoL/LSS' THEN '{SoL,LSS}'::text[] ELSE ARRAY[regime_group] END;
+COMMENT ON FUNCTION sqm.deviation_regimes(text) IS 'The regimes of a regime group: SoL/LSS is SoL and LSS; HSL and collaboration are themselves';
+CREATE FUNCTION sqm.deviation_type_regime(regime_group text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN regime_group OPERATOR(pg_catalog.=) 'SoL/LSS' THEN 'SoL' ELSE regime_group END;
+COMMENT ON FUNCTION sqm.deviation_type_regime(text) IS 'The regime of the deviation types a regime group uses (sqm.deviation_type.regime)';
+
+-- A regime group as the functions take it: one of sqm.label's regime_group
+-- codes, written exactly; anything else is refused (22023).
+CREATE FUNCTION sqm.deviation_check_regime_group(regime_group text) RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-#variable_conflict use_column
 DECLARE
-    cur   sqm.period := period;
-    prv   sqm.period := sqm.prev(period);
-    today date;
+    detail  text := CASE WHEN regime_group IN ('SoL', 'LSS') THEN format('%s is a regime of the group SoL/LSS.', regime_group)
+                         WHEN upper(regime_group) IN ('SOL/LSS', 'HSL', 'COLLABORATION') THEN 'Regime groups are written exactly.'
+                         ELSE format('%s is no regime group.', coalesce(quote_literal(regime_group), 'NULL')) END;
 BEGIN
-    IF attribution IS NULL OR attribution NOT IN ('today', 'as_it_was') THEN
-        RAISE EXCEPTION 'unknown attribution "%"', attribution
+    IF regime_group IS NULL OR NOT EXISTS (SELECT FROM sqm.label l WHERE l.kind = 'regime_group' AND l.code = regime_group) THEN
+        RAISE EXCEPTION 'unknown regime group "%"', regime_group
             USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Use today (mapped to today''s units) or as_it_was (the organisation as it was in the period).';
+                  DETAIL = detail,
+                  HINT = 'The regime groups are SoL/LSS, HSL and collaboration.';
     END IF;
-    SELECT (sqm.now() AT TIME ZONE o.time_zone)::date INTO today FROM sqm.organisation o WHERE o.org_id = org;
+END
+$$;
+COMMENT ON FUNCTION sqm.deviation_check_regime_group(text) IS
+  'Internal: refuses (22023) a regime group that is not SoL/LSS, HSL or collaboration';
 
+-- ---------------------------------------------------------------------------
+-- The tables, as functions of a period.
+
+-- Reports per unit beside the period before: every unit of kind unit that
+-- existed in the period (zero where it had none), and every unit with
+-- reports in either period.  Under attribution today a report counts under
+-- the unit holding it today (sqm.unit_attribution_map, one lookup per unit
+-- and range of days, not per report).
+CREATE FUNCTION sqm.stat_deviation_units(org bigint, first_day date, last_day date, previous_first date, previous_last date,
+                                         regime_group text, attribution text, today date, lang text)
+RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
+               parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
+               unit_existed boolean, cases integer, unit_existed_previous boolean, previous_cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 20
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
     RETURN QUERY
-    SELECT x.* FROM (
-    WITH counted AS (
-        SELECT CASE attribution WHEN 'today' THEN sqm.unit_attribution(org, b.unit_id, b.reported_on, today)
-                                ELSE b.unit_id END AS unit_id,
-               sqm.contains(cur, b.reported_on) AS in_cur
-          FROM sqm.stat_deviation_base b
-         WHERE b.org_id = org AND b.regime_group = deviations_per_unit.regime_group
-           AND (sqm.contains(cur, b.reported_on) OR sqm.contains(prv, b.reported_on))
-    ), per_unit AS (
-        SELECT c.unit_id, count(*) FILTER (WHERE c.in_cur) AS cur_n, count(*) FILTER (WHERE NOT c.in_cur) AS prv_n
-          FROM counted c GROUP BY c.unit_id
-    ), listed AS (
-        -- units with reports in either period, and every unit (kind unit) of the period
-        SELECT p.unit_id FROM per_unit p
-        UNION
-        SELECT u.unit_id FROM sqm.unit u
-         WHERE u.org_id = org AND u.kind = 'unit' AND sqm.unit_existed(org, u.unit_id, cur)
-    ), shown AS (
-        SELECT l.unit_id, u.kind,
-               (SELECT v.name FROM sqm.unit_version v
-                 WHERE v.org_id = org AND v.unit_id = l.unit_id
-                 ORDER BY lower(v.valid) <= CASE attribution WHEN 'today' THEN today ELSE sqm.last_day(cur) END DESC,
-                          lower(v.valid) DESC LIMIT 1) AS name,
-               CASE WHEN sqm.unit_existed(org, l.unit_id, cur) OR coalesce(p.cur_n, 0) > 0
-                    THEN coalesce(p.cur_n, 0) END AS cur_n,
-               CASE WHEN sqm.unit_existed(org, l.unit_id, prv) OR coalesce(p.prv_n, 0) > 0
-                    THEN coalesce(p.prv_n, 0) END AS prv_n
-          FROM listed l JOIN sqm.unit u ON u.org_id = org AND u.unit_id = l.unit_id
-          LEFT JOIN per_unit p ON p.unit_id = l.unit_id
-    )
-    SELECT s.unit_id, s.kind AS unit_kind, s.name AS unit, s.cur_n AS reports, s.prv_n AS previous,
-           coalesce(s.cur_n::text, '–') AS reports_shown, coalesce(s.prv_n::text, '–') AS previous_shown
-      FROM shown s
-    UNION ALL
-    SELECT NULL, NULL, CASE sqm.label_language(org, lang) WHEN 'en' THEN 'Total' ELSE 'Totalt' END,
-           (SELECT count(*) FROM counted c WHERE c.in_cur), (SELECT count(*) FROM counted c WHERE NOT c.in_cur),
-           (SELECT count(*) FROM counted c WHERE c.in_cur)::text, (SELECT count(*) FROM counted c WHERE NOT c.in_cur)::text
-    ) x
-    ORDER BY x.unit_id IS NULL, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit COLLATE "C";
+        WITH per_day AS (
+            SELECT d.unit_id, d.reported_on, pg_catalog.count(*) AS n
+              FROM sqm.deviation d
+             WHERE d.org_id OPERATOR(pg_catalog.=) org
+               AND d.reported_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
+               AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+             GROUP BY d.unit_id, d.reported_on
+        ), counted AS (
+            SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id,
+                   pg_catalog.sum(x.n) FILTER (WHERE x.reported_on OPERATOR(pg_catalog.>=) first_day) AS cur,
+                   pg_catalog.sum(x.n) FILTER (WHERE x.reported_on OPERATOR(pg_catalog.<=) previous_last) AS prv
+              FROM per_day x
+              LEFT JOIN sqm.unit_attribution_map(org, today) m
+                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
+                    AND m.days OPERATOR(pg_catalog.@>) x.reported_on
+             GROUP BY 1
+        )
+        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
+               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+               u.unit_existed,
+               CASE WHEN u.unit_existed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 THEN coalesce(c.cur, 0)::integer END,
+               u.unit_existed_previous,
+               CASE WHEN previous_first IS NOT NULL AND (u.unit_existed_previous OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
+                    THEN coalesce(c.prv, 0)::integer END
+          FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, attribution, today, lang) u
+          LEFT JOIN counted c ON c.unit_id OPERATOR(pg_catalog.=) u.unit_id
+         WHERE u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0;
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_units(bigint, date, date, date, date, text, text, date, text) IS
+  'Deviation reports per unit in a period (first_day … last_day) beside the period before, for a regime group and attribution (sqm.stat_deviation_per_unit)';
+
+-- The total of the reports per unit: every report counts in exactly one row.
+CREATE FUNCTION sqm.stat_deviation_units_total(org bigint, first_day date, last_day date, previous_first date,
+                                               previous_last date, regime_group text)
+RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer,
+               previous_cases integer, previous_counted_in_several_rows integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.>=) first_day)::integer, 0, 0, 0,
+               CASE WHEN previous_first IS NOT NULL THEN
+                    pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.<=) previous_last)::integer END,
+               CASE WHEN previous_first IS NOT NULL THEN 0 END
+          FROM sqm.deviation d
+         WHERE d.org_id OPERATOR(pg_catalog.=) org
+           AND d.reported_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
+           AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_units_total(bigint, date, date, date, date, text) IS
+  'The total of sqm.stat_deviation_units: the reports of a period and of the one before';
+
+-- Reports per type: every type of the organisation's taxonomy for the regime
+-- group valid on a day of the period (zero where none), a report with several
+-- types counting under each.
+CREATE FUNCTION sqm.stat_deviation_types(org bigint, first_day date, last_day date, regime_group text, lang text)
+RETURNS TABLE (type_code text, label text, label_sv text, label_en text, cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 15
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH counted AS (
+            SELECT t.code, pg_catalog.count(*) AS n
+              FROM sqm.deviation d CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
+             WHERE d.org_id OPERATOR(pg_catalog.=) org
+               AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+             GROUP BY t.code
+        )
+        SELECT ty.code,
+               (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN ty.label_en ELSE ty.label_sv END) COLLATE sqm.swedish,
+               ty.label_sv COLLATE sqm.swedish, ty.label_en COLLATE sqm.swedish,
+               coalesce(c.n, 0)::integer
+          FROM sqm.deviation_type ty
+          LEFT JOIN counted c ON c.code OPERATOR(pg_catalog.=) ty.code
+         WHERE ty.org_id OPERATOR(pg_catalog.=) org
+           AND ty.regime OPERATOR(pg_catalog.=) sqm.deviation_type_regime(regime_group)
+           AND (ty.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]') OR c.code IS NOT NULL);
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_types(bigint, date, date, text, text) IS
+  'Deviation reports per type in a period (a report with several types counts under each; sqm.stat_deviation_per_type)';
+
+-- The total of the types: the reports, how many more times they count
+-- because of a second or third type, and how many have several.
+CREATE FUNCTION sqm.stat_deviation_types_total(org bigint, first_day date, last_day date, regime_group text)
+RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT pg_catalog.count(*)::integer,
+               coalesce(pg_catalog.sum(pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.-) 1), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.>) 1)::integer,
+               0
+          FROM sqm.deviation d
+         WHERE d.org_id OPERATOR(pg_catalog.=) org
+           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_types_total(bigint, date, date, text) IS
+  'The total of sqm.stat_deviation_types: reports, and how many more times than once they count because they have several types';
+
+-- Reports per type and unit (the unit's department alongside, to sum per
+-- department): the combinations that have reports.
+CREATE FUNCTION sqm.stat_deviation_unit_types(org bigint, first_day date, last_day date, regime_group text,
+                                              attribution text, today date, lang text)
+RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
+               parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
+               type_code text, label text, label_sv text, label_en text, cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 50
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH per_day AS (
+            SELECT d.unit_id, d.reported_on, t.code, pg_catalog.count(*) AS n
+              FROM sqm.deviation d CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
+             WHERE d.org_id OPERATOR(pg_catalog.=) org
+               AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+             GROUP BY d.unit_id, d.reported_on, t.code
+        ), counted AS (
+            SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id, x.code, pg_catalog.sum(x.n) AS n
+              FROM per_day x
+              LEFT JOIN sqm.unit_attribution_map(org, today) m
+                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
+                    AND m.days OPERATOR(pg_catalog.@>) x.reported_on
+             GROUP BY 1, 2
+        )
+        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
+               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+               c.code,
+               (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN ty.label_en ELSE ty.label_sv END) COLLATE sqm.swedish,
+               ty.label_sv COLLATE sqm.swedish, ty.label_en COLLATE sqm.swedish,
+               c.n::integer
+          FROM counted c
+          JOIN sqm.stat_units(org, first_day, last_day, NULL, NULL, attribution, today, lang) u
+            ON u.unit_id OPERATOR(pg_catalog.=) c.unit_id
+          LEFT JOIN sqm.deviation_type ty ON ty.org_id OPERATOR(pg_catalog.=) org AND ty.code OPERATOR(pg_catalog.=) c.code;
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_unit_types(bigint, date, date, text, text, date, text) IS
+  'Deviation reports per unit and type in a period, where there are any (sqm.stat_deviation_per_type_per_unit)';
+
+-- Status of a period's reports on a day: closed by then, investigated (the
+-- summary recorded) but with measures not yet carried out and followed up,
+-- or investigation ongoing — the published "78 / 6 / 9" at the follow-up.
+CREATE FUNCTION sqm.stat_deviation_statuses(org bigint, first_day date, last_day date, regime_group text,
+                                            status_on date, lang text)
+RETURNS TABLE (status text, label text, label_sv text, label_en text, cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 3
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        WITH status AS (
+            SELECT CASE WHEN d.closed_on OPERATOR(pg_catalog.<=) status_on THEN 'closed'
+                        WHEN d.investigated_on OPERATOR(pg_catalog.<=) status_on THEN 'investigated'
+                        ELSE 'investigating' END AS status
+              FROM sqm.deviation d
+             WHERE d.org_id OPERATOR(pg_catalog.=) org
+               AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+        )
+        SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
+               (SELECT pg_catalog.count(*) FROM status s WHERE s.status OPERATOR(pg_catalog.=) l.code)::integer
+          FROM sqm.label l
+         WHERE l.kind OPERATOR(pg_catalog.=) 'deviation_status';
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_statuses(bigint, date, date, text, date, text) IS
+  'Status of a period''s deviation reports on a day: closed, investigation ongoing, or investigated with measures not yet carried out and followed up (sqm.stat_deviation_status)';
+
+CREATE FUNCTION sqm.stat_deviation_statuses_total(org bigint, first_day date, last_day date, regime_group text)
+RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row
+          FROM sqm.stat_deviation_units_total(org, first_day, last_day, NULL, NULL, regime_group) t;
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_statuses_total(bigint, date, date, text) IS
+  'The total of sqm.stat_deviation_statuses: the reports of the period, each in one status';
+
+-- The reports of a period, or before it, still open on a day, longest open
+-- first (rank 1).
+CREATE FUNCTION sqm.stat_deviation_open(org bigint, last_day date, status_on date, regime_group text, lang text)
+RETURNS TABLE (rank integer, deviation_id bigint, unit_id bigint, unit_name text, reported_on date, days_open integer,
+               escalated boolean, status text, label text, label_sv text, label_en text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 10
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT (pg_catalog.row_number() OVER (ORDER BY d.reported_on, d.id))::integer,
+               d.id, d.unit_id, v.name COLLATE sqm.swedish, d.reported_on,
+               status_on OPERATOR(pg_catalog.-) d.reported_on,
+               coalesce(d.escalated_on OPERATOR(pg_catalog.<=) status_on, false),
+               l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en
+          FROM sqm.deviation d
+          LEFT JOIN sqm.unit_version v ON v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) d.unit_id
+                                      AND v.valid OPERATOR(pg_catalog.@>) d.reported_on
+          JOIN sqm.label l ON l.kind OPERATOR(pg_catalog.=) 'deviation_status'
+                          AND l.code OPERATOR(pg_catalog.=) CASE WHEN d.investigated_on OPERATOR(pg_catalog.<=) status_on
+                                                                 THEN 'investigated' ELSE 'investigating' END
+         WHERE d.org_id OPERATOR(pg_catalog.=) org
+           AND d.reported_on OPERATOR(pg_catalog.<=) pg_catalog.date_smaller(last_day, status_on)
+           AND (d.closed_on IS NULL OR d.closed_on OPERATOR(pg_catalog.>) status_on)
+           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_open(bigint, date, date, text, text) IS
+  'The deviation reports of a period or before it (reported by last_day) still open on a day, longest open first (sqm.stat_deviation_open_longest)';
+
+-- Collaboration deviations per direction: received from the other
+-- organisation, or sent to it.
+CREATE FUNCTION sqm.stat_deviation_directions(org bigint, first_day date, last_day date, lang text)
+RETURNS TABLE (collab_direction text, label text, label_sv text, label_en text, cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 2
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
+               (SELECT pg_catalog.count(*) FROM sqm.deviation d
+                 WHERE d.org_id OPERATOR(pg_catalog.=) org
+                   AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+                   AND d.regime OPERATOR(pg_catalog.=) 'collaboration'
+                   AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+                   AND d.collab_direction OPERATOR(pg_catalog.=) l.code)::integer
+          FROM sqm.label l
+         WHERE l.kind OPERATOR(pg_catalog.=) 'collab_direction';
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_directions(bigint, date, date, text) IS
+  'Collaboration deviations of a period per direction: received from the other organisation or sent to it (sqm.stat_deviation_collaboration)';
+
+-- Reports of a period, and how many were escalated to lex Sarah.
+CREATE FUNCTION sqm.stat_deviation_summary_of(org bigint, first_day date, last_day date, regime_group text)
+RETURNS TABLE (reports integer, escalated_to_lex_sarah integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT pg_catalog.count(*)::integer, pg_catalog.count(d.escalated_on)::integer
+          FROM sqm.deviation d
+         WHERE d.org_id OPERATOR(pg_catalog.=) org
+           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_summary_of(bigint, date, date, text) IS
+  'The reports of a period and how many of them were escalated to lex Sarah (sqm.stat_deviation_summary)';
+
+-- ---------------------------------------------------------------------------
+-- The views: every period of sqm.stat_period (the organisation's reporting
+-- years, quarters and months), every regime group and attribution.  Period
+-- columns first, then the codes with their labels, then the row.
+
+CREATE VIEW sqm.stat_deviation_summary WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       x.reports, x.escalated_to_lex_sarah
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN LATERAL sqm.stat_deviation_summary_of(p.org_id, p.first_day, p.last_day, g.code) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord;
+
+CREATE VIEW sqm.stat_deviation_per_unit WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       a.code AS attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
+       x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
+       x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
+       x.parent_name COLLATE sqm.swedish AS parent_name,
+       x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
+       x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN sqm.label a
+ CROSS JOIN LATERAL sqm.stat_deviation_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
+                                             g.code, a.code, p.today, p.label_language) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord,
+          sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
+
+CREATE VIEW sqm.stat_deviation_per_unit_total WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       a.code AS attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
+       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
+       x.previous_cases, x.previous_counted_in_several_rows
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN sqm.label a
+ CROSS JOIN LATERAL sqm.stat_deviation_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                                   p.previous_last_day, g.code) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord;
+
+CREATE VIEW sqm.stat_deviation_per_type WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       x.type_code, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN LATERAL sqm.stat_deviation_types(p.org_id, p.first_day, p.last_day, g.code, p.label_language) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, x.cases DESC, x.label;
+
+CREATE VIEW sqm.stat_deviation_per_type_total WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN LATERAL sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day, g.code) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord;
+
+CREATE VIEW sqm.stat_deviation_per_type_per_unit WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       a.code AS attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
+       x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
+       x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
+       x.parent_name COLLATE sqm.swedish AS parent_name,
+       x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
+       x.type_code, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN sqm.label a
+ CROSS JOIN LATERAL sqm.stat_deviation_unit_types(p.org_id, p.first_day, p.last_day, g.code, a.code, p.today,
+                                                  p.label_language) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord, x.department_name NULLS FIRST,
+          sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label,
+          x.cases DESC, x.label;
+
+CREATE VIEW sqm.stat_deviation_per_type_per_unit_total WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       a.code AS attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
+       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN sqm.label a
+ CROSS JOIN LATERAL sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day, g.code) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord;
+
+CREATE VIEW sqm.stat_deviation_status WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
+       x.status, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN LATERAL sqm.stat_deviation_statuses(p.org_id, p.first_day, p.last_day, g.code,
+                                                pg_catalog.date_smaller(p.follow_up_day, p.today), p.label_language) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord,
+          (SELECT l.ord FROM sqm.label l WHERE l.kind OPERATOR(pg_catalog.=) 'deviation_status' AND l.code OPERATOR(pg_catalog.=) x.status);
+
+CREATE VIEW sqm.stat_deviation_status_total WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
+       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN LATERAL sqm.stat_deviation_statuses_total(p.org_id, p.first_day, p.last_day, g.code) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord;
+
+CREATE VIEW sqm.stat_deviation_open_longest WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       g.code AS regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
+       p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
+       x.rank, x.deviation_id, x.unit_id, x.unit_name COLLATE sqm.swedish AS unit_name, x.reported_on, x.days_open,
+       x.escalated,
+       x.status, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en
+  FROM sqm.stat_period p
+ CROSS JOIN sqm.label g
+ CROSS JOIN LATERAL sqm.stat_deviation_open(p.org_id, p.last_day, pg_catalog.date_smaller(p.follow_up_day, p.today),
+                                            g.code, p.label_language) x
+ WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, x.rank;
+
+CREATE VIEW sqm.stat_deviation_collaboration WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       x.collab_direction, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
+       x.label_en COLLATE sqm.swedish AS label_en, x.cases
+  FROM sqm.stat_period p
+ CROSS JOIN LATERAL sqm.stat_deviation_directions(p.org_id, p.first_day, p.last_day, p.label_language) x
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, x.collab_direction;
+
+CREATE VIEW sqm.stat_deviation_collaboration_total WITH (security_invoker = true) AS
+SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
+  FROM sqm.stat_period p
+ CROSS JOIN LATERAL sqm.stat_deviation_statuses_total(p.org_id, p.first_day, p.last_day, 'collaboration') x
+ ORDER BY p.org_id, p.first_day, p.last_day DESC;
+
+-- Comments, classes, grants and titles (sqm.register_stat_view).
+SELECT sqm.register_stat_view('sqm.stat_deviation_summary', 'deviation',
+  'Avvikelser per år', 'Deviations per year',
+  'Deviation reports per period and regime group (the multi-year totals: period_kind year), and how many were escalated to lex Sarah. A report counts in the period of its report date (organisation''s time zone); withdrawn and reclassified reports are not counted',
+  columns => '{"reports": "Deviation reports in the period (by report date)"}');
+SELECT sqm.register_stat_view('sqm.stat_deviation_per_unit_total', 'deviation',
+  'Avvikelser per enhet, totalt', 'Deviations per unit, total',
+  'The total of sqm.stat_deviation_per_unit: the deviation reports of the period and of the period before (each counts in one unit row, so counted_in_several_rows is 0)');
+SELECT sqm.register_stat_view('sqm.stat_deviation_per_unit', 'deviation',
+  'Avvikelser per enhet', 'Deviations per unit',
+  'Deviation reports per unit, period (by report date), regime group and attribution, beside the period before: a row for every unit of kind unit that existed in the period (0 where it had none) and for every unit with reports in either period; cases NULL where the unit did not exist (published as "–"). Totals: sqm.stat_deviation_per_unit_total',
+  total => 'sqm.stat_deviation_per_unit_total');
+SELECT sqm.register_stat_view('sqm.stat_deviation_per_type_total', 'deviation',
+  'Avvikelsetyper, totalt', 'Deviation types, total',
+  'The total of sqm.stat_deviation_per_type: the reports of the period, and how many more times they count because a report can carry several types (sum of the per-type cases = cases + counted_in_several_rows)');
+SELECT sqm.register_stat_view('sqm.stat_deviation_per_type', 'deviation',
+  'Avvikelsetyper', 'Deviation types',
+  'Deviation reports per type, period (by report date) and regime group: every type of the organisation''s taxonomy for the regime group valid on a day of the period (0 where none); a report with several types counts under each. Totals: sqm.stat_deviation_per_type_total',
+  total => 'sqm.stat_deviation_per_type_total');
+SELECT sqm.register_stat_view('sqm.stat_deviation_per_type_per_unit_total', 'deviation',
+  'Avvikelsetyper per enhet, totalt', 'Deviation types per unit, total',
+  'The total of sqm.stat_deviation_per_type_per_unit: the reports of the period, and how many more times they count because of several types');
+SELECT sqm.register_stat_view('sqm.stat_deviation_per_type_per_unit', 'deviation',
+  'Avvikelsetyper per enhet', 'Deviation types per unit',
+  'Deviation reports per unit and type, period (by report date), regime group and attribution, where there are any; department_id and department_name sum them per department. A report with several types counts under each. Totals: sqm.stat_deviation_per_type_per_unit_total',
+  total => 'sqm.stat_deviation_per_type_per_unit_total');
+SELECT sqm.register_stat_view('sqm.stat_deviation_status_total', 'deviation',
+  'Status vid uppföljningen, totalt', 'Status at the follow-up, total',
+  'The total of sqm.stat_deviation_status: the reports of the period, each in one status');
+SELECT sqm.register_stat_view('sqm.stat_deviation_status', 'deviation',
+  'Status vid uppföljningen', 'Status at the follow-up',
+  'Status of the period''s deviation reports (by report date) on status_on, the follow-up day (the last day of the month after the period) or today while that is to come: closed, investigation ongoing, or investigated with measures not yet carried out and followed up (not closed). Another day: sqm.deviation_status_at. Totals: sqm.stat_deviation_status_total',
+  total => 'sqm.stat_deviation_status_total',
+  columns => '{"status": "closed (closed by status_on), investigated (the investigation summary recorded by then, not closed) or investigating (neither)"}');
+SELECT sqm.register_stat_view('sqm.stat_deviation_open_longest', 'deviation',
+  'Avvikelser öppna längst', 'Deviations open longest',
+  'The deviation reports reported by the end of the period (in it or before) and still open on status_on (the follow-up day, or today while that is to come), longest open first: filter rank <= 5 for the five open longest. Another day: sqm.deviations_open_longest',
+  columns => '{"rank": "1 for the report open longest (earliest report date), 2 for the next …",
+               "deviation_id": {"comment": "The deviation report (sqm.deviation.id)", "class": "internal"},
+               "days_open": "Days from the report date to status_on",
+               "escalated": "Whether it had been escalated to lex Sarah by status_on",
+               "status": "investigated (the investigation summary recorded by status_on) or investigating"}');
+SELECT sqm.register_stat_view('sqm.stat_deviation_collaboration_total', 'deviation',
+  'Avvikelser i samverkan, totalt', 'Collaboration deviations, total',
+  'The total of sqm.stat_deviation_collaboration: the collaboration deviations of the period');
+SELECT sqm.register_stat_view('sqm.stat_deviation_collaboration', 'deviation',
+  'Avvikelser i samverkan per riktning', 'Collaboration deviations by direction',
+  'Collaboration deviations (regime collaboration) per period (by report date) and direction: received from the other organisation, or sent to it. Totals: sqm.stat_deviation_collaboration_total',
+  total => 'sqm.stat_deviation_collaboration_total',
+  columns => '{"collab_direction": "received (from the other organisation) or sent (to it)"}');
+
+-- ---------------------------------------------------------------------------
+-- Functions for what a view cannot take: any period (its previous period
+-- beside it), a language, another follow-up day.  Each returns the rows of
+-- its view for that period.  An organisation that does not exist or that
+-- the caller is no member of is refused alike (42704); an unknown regime
+-- group, attribution or language with 22023.
+
+CREATE FUNCTION sqm.deviations_per_unit(org bigint, period sqm.period, attribution text DEFAULT 'today',
+                                        regime_group text DEFAULT 'SoL/LSS', lang text DEFAULT NULL)
+RETURNS SETOF sqm.stat_deviation_per_unit
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+    l  text;
+BEGIN
+    PERFORM sqm.stat_check(deviations_per_unit.period, deviations_per_unit.attribution);
+    l := sqm.stat_language(org, lang);
+    PERFORM sqm.deviation_check_regime_group(deviations_per_unit.regime_group);
+    RETURN QUERY
+    SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+           deviations_per_unit.regime_group, sqm.label_of('regime_group', deviations_per_unit.regime_group, l),
+           deviations_per_unit.attribution, sqm.label_of('attribution', deviations_per_unit.attribution, l),
+           x.unit_id, x.unit_kind, x.unit_kind_label, x.unit_name, x.unit_label, x.parent_id, x.parent_name,
+           x.department_id, x.department_name, x.unit_valid_from, x.unit_valid_until,
+           x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
+      FROM sqm.stat_period_of(org, deviations_per_unit.period) p
+     CROSS JOIN LATERAL sqm.stat_deviation_units(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                                 p.previous_last_day, deviations_per_unit.regime_group,
+                                                 deviations_per_unit.attribution, p.today, l) x
+     ORDER BY sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 END
 $$;
 COMMENT ON FUNCTION sqm.deviations_per_unit(bigint, sqm.period, text, text, text) IS
-  'Deviation reports per unit in a period beside the previous period (– where the unit did not exist, 0 where it had none), under today''s units (attribution today) or as the organisation was (as_it_was), with a total row';
-
--- ------------------------------------------------------------- per type
+  'The rows of sqm.stat_deviation_per_unit for any period (beside the one before it), attribution (today, as_it_was), regime group and label language';
 
 CREATE FUNCTION sqm.deviations_per_type(org bigint, period sqm.period, regime_group text DEFAULT 'SoL/LSS',
                                         lang text DEFAULT NULL)
-RETURNS TABLE (type_code text, label text, label_sv text, label_en text, reports bigint)
-LANGUAGE sql STABLE
+RETURNS SETOF sqm.stat_deviation_per_type
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT t.code,
-           CASE sqm.label_language(org, lang) WHEN 'en' THEN t.label_en ELSE t.label_sv END,
-           t.label_sv, t.label_en, count(*)
-      FROM sqm.stat_deviation_base b
-      CROSS JOIN LATERAL unnest(b.types) AS bt(code)
-      JOIN sqm.deviation_type t ON t.org_id = b.org_id AND t.code = bt.code
-     WHERE b.org_id = org AND b.regime_group = deviations_per_type.regime_group
-       AND sqm.contains(period, b.reported_on)
-     GROUP BY t.code, t.label_sv, t.label_en
-     ORDER BY count(*) DESC, t.code;
-END;
+SET jit = off
+AS $$
+DECLARE
+    l  text;
+BEGIN
+    PERFORM sqm.stat_check(deviations_per_type.period);
+    l := sqm.stat_language(org, lang);
+    PERFORM sqm.deviation_check_regime_group(deviations_per_type.regime_group);
+    RETURN QUERY
+    SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+           deviations_per_type.regime_group, sqm.label_of('regime_group', deviations_per_type.regime_group, l),
+           x.type_code, x.label, x.label_sv, x.label_en, x.cases
+      FROM sqm.stat_period_of(org, deviations_per_type.period) p
+     CROSS JOIN LATERAL sqm.stat_deviation_types(p.org_id, p.first_day, p.last_day, deviations_per_type.regime_group, l) x
+     ORDER BY x.cases DESC, x.label;
+END
+$$;
 COMMENT ON FUNCTION sqm.deviations_per_type(bigint, sqm.period, text, text) IS
-  'Deviation reports per type in a period (a report with several types counts under each, so the rows sum to more than the reports)';
-
--- ------------------------------------------------------------- status at a follow-up date
+  'The rows of sqm.stat_deviation_per_type for any period, regime group and label language (a report with several types counts under each)';
 
 CREATE FUNCTION sqm.deviation_status_at(org bigint, period sqm.period, follow_up date,
                                         regime_group text DEFAULT 'SoL/LSS', lang text DEFAULT NULL)
-RETURNS TABLE (status text, label text, reports bigint)
-LANGUAGE sql STABLE
+RETURNS SETOF sqm.stat_deviation_status
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    WITH status AS (
-        SELECT CASE WHEN b.closed_on <= follow_up THEN 'closed'
-                    WHEN b.investigated_on <= follow_up THEN 'investigated'
-                    ELSE 'investigating' END AS status
-          FROM sqm.stat_deviation_base b
-         WHERE b.org_id = org AND b.regime_group = deviation_status_at.regime_group
-           AND sqm.contains(period, b.reported_on)
-    ), labels(status, ord, sv, en) AS (VALUES
-        ('closed', 1, 'avslutade', 'closed'),
-        ('investigating', 2, 'utredning pågår', 'investigation ongoing'),
-        ('investigated', 3, 'utredda, åtgärder ej genomförda och uppföljda', 'investigated, measures not carried out and followed up'))
-    SELECT l.status, CASE sqm.label_language(org, lang) WHEN 'en' THEN l.en ELSE l.sv END,
-           (SELECT count(*) FROM status s WHERE s.status = l.status)
-      FROM labels l ORDER BY l.ord;
-END;
+SET jit = off
+AS $$
+DECLARE
+    l  text;
+BEGIN
+    PERFORM sqm.stat_check(deviation_status_at.period);
+    l := sqm.stat_language(org, lang);
+    PERFORM sqm.deviation_check_regime_group(deviation_status_at.regime_group);
+    IF follow_up IS NULL THEN
+        RAISE EXCEPTION 'the status of the deviation reports of % needs a follow-up day', deviation_status_at.period
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'sqm.stat_deviation_status has the status on each period''s follow-up day.';
+    END IF;
+    RETURN QUERY
+    SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+           deviation_status_at.regime_group, sqm.label_of('regime_group', deviation_status_at.regime_group, l),
+           follow_up, follow_up, x.status, x.label, x.label_sv, x.label_en, x.cases
+      FROM sqm.stat_period_of(org, deviation_status_at.period) p
+     CROSS JOIN LATERAL sqm.stat_deviation_statuses(p.org_id, p.first_day, p.last_day, deviation_status_at.regime_group,
+                                                    follow_up, l) x
+     ORDER BY (SELECT l.ord FROM sqm.label l WHERE l.kind OPERATOR(pg_catalog.=) 'deviation_status' AND l.code OPERATOR(pg_catalog.=) x.status);
+END
+$$;
 COMMENT ON FUNCTION sqm.deviation_status_at(bigint, sqm.period, date, text, text) IS
-  'Status of a period''s deviation reports at a follow-up date: closed, investigation ongoing, or investigated with measures not yet carried out and followed up';
+  'The rows of sqm.stat_deviation_status for any period and follow-up day: closed, investigation ongoing, or investigated with measures not yet carried out and followed up';
 
-CREATE FUNCTION sqm.deviations_open_longest(org bigint, at date, how_many integer DEFAULT 5,
-                                            regime_group text DEFAULT 'SoL/LSS')
-RETURNS TABLE (deviation_id bigint, unit text, reported_on date, days_open integer, escalated boolean, status text)
-LANGUAGE sql STABLE
+CREATE FUNCTION sqm.deviations_open_longest(org bigint, period sqm.period, at date DEFAULT NULL, how_many integer DEFAULT 5,
+                                            regime_group text DEFAULT 'SoL/LSS', lang text DEFAULT NULL)
+RETURNS SETOF sqm.stat_deviation_open_longest
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT b.deviation_id, sqm.unit_name(org, b.unit_id, b.reported_on), b.reported_on, at - b.reported_on,
-           b.escalated AND b.reported_on <= at,
-           CASE WHEN b.investigated_on <= at THEN 'investigated' ELSE 'investigating' END
-      FROM sqm.stat_deviation_base b
-     WHERE b.org_id = org AND b.regime_group = deviations_open_longest.regime_group
-       AND b.reported_on <= at AND (b.closed_on IS NULL OR b.closed_on > at)
-     ORDER BY b.reported_on, b.deviation_id
-     LIMIT how_many;
-END;
-COMMENT ON FUNCTION sqm.deviations_open_longest(bigint, date, integer, text) IS
-  'The deviation reports open longest on a date: id, unit, report date, days open, whether escalated to lex Sarah';
+SET jit = off
+AS $$
+DECLARE
+    l  text;
+BEGIN
+    PERFORM sqm.stat_check(deviations_open_longest.period);
+    l := sqm.stat_language(org, lang);
+    PERFORM sqm.deviation_check_regime_group(deviations_open_longest.regime_group);
+    RETURN QUERY
+    SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
+           deviations_open_longest.regime_group, sqm.label_of('regime_group', deviations_open_longest.regime_group, l),
+           p.follow_up_day, coalesce(at, date_smaller(p.follow_up_day, p.today)),
+           x.rank, x.deviation_id, x.unit_id, x.unit_name, x.reported_on, x.days_open, x.escalated,
+           x.status, x.label, x.label_sv, x.label_en
+      FROM sqm.stat_period_of(org, deviations_open_longest.period) p
+     CROSS JOIN LATERAL sqm.stat_deviation_open(p.org_id, p.last_day, coalesce(at, date_smaller(p.follow_up_day, p.today)),
+                                                deviations_open_longest.regime_group, l) x
+     WHERE how_many IS NULL OR x.rank <= how_many
+     ORDER BY x.rank;
+END
+$$;
+COMMENT ON FUNCTION sqm.deviations_open_longest(bigint, sqm.period, date, integer, text, text) IS
+  'The rows of sqm.stat_deviation_open_longest for any period and day (default: the follow-up day), the first how_many (NULL: all)';
 
--- ------------------------------------------------------------- views over quality years
+-- ---------------------------------------------------------------------------
+-- Privileges: the views through sqm.register_stat_view; the functions the
+-- views call run as their reader, so the readers may call them.
 
-CREATE VIEW sqm.stat_deviation_totals WITH (security_invoker = true) AS
-SELECT b.org_id, b.quality_year AS period, b.regime_group,
-       count(*) AS reports,
-       count(*) FILTER (WHERE b.escalated) AS escalated_to_lex_sarah
-  FROM sqm.stat_deviation_base b
- GROUP BY b.org_id, b.quality_year, b.regime_group;
-COMMENT ON VIEW sqm.stat_deviation_totals IS
-  'Deviation reports per organisation, quality year and regime group, and how many of them were escalated to lex Sarah';
-
-CREATE VIEW sqm.stat_deviation_per_type WITH (security_invoker = true) AS
-SELECT y.org_id, y.period, y.regime_group, t.type_code, t.label_sv, t.label_en, t.reports
-  FROM (SELECT DISTINCT org_id, quality_year AS period, regime_group FROM sqm.stat_deviation_base) y
-  CROSS JOIN LATERAL sqm.deviations_per_type(y.org_id, y.period, y.regime_group) t;
-COMMENT ON VIEW sqm.stat_deviation_per_type IS
-  'Deviation reports per type, organisation and quality year (a report with several types counts under each)';
-
-CREATE VIEW sqm.stat_deviation_per_unit WITH (security_invoker = true) AS
-SELECT y.org_id, y.period, y.regime_group, a.attribution, u.unit_id, u.unit_kind, u.unit,
-       u.reports, u.previous, u.reports_shown, u.previous_shown
-  FROM (SELECT DISTINCT org_id, quality_year AS period, regime_group FROM sqm.stat_deviation_base) y
-  CROSS JOIN (VALUES ('today'), ('as_it_was')) a(attribution)
-  CROSS JOIN LATERAL sqm.deviations_per_unit(y.org_id, y.period, a.attribution, y.regime_group) u;
-COMMENT ON VIEW sqm.stat_deviation_per_unit IS
-  'Deviation reports per unit and quality year beside the previous year, under today''s units and as the organisation was; unit_id NULL is the total';
-
-REVOKE ALL ON sqm.stat_deviation_base, sqm.stat_deviation_totals, sqm.stat_deviation_per_type,
-              sqm.stat_deviation_per_unit FROM PUBLIC;
 REVOKE ALL ON FUNCTION
+    sqm.deviation_regimes(text), sqm.deviation_type_regime(text), sqm.deviation_check_regime_group(text),
+    sqm.stat_deviation_units(bigint, date, date, date, date, text, text, date, text),
+    sqm.stat_deviation_units_total(bigint, date, date, date, date, text),
+    sqm.stat_deviation_types(bigint, date, date, text, text),
+    sqm.stat_deviation_types_total(bigint, date, date, text),
+    sqm.stat_deviation_unit_types(bigint, date, date, text, text, date, text),
+    sqm.stat_deviation_statuses(bigint, date, date, text, date, text),
+    sqm.stat_deviation_statuses_total(bigint, date, date, text),
+    sqm.stat_deviation_open(bigint, date, date, text, text),
+    sqm.stat_deviation_directions(bigint, date, date, text),
+    sqm.stat_deviation_summary_of(bigint, date, date, text),
     sqm.deviations_per_unit(bigint, sqm.period, text, text, text),
     sqm.deviations_per_type(bigint, sqm.period, text, text),
     sqm.deviation_status_at(bigint, sqm.period, date, text, text),
-    sqm.deviations_open_longest(bigint, date, integer, text)
+    sqm.deviations_open_longest(bigint, sqm.period, date, integer, text, text)
 FROM PUBLIC;
-
-SELECT sqm.grant_privilege('deviation', 'SELECT ON sqm.stat_deviation_base, sqm.stat_deviation_totals, sqm.stat_deviation_per_type,
-    sqm.stat_deviation_per_unit', '{readers}');
-SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION sqm.deviations_per_unit(bigint, sqm.period, text, text, text),
+SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION
+    sqm.deviation_regimes(text), sqm.deviation_type_regime(text), sqm.deviation_check_regime_group(text),
+    sqm.stat_deviation_units(bigint, date, date, date, date, text, text, date, text),
+    sqm.stat_deviation_units_total(bigint, date, date, date, date, text),
+    sqm.stat_deviation_types(bigint, date, date, text, text),
+    sqm.stat_deviation_types_total(bigint, date, date, text),
+    sqm.stat_deviation_unit_types(bigint, date, date, text, text, date, text),
+    sqm.stat_deviation_statuses(bigint, date, date, text, date, text),
+    sqm.stat_deviation_statuses_total(bigint, date, date, text),
+    sqm.stat_deviation_open(bigint, date, date, text, text),
+    sqm.stat_deviation_directions(bigint, date, date, text),
+    sqm.stat_deviation_summary_of(bigint, date, date, text),
+    sqm.deviations_per_unit(bigint, sqm.period, text, text, text),
     sqm.deviations_per_type(bigint, sqm.period, text, text),
     sqm.deviation_status_at(bigint, sqm.period, date, text, text),
-    sqm.deviations_open_longest(bigint, date, integer, text)', '{readers}');
+    sqm.deviations_open_longest(bigint, sqm.period, date, integer, text, text)', '{readers}');

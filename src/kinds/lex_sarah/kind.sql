@@ -142,6 +142,10 @@ CREATE TABLE sqm.lex_sarah_investigation (
     outcome                 sqm.lex_sarah_outcome,
     seriousness_decided_at  timestamptz,
     themes                  text[] NOT NULL DEFAULT '{}',
+    -- the days statistics count by (organisation's time zone), kept by the
+    -- trigger sqm.count_days sets up (below)
+    opened_on               date,
+    completed_on            date,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
     CHECK (pg_catalog.array_position(themes, NULL) IS NULL)
@@ -159,6 +163,9 @@ COMMENT ON COLUMN sqm.lex_sarah_investigation.started_at IS 'When investigating 
 COMMENT ON COLUMN sqm.lex_sarah_investigation.assessed_at IS 'When the outcome was (last) assessed';
 COMMENT ON COLUMN sqm.lex_sarah_investigation.completed_at IS 'When it was completed (the published figure counts by this date)';
 COMMENT ON COLUMN sqm.lex_sarah_investigation.closed_at IS 'When it was closed (an early close counts as completed then)';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.opened_on IS 'The day it was opened, in the organisation''s time zone (filled in)';
+COMMENT ON COLUMN sqm.lex_sarah_investigation.completed_on IS
+  'The day it was completed (an early close: closed), in the organisation''s time zone: the day the published figure counts it on (filled in)';
 
 CREATE TABLE sqm.lex_sarah_investigation_detail (
     org_id                  bigint NOT NULL,
@@ -187,6 +194,7 @@ CREATE TABLE sqm.lex_sarah_report (
     legal_basis       text NOT NULL REFERENCES sqm.legal_basis,
     investigation_id  bigint,
     assigned_at       timestamptz,
+    reported_on       date,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
     FOREIGN KEY (org_id, investigation_id) REFERENCES sqm.lex_sarah_investigation,
@@ -208,6 +216,8 @@ COMMENT ON COLUMN sqm.lex_sarah_report.legal_basis IS
   'The basis valid for its regime on the day of the event (sqm.legal_basis; sqm.lex_sarah_legal_basis chooses it, the row check refuses another)';
 COMMENT ON COLUMN sqm.lex_sarah_report.investigation_id IS 'The investigation that covers it: NULL until assigned, then never changed';
 COMMENT ON COLUMN sqm.lex_sarah_report.assigned_at IS 'When it was assigned to its investigation';
+COMMENT ON COLUMN sqm.lex_sarah_report.reported_on IS
+  'The day it was reported, in the organisation''s time zone (filled in by the trigger sqm.count_days sets up)';
 
 CREATE TABLE sqm.lex_sarah_report_detail (
     org_id       bigint NOT NULL,
@@ -277,6 +287,7 @@ CREATE TABLE sqm.ivo_notification (
     decided_at        timestamptz,
     sent_at           timestamptz,
     regnr             sqm.regnr,
+    sent_on           date,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, unit_id) REFERENCES sqm.unit,
     FOREIGN KEY (org_id, investigation_id) REFERENCES sqm.lex_sarah_investigation
@@ -290,6 +301,8 @@ COMMENT ON COLUMN sqm.ivo_notification.regnr IS 'Registry number, claimed in the
 COMMENT ON COLUMN sqm.ivo_notification.drafted_at IS 'When it was drafted';
 COMMENT ON COLUMN sqm.ivo_notification.decided_at IS 'When the designated role decided to notify';
 COMMENT ON COLUMN sqm.ivo_notification.sent_at IS 'When it was sent to IVO';
+COMMENT ON COLUMN sqm.ivo_notification.sent_on IS
+  'The day it was sent, in the organisation''s time zone (filled in by the trigger sqm.count_days sets up)';
 
 CREATE TABLE sqm.ivo_notification_detail (
     org_id            bigint NOT NULL,
@@ -330,6 +343,7 @@ CREATE TABLE sqm.ivo_answer (
     supplement_supplied_at  timestamptz,
     note                    text,
     entered_by              text NOT NULL,
+    answered_on             date,
     PRIMARY KEY (org_id, id),
     FOREIGN KEY (org_id, notification_id) REFERENCES sqm.ivo_notification,
     CHECK (supplement_supplied_at IS NULL OR answer OPERATOR(pg_catalog.=) 'supplement_requested')
@@ -339,6 +353,8 @@ COMMENT ON TABLE sqm.ivo_answer IS
 COMMENT ON COLUMN sqm.ivo_answer.supplement_supplied_at IS
   'For supplement_requested: when the supplement was supplied, if known when the answer is recorded (the supplement itself is a row of sqm.ivo_supplement)';
 COMMENT ON COLUMN sqm.ivo_answer.note IS 'Free text: what IVO decided or asked';
+COMMENT ON COLUMN sqm.ivo_answer.answered_on IS
+  'The day of the answer, in the organisation''s time zone (filled in by the trigger sqm.count_days sets up)';
 COMMENT ON COLUMN sqm.ivo_answer.entered_by IS 'Who entered it (sqm.caller_identity())';
 
 REVOKE ALL ON sqm.organisation_setting, sqm.lex_sarah_theme FROM PUBLIC;
@@ -401,7 +417,7 @@ SELECT sqm.watch_reference(t) FROM unnest(ARRAY['sqm.legal_basis', 'sqm.lex_sara
 
 SELECT sqm.govern('lex_sarah_report', 'sqm.lex_sarah_report',
     classes => '{"internal": ["org_id", "id", "investigation_id"],
-                 "statistic": ["state", "unit_id", "regime", "source", "legal_basis"],
+                 "statistic": ["state", "unit_id", "regime", "source", "legal_basis", "reported_on"],
                  "exact_time": ["happened_at", "reported_at", "received_at", "assigned_at"]}',
     label_sv => 'lex Sarah-rapport', label_en => 'lex Sarah report',
     details => 'sqm.lex_sarah_report_detail',
@@ -412,7 +428,7 @@ SELECT sqm.govern('lex_sarah_report', 'sqm.lex_sarah_report',
     details_readers => '{investigator,quality_coordinator}');
 
 SELECT sqm.govern('lex_sarah_investigation', 'sqm.lex_sarah_investigation',
-    classes => '{"internal": ["org_id", "id"], "statistic": ["state", "unit_id", "outcome", "themes"],
+    classes => '{"internal": ["org_id", "id"], "statistic": ["state", "unit_id", "outcome", "themes", "opened_on", "completed_on"],
                  "exact_time": ["opened_at", "started_at", "assessed_at", "completed_at", "closed_at", "seriousness_decided_at"]}',
     label_sv => 'lex Sarah-utredning', label_en => 'lex Sarah investigation',
     details => 'sqm.lex_sarah_investigation_detail',
@@ -431,7 +447,7 @@ SELECT sqm.govern('lex_sarah_investigation', 'sqm.lex_sarah_investigation',
     details_readers => '{investigator,quality_coordinator}');
 
 SELECT sqm.govern('ivo_notification', 'sqm.ivo_notification',
-    classes => '{"internal": ["org_id", "id", "investigation_id"], "statistic": ["state", "unit_id"],
+    classes => '{"internal": ["org_id", "id", "investigation_id"], "statistic": ["state", "unit_id", "sent_on"],
                  "exact_time": ["drafted_at", "decided_at", "sent_at"], "registry_number": ["regnr"]}',
     label_sv => 'anmälan till IVO', label_en => 'IVO notification',
     details => 'sqm.ivo_notification_detail',
@@ -472,11 +488,21 @@ SELECT sqm.govern_records('ivo_notification', 'sqm.ivo_supplement',
     readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}');
 SELECT sqm.govern_records('ivo_notification', 'sqm.ivo_answer',
     classes => '{"internal": ["org_id", "id", "notification_id"], "exact_time": ["answered_at", "supplement_supplied_at"],
-                 "statistic": ["answer"], "free_text": ["note"], "personal": ["entered_by"]}',
+                 "statistic": ["answer", "answered_on"], "free_text": ["note"], "personal": ["entered_by"]}',
     visible => 'EXISTS (SELECT FROM sqm.ivo_notification n
                          WHERE n.org_id OPERATOR(pg_catalog.=) ivo_answer.org_id
                            AND n.id OPERATOR(pg_catalog.=) ivo_answer.notification_id)',
     readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}');
+
+-- The days statistics count by, in the organisation's time zone, kept on
+-- the rows for every writer: a report by the day it was made, an
+-- investigation by the day it was opened and the day it was completed (an
+-- early close: closed), a notification by the day it was sent, an answer by
+-- its day.
+SELECT sqm.count_days('sqm.lex_sarah_report', '{"reported_on": ["reported_at"]}');
+SELECT sqm.count_days('sqm.lex_sarah_investigation', '{"opened_on": ["opened_at"], "completed_on": ["completed_at", "closed_at"]}');
+SELECT sqm.count_days('sqm.ivo_notification', '{"sent_on": ["sent_at"]}');
+SELECT sqm.count_days('sqm.ivo_answer', '{"answered_on": ["answered_at"]}');
 
 SELECT sqm.classify('sqm.legal_basis', '{"statistic": ["code", "regime", "citation", "label_sv", "label_en", "valid"]}',
                     'lex_sarah_report');
