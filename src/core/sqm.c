@@ -24,4 +24,5 @@ _PG_init(void)
 	sqm_lifecycle_init();
 	sqm_audit_init();
 	sqm_cases_init();
+	sqm_restore_init();
 }

@@ -93,9 +93,23 @@ extern void sqm_audit_set_context(const char *source, const char *reason);
 extern void sqm_audit_clear_context(void);
 extern const char *sqm_audit_reason(void);
 
+/*
+ * restore.c: whether the rows being written are being restored from a dump
+ * other than by the procedure of README "Backup and restore" (a COPY FROM
+ * into a table of sqm, or a session with pg_dump's settings), and the hint
+ * every error of such a restore carries.
+ */
+extern bool sqm_restoring(void);
+
+#define SQM_RESTORE_HINT \
+	"Restoring a dump of sqm? Its triggers refuse restored rows: restore into a new database " \
+	"as README.md \"Backup and restore\" says (the data section with " \
+	"session_replication_role = replica), then run SELECT * FROM sqm.verify()."
+
 /* Module init functions, called from _PG_init. */
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);
 extern void sqm_cases_init(void);
+extern void sqm_restore_init(void);
 
 #endif							/* SQM_H */
