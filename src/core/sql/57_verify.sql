@@ -1,0 +1,281 @@
+-- Verification that sees cases (README "Backup and restore", "The audit
+-- trail"): sqm.verify() runs the chain check, sqm.verify_audit(), and
+-- reconciles the cases with the audit trail.  A chain that verifies says only
+-- that the events are as they were written; after a restore that lost cases
+-- (a plain pg_restore, whose triggers refused the cases while the trail came
+-- back whole) or a change behind the trail's back (a superuser with triggers
+-- disabled), the events and the cases disagree, and this is where it shows.
+--
+-- What the trail says of an object is the fold of its events: it exists if an
+-- event created it, and each column holds the after-value of the latest event
+-- that recorded the column (create, move and edit events alike, those of its
+-- details row included: they are events of the same object); a column no
+-- event recorded is NULL.  The audited tables are found from their triggers
+-- (sqm.audit_record('<kind>'), and '<kind>', 'details' on a details table), so
+-- every kind, and the case links, are covered without naming any.
+--
+-- Checked, per organisation: the chain (verify_audit); every object the trail
+-- created has its row (and its details row, for a kind with details), in the
+-- state and with the values of the fold; no row (case or details) exists that
+-- the trail did not create; no object was created twice; every column the
+-- trail records exists.  Values are compared as text (each type's output),
+-- and where the texts differ as values of the column's type
+-- (sqm.audit_same_value, C: a timestamptz recorded under another TimeZone is
+-- the same moment).  A personal or free-text value is recorded as a salted
+-- digest: it is compared by recomputing the digest of the value now with the
+-- salt kept in sqm.audit_value -- and where retention erased that salt, it
+-- cannot be compared, which the result says without counting it as a problem.
+--
+-- One query, built from the catalog and run once: one scan of the trail, of
+-- sqm.audit_value and of each audited table, joined by hash or merge; no
+-- query per row.
+
+CREATE FUNCTION sqm.audit_same_value(expected text, found text, type oid) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'sqm_audit_same_value'
+  LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION sqm.audit_same_value(text, text, oid) IS
+  'Internal (sqm.verify): whether the text an audit event recorded and the text of a value now are the same value of the type (both read with its input function and compared with its equality); false if the recorded text is not a value of the type';
+
+CREATE FUNCTION sqm.verify(org bigint DEFAULT NULL, max_per_org integer DEFAULT 10)
+RETURNS TABLE (ok boolean, org_id bigint, kind text, object_id bigint, column_name text,
+               expected text, found text, problem text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+DECLARE
+    orgs        bigint[];   -- the organisations verified; NULL: all (superusers)
+    tables      text;       -- every row of every audited table, unpivoted
+    kinds       text;       -- (kind, has_details) of the audited tables
+    kind_cols   text;       -- (kind, column) of the audited tables
+BEGIN
+    IF max_per_org IS NULL OR max_per_org < 1 THEN
+        RAISE EXCEPTION 'sqm.verify shows at least one discrepancy per organisation'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('max_per_org is %s.', coalesce(max_per_org::text, 'NULL')),
+                  HINT = 'Give a positive number, or leave it out (10).';
+    END IF;
+
+    -- Authorisation before existence: an auditor (read_audit) of the
+    -- organisation, or a superuser.  The function runs as the owner, who
+    -- reads every table whole (RLS would hide rows and fake discrepancies).
+    IF org IS NOT NULL THEN
+        PERFORM sqm.authorize(org, NULL, 'read_audit', format('for organisation %s', org));
+        IF NOT EXISTS (SELECT FROM sqm.organisation o WHERE o.org_id = org) THEN
+            RAISE EXCEPTION 'organisation % does not exist', org
+                USING ERRCODE = 'undefined_object',
+                      HINT = 'SELECT * FROM sqm.verify() verifies every organisation, and what belongs to none.';
+        END IF;
+        orgs := ARRAY[org];
+    ELSIF NOT sqm.caller_is_superuser() THEN
+        orgs := ARRAY(SELECT o.org_id FROM sqm.organisation o
+                       WHERE sqm.may(o.org_id, NULL, 'read_audit') ORDER BY o.org_id);
+        IF pg_catalog.cardinality(orgs) = 0 THEN
+            RAISE EXCEPTION 'permission denied to read audit for any organisation'
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('%s (actor %s) has no sqm role with capability "read_audit".',
+                                      sqm.caller_role(), sqm.actor()),
+                      HINT = 'A quality coordinator can grant the role with sqm.grant_membership().';
+        END IF;
+    END IF;
+
+    -- The audited tables and their columns, from their audit triggers.  A
+    -- column is kept out of the chain (a salted digest) if its class is
+    -- personal or free_text, or it has none -- as the audit trigger decides.
+    WITH audited AS (
+        SELECT tg.tgrelid::regclass AS tbl, a.args[1] AS kind,
+               coalesce(a.args[2] = 'details', false) AS details
+          FROM pg_trigger tg
+          CROSS JOIN LATERAL (SELECT (string_to_array(encode(tg.tgargs, 'escape'), E'\\000'))[1:tg.tgnargs] AS args) a
+         WHERE tg.tgfoid = 'sqm.audit_record()'::regprocedure AND tg.tgnargs BETWEEN 1 AND 2
+    ), cols AS (
+        SELECT au.tbl, au.kind, au.details, att.attnum, att.attname::text AS attname, att.atttypid,
+               coalesce(cc.class IN ('personal', 'free_text'), true) AS kept
+          FROM audited au
+          JOIN pg_attribute att ON att.attrelid = au.tbl AND att.attnum > 0 AND NOT att.attisdropped
+                               AND att.attname NOT IN ('org_id', 'id')
+          LEFT JOIN sqm.column_class cc ON cc.table_name = au.tbl AND cc.column_name = att.attname
+    ), per_table AS (
+        SELECT au.tbl, au.kind, au.details,
+               format('SELECT %L::text AS kind, %L::boolean AS details, t.org_id, t.id, v.column_name, v.typ, v.kept, v.value'
+                      ' FROM %s t CROSS JOIN LATERAL (VALUES (NULL::text, NULL::oid, NULL::boolean, %s)%s)'
+                      ' v(column_name, typ, kept, value)'
+                      ' WHERE $1 IS NULL OR t.org_id = ANY ($1)',
+                      au.kind, au.details, au.tbl,
+                      CASE WHEN au.details THEN 'NULL::text' ELSE 't.state::text' END,
+                      (SELECT string_agg(format(', (%L, %s::oid, %L::boolean, CASE WHEN t.%I IS NULL THEN NULL'
+                                                ' ELSE format(''%%s'', t.%I) END)',
+                                                c.attname, c.atttypid::bigint, c.kept, c.attname, c.attname),
+                                         '' ORDER BY c.attnum)
+                         FROM cols c WHERE c.tbl = au.tbl)) AS q
+          FROM audited au
+    )
+    SELECT string_agg(p.q, ' UNION ALL ' ORDER BY p.kind, p.details, p.tbl::text),
+           (SELECT string_agg(format('(%L, %L::boolean)', k.kind, k.has_details), ', ')
+              FROM (SELECT au.kind, bool_or(au.details) AS has_details FROM audited au GROUP BY au.kind) k),
+           (SELECT string_agg(DISTINCT format('(%L, %L)', c.kind, c.attname), ', ') FROM cols c)
+      INTO tables, kinds, kind_cols
+      FROM per_table p;
+
+    RETURN QUERY EXECUTE format($q$
+WITH ev AS MATERIALIZED (
+    SELECT e.org_id, e.object_kind, e.object_id, e.seq, e.change, e.after
+      FROM sqm.audit_event e
+     WHERE $1 IS NULL OR e.org_id = ANY ($1)
+), known AS (
+    SELECT ev.org_id, ev.object_kind AS kind, ev.object_id AS id,
+           count(*) FILTER (WHERE ev.change = 'create') AS creates,
+           min(ev.seq) FILTER (WHERE ev.change = 'create') AS created_seq,
+           min(ev.seq) AS first_seq
+      FROM ev GROUP BY ev.org_id, ev.object_kind, ev.object_id
+), latest AS (
+    SELECT DISTINCT ON (ev.org_id, ev.object_kind, ev.object_id, a.key)
+           ev.org_id, ev.object_kind AS kind, ev.object_id AS id, a.key AS column_name, a.value, ev.seq
+      FROM ev CROSS JOIN LATERAL jsonb_each_text(ev.after) a
+     ORDER BY ev.org_id, ev.object_kind, ev.object_id, a.key, ev.seq DESC
+), cur AS MATERIALIZED (
+    %s
+), kinds (kind, has_details) AS (
+    VALUES %s
+), kind_columns (kind, column_name) AS (
+    VALUES %s
+), rows AS (
+    SELECT c.kind, c.details, c.org_id, c.id, c.value AS state FROM cur c WHERE c.column_name IS NULL
+), compared AS (
+    SELECT c.org_id, c.kind, c.id, c.column_name, c.typ, c.kept, c.value AS found, l.value AS expected, l.seq,
+           v.seq IS NOT NULL AS digested, v.salt
+      FROM cur c
+      JOIN known k ON k.org_id = c.org_id AND k.kind = c.kind AND k.id = c.id AND k.creates > 0
+      LEFT JOIN latest l ON l.org_id = c.org_id AND l.kind = c.kind AND l.id = c.id AND l.column_name = c.column_name
+      LEFT JOIN sqm.audit_value v ON v.org_id = l.org_id AND v.seq = l.seq AND v.side = 'after'
+                                 AND v.column_name = l.column_name
+     WHERE c.column_name IS NOT NULL AND c.value IS DISTINCT FROM l.value
+), judged AS (
+    SELECT x.*,
+           CASE WHEN x.digested THEN
+                  CASE WHEN x.salt IS NULL THEN 'erased'
+                       WHEN x.found IS NOT NULL
+                        AND 'sha256:' || encode(sha256(x.salt || convert_to(x.found, getdatabaseencoding())), 'hex')
+                            = x.expected THEN 'same'
+                       ELSE 'differs' END
+                WHEN x.kept AND x.expected LIKE 'sha256:%%' THEN 'unkept'
+                WHEN sqm.audit_same_value(x.expected, x.found, x.typ) THEN 'same'
+                ELSE 'differs' END AS verdict
+      FROM compared x
+), problems AS (
+    SELECT a.org_id, 1 AS ord, 'audit_event'::text AS kind, a.seq AS object_id, NULL::text AS column_name,
+           NULL::text AS expected, NULL::text AS found, 'chain: ' || a.problem AS problem
+      FROM sqm.verify_audit($2) a
+     WHERE NOT a.ok AND ($1 IS NULL OR a.org_id = ANY ($1))
+    UNION ALL
+    SELECT k.org_id, 2, k.kind, k.id, NULL, NULL, NULL,
+           format('kind: the audit trail records %%s %%s, and no table of sqm is audited as %%s', k.kind, k.id, k.kind)
+      FROM known k
+     WHERE NOT EXISTS (SELECT FROM kinds WHERE kinds.kind = k.kind)
+    UNION ALL
+    SELECT k.org_id, 3, k.kind, k.id, NULL, s.value, NULL,
+           format('missing: the audit trail created %%s %%s (event %%s), and its table has no row of it',
+                  k.kind, k.id, k.created_seq)
+      FROM known k
+      LEFT JOIN latest s ON s.org_id = k.org_id AND s.kind = k.kind AND s.id = k.id AND s.column_name = 'state'
+     WHERE k.creates > 0 AND EXISTS (SELECT FROM kinds WHERE kinds.kind = k.kind)
+       AND NOT EXISTS (SELECT FROM rows r WHERE NOT r.details AND r.org_id = k.org_id AND r.kind = k.kind AND r.id = k.id)
+    UNION ALL
+    SELECT k.org_id, 4, k.kind, k.id, NULL, NULL, NULL,
+           CASE WHEN k.creates = 0
+                THEN format('no create: the audit trail has events of %%s %%s (from event %%s on) but none created it',
+                            k.kind, k.id, k.first_seq)
+                ELSE format('created twice: the audit trail creates %%s %%s %%s times (first at event %%s)',
+                            k.kind, k.id, k.creates, k.created_seq) END
+      FROM known k
+     WHERE k.creates <> 1 AND EXISTS (SELECT FROM kinds WHERE kinds.kind = k.kind)
+    UNION ALL
+    SELECT r.org_id, 5, r.kind, r.id, NULL, NULL, r.state,
+           format('unknown: %%s %%s is not in the audit trail (no event created it)', r.kind, r.id)
+      FROM rows r
+     WHERE NOT r.details
+       AND NOT EXISTS (SELECT FROM known k WHERE k.org_id = r.org_id AND k.kind = r.kind AND k.id = r.id AND k.creates > 0)
+    UNION ALL
+    SELECT k.org_id, 6, k.kind, k.id, NULL, NULL, NULL,
+           format('details missing: %%s %%s has no details row', k.kind, k.id)
+      FROM known k JOIN kinds ON kinds.kind = k.kind AND kinds.has_details
+     WHERE k.creates > 0
+       AND EXISTS (SELECT FROM rows r WHERE NOT r.details AND r.org_id = k.org_id AND r.kind = k.kind AND r.id = k.id)
+       AND NOT EXISTS (SELECT FROM rows r WHERE r.details AND r.org_id = k.org_id AND r.kind = k.kind AND r.id = k.id)
+    UNION ALL
+    SELECT r.org_id, 7, r.kind, r.id, NULL, NULL, NULL,
+           format('unknown details: a details row of %%s %%s, which neither the audit trail nor its case table holds',
+                  r.kind, r.id)
+      FROM rows r
+     WHERE r.details
+       AND NOT EXISTS (SELECT FROM known k WHERE k.org_id = r.org_id AND k.kind = r.kind AND k.id = r.id AND k.creates > 0)
+       AND NOT EXISTS (SELECT FROM rows c WHERE NOT c.details AND c.org_id = r.org_id AND c.kind = r.kind AND c.id = r.id)
+    UNION ALL
+    SELECT l.org_id, 8, l.kind, l.id, l.column_name, l.value, NULL,
+           format('column: event %%s records column %%s of %%s %%s, which no table audited as %%s has',
+                  l.seq, l.column_name, l.kind, l.id, l.kind)
+      FROM latest l
+     WHERE EXISTS (SELECT FROM kinds WHERE kinds.kind = l.kind)
+       AND NOT EXISTS (SELECT FROM kind_columns kc WHERE kc.kind = l.kind AND kc.column_name = l.column_name)
+    UNION ALL
+    SELECT j.org_id, 9, j.kind, j.id, j.column_name, j.expected,
+           CASE WHEN NOT j.kept OR j.found IS NULL THEN j.found
+                WHEN j.digested AND j.salt IS NOT NULL
+                THEN 'sha256:' || encode(sha256(j.salt || convert_to(j.found, getdatabaseencoding())), 'hex')
+                ELSE '(not shown: personal data or free text)' END,
+           CASE WHEN j.verdict = 'unkept'
+                THEN format('value: column %%s of %%s %%s is a digest in event %%s whose value sqm.audit_value does not keep',
+                            j.column_name, j.kind, j.id, j.seq)
+                WHEN j.seq IS NULL
+                THEN format('value: column %%s of %%s %%s holds a value no event recorded', j.column_name, j.kind, j.id)
+                ELSE format('value: column %%s of %%s %%s is not what event %%s recorded', j.column_name, j.kind, j.id, j.seq)
+           END
+      FROM judged j
+     WHERE j.verdict IN ('differs', 'unkept')
+), ranked AS (
+    SELECT p.*, row_number() OVER w AS rn, count(*) OVER (PARTITION BY p.org_id) AS n
+      FROM problems p
+    WINDOW w AS (PARTITION BY p.org_id ORDER BY p.ord, p.kind, p.object_id, p.column_name)
+), erased AS (
+    SELECT j.org_id, j.kind, j.id, j.column_name, j.seq,
+           row_number() OVER (PARTITION BY j.org_id ORDER BY j.kind, j.id, j.column_name) AS rn,
+           count(*) OVER (PARTITION BY j.org_id) AS n
+      FROM judged j
+     WHERE j.verdict = 'erased'
+), result AS (
+    SELECT false AS ok, r.org_id, r.kind, r.object_id, r.column_name, r.expected, r.found, r.problem,
+           0 AS part, r.rn
+      FROM ranked r
+     WHERE r.rn <= $3
+    UNION ALL
+    SELECT false, r.org_id, NULL, NULL, NULL, NULL, NULL,
+           format('more: %%s further discrepancies not shown (sqm.verify(org, max_per_org) shows more)', r.n - $3),
+           1, 0
+      FROM ranked r
+     WHERE r.rn = 1 AND r.n > $3
+    UNION ALL
+    SELECT true, e.org_id, e.kind, e.id, e.column_name, NULL, NULL,
+           format('not compared: %%s value(s) whose kept value retention erased, e.g. this one of event %%s (not a problem)',
+                  e.n, e.seq),
+           2, 0
+      FROM erased e
+     WHERE e.rn = 1
+)
+SELECT x.ok, x.org_id, x.kind, x.object_id, x.column_name, x.expected, x.found, x.problem
+  FROM (SELECT * FROM result
+        UNION ALL
+        SELECT true, $2, NULL, NULL, NULL, NULL, NULL, NULL, 3, 0
+         WHERE NOT EXISTS (SELECT FROM result)) x
+ ORDER BY x.org_id NULLS FIRST, x.part, x.rn
+$q$,
+        coalesce(tables, 'SELECT NULL::text, NULL::boolean, NULL::bigint, NULL::bigint, NULL::text, NULL::oid, NULL::boolean, NULL::text WHERE false'),
+        coalesce(kinds, '(NULL::text, NULL::boolean)'),
+        coalesce(kind_cols, '(NULL::text, NULL::text)'))
+    USING orgs, org, max_per_org;
+END
+$fn$;
+COMMENT ON FUNCTION sqm.verify(bigint, integer) IS
+  'Verifies an organisation (or every one): the audit chain (sqm.verify_audit), and the cases against the trail -- every object the trail created exists with its details row, in the state and with the values its latest events record (personal data and free text by their salted digests), and no row exists the trail does not know. One row ok = true, or per organisation its first discrepancies (kind, id, column, expected, found, problem), at most max_per_org and a "more" row; values whose kept value retention erased are named as not compared (ok = true)';
+
+REVOKE ALL ON FUNCTION sqm.audit_same_value(text, text, oid), sqm.verify(bigint, integer) FROM PUBLIC;
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.verify(bigint, integer)', '{auditor,quality_coordinator}');
