@@ -36,6 +36,16 @@ CREATE FUNCTION sqm.audit_same_value(expected text, found text, type oid) RETURN
 COMMENT ON FUNCTION sqm.audit_same_value(text, text, oid) IS
   'Internal (sqm.verify): whether the text an audit event recorded and the text of a value now are the same value of the type (both read with its input function and compared with its equality); false if the recorded text is not a value of the type';
 
+-- The fold of an object's events: their after-values merged in seq order, the
+-- later value of a column replacing the earlier (jsonb ||).
+CREATE AGGREGATE sqm.audit_fold(jsonb) (
+    SFUNC = pg_catalog.jsonb_concat,
+    STYPE = jsonb,
+    INITCOND = '{}'
+);
+COMMENT ON AGGREGATE sqm.audit_fold(jsonb) IS
+  'Internal (sqm.verify): the after-values of an object''s events merged in the aggregate''s order (ORDER BY seq): each column''s value of the latest event that recorded it';
+
 CREATE FUNCTION sqm.verify(org bigint DEFAULT NULL, max_per_org integer DEFAULT 10)
 RETURNS TABLE (ok boolean, org_id bigint, kind text, object_id bigint, column_name text,
                expected text, found text, problem text)
@@ -45,9 +55,8 @@ SET jit = off
 AS $fn$
 DECLARE
     orgs        bigint[];   -- the organisations verified; NULL: all (superusers)
-    tables      text;       -- every row of every audited table, unpivoted
-    kinds       text;       -- (kind, has_details) of the audited tables
-    kind_cols   text;       -- (kind, column) of the audited tables
+    tables      text;       -- every row of every audited table, and its differing columns
+    kinds       text;       -- (kind, has_details, columns) of the audited tables
 BEGIN
     IF max_per_org IS NULL OR max_per_org < 1 THEN
         RAISE EXCEPTION 'sqm.verify shows at least one discrepancy per organisation'
@@ -82,6 +91,9 @@ BEGIN
     -- The audited tables and their columns, from their audit triggers.  A
     -- column is kept out of the chain (a salted digest) if its class is
     -- personal or free_text, or it has none -- as the audit trigger decides.
+    -- Each table is read once, joined to the fold of its objects: a row
+    -- gives one marker (column_name NULL, with its state) and one row per
+    -- column whose text is not the text the fold holds.
     WITH audited AS (
         SELECT tg.tgrelid::regclass AS tbl, a.args[1] AS kind,
                coalesce(a.args[2] = 'details', false) AS details
@@ -97,140 +109,138 @@ BEGIN
           LEFT JOIN sqm.column_class cc ON cc.table_name = au.tbl AND cc.column_name = att.attname
     ), per_table AS (
         SELECT au.tbl, au.kind, au.details,
-               format('SELECT %L::text AS kind, %L::boolean AS details, t.org_id, t.id, v.column_name, v.typ, v.kept, v.value'
-                      ' FROM %s t CROSS JOIN LATERAL (VALUES (NULL::text, NULL::oid, NULL::boolean, %s)%s)'
-                      ' v(column_name, typ, kept, value)'
+               format('SELECT %L::text AS kind, %L::boolean AS details, t.org_id, t.id, f.creates,'
+                      ' v.column_name, v.typ, v.kept, v.found, v.expected'
+                      ' FROM %s t LEFT JOIN folded f ON f.org_id = t.org_id AND f.kind = %L AND f.id = t.id'
+                      ' CROSS JOIN LATERAL (SELECT * FROM (VALUES (NULL::text, NULL::oid, NULL::boolean, %s, NULL::text)%s)'
+                      ' v(column_name, typ, kept, found, expected)'
+                      ' WHERE v.column_name IS NULL OR (f.creates > 0 AND v.found IS DISTINCT FROM v.expected)) v'
                       ' WHERE $1 IS NULL OR t.org_id = ANY ($1)',
-                      au.kind, au.details, au.tbl,
+                      au.kind, au.details, au.tbl, au.kind,
                       CASE WHEN au.details THEN 'NULL::text' ELSE 't.state::text' END,
                       (SELECT string_agg(format(', (%L, %s::oid, %L::boolean, CASE WHEN t.%I IS NULL THEN NULL'
-                                                ' ELSE format(''%%s'', t.%I) END)',
-                                                c.attname, c.atttypid::bigint, c.kept, c.attname, c.attname),
+                                                ' ELSE format(''%%s'', t.%I) END, f.fold ->> %L)',
+                                                c.attname, c.atttypid::bigint, c.kept, c.attname, c.attname, c.attname),
                                          '' ORDER BY c.attnum)
                          FROM cols c WHERE c.tbl = au.tbl)) AS q
           FROM audited au
     )
     SELECT string_agg(p.q, ' UNION ALL ' ORDER BY p.kind, p.details, p.tbl::text),
-           (SELECT string_agg(format('(%L, %L::boolean)', k.kind, k.has_details), ', ')
-              FROM (SELECT au.kind, bool_or(au.details) AS has_details FROM audited au GROUP BY au.kind) k),
-           (SELECT string_agg(DISTINCT format('(%L, %L)', c.kind, c.attname), ', ') FROM cols c)
-      INTO tables, kinds, kind_cols
+           (SELECT string_agg(format('(%L, %L::boolean, %L::text[])', k.kind, k.has_details, k.cols), ', ')
+              FROM (SELECT au.kind, bool_or(au.details) AS has_details,
+                           ARRAY(SELECT DISTINCT c.attname FROM cols c WHERE c.kind = au.kind ORDER BY 1) AS cols
+                      FROM audited au GROUP BY au.kind) k)
+      INTO tables, kinds
       FROM per_table p;
 
     RETURN QUERY EXECUTE format($q$
-WITH ev AS MATERIALIZED (
-    SELECT e.org_id, e.object_kind, e.object_id, e.seq, e.change, e.after
+WITH folded AS MATERIALIZED (
+    SELECT e.org_id, e.object_kind AS kind, e.object_id AS id,
+           count(*) FILTER (WHERE e.change = 'create') AS creates,
+           min(e.seq) FILTER (WHERE e.change = 'create') AS created_seq,
+           min(e.seq) AS first_seq,
+           sqm.audit_fold(e.after ORDER BY e.seq) AS fold
       FROM sqm.audit_event e
      WHERE $1 IS NULL OR e.org_id = ANY ($1)
-), known AS (
-    SELECT ev.org_id, ev.object_kind AS kind, ev.object_id AS id,
-           count(*) FILTER (WHERE ev.change = 'create') AS creates,
-           min(ev.seq) FILTER (WHERE ev.change = 'create') AS created_seq,
-           min(ev.seq) AS first_seq
-      FROM ev GROUP BY ev.org_id, ev.object_kind, ev.object_id
-), latest AS (
-    SELECT DISTINCT ON (ev.org_id, ev.object_kind, ev.object_id, a.key)
-           ev.org_id, ev.object_kind AS kind, ev.object_id AS id, a.key AS column_name, a.value, ev.seq
-      FROM ev CROSS JOIN LATERAL jsonb_each_text(ev.after) a
-     ORDER BY ev.org_id, ev.object_kind, ev.object_id, a.key, ev.seq DESC
+     GROUP BY e.org_id, e.object_kind, e.object_id
+), kinds (kind, has_details, cols) AS (
+    VALUES %s
 ), cur AS MATERIALIZED (
     %s
-), kinds (kind, has_details) AS (
-    VALUES %s
-), kind_columns (kind, column_name) AS (
-    VALUES %s
 ), rows AS (
-    SELECT c.kind, c.details, c.org_id, c.id, c.value AS state FROM cur c WHERE c.column_name IS NULL
-), compared AS (
-    SELECT c.org_id, c.kind, c.id, c.column_name, c.typ, c.kept, c.value AS found, l.value AS expected, l.seq,
-           v.seq IS NOT NULL AS digested, v.salt
-      FROM cur c
-      JOIN known k ON k.org_id = c.org_id AND k.kind = c.kind AND k.id = c.id AND k.creates > 0
-      LEFT JOIN latest l ON l.org_id = c.org_id AND l.kind = c.kind AND l.id = c.id AND l.column_name = c.column_name
-      LEFT JOIN sqm.audit_value v ON v.org_id = l.org_id AND v.seq = l.seq AND v.side = 'after'
-                                 AND v.column_name = l.column_name
-     WHERE c.column_name IS NOT NULL AND c.value IS DISTINCT FROM l.value
+    SELECT c.kind, c.details, c.org_id, c.id, c.creates, c.found AS state FROM cur c WHERE c.column_name IS NULL
+), kept AS (
+    -- the latest kept value of each column of each object, for its salt
+    SELECT DISTINCT ON (v.org_id, e.object_kind, e.object_id, v.column_name)
+           v.org_id, e.object_kind AS kind, e.object_id AS id, v.column_name, v.seq, v.salt, v.value
+      FROM sqm.audit_value v
+      JOIN sqm.audit_event e ON e.org_id = v.org_id AND e.seq = v.seq
+     WHERE v.side = 'after' AND ($1 IS NULL OR v.org_id = ANY ($1))
+     ORDER BY v.org_id, e.object_kind, e.object_id, v.column_name, v.seq DESC
 ), judged AS (
-    SELECT x.*,
-           CASE WHEN x.digested THEN
-                  CASE WHEN x.salt IS NULL THEN 'erased'
-                       WHEN x.found IS NOT NULL
-                        AND 'sha256:' || encode(sha256(x.salt || convert_to(x.found, getdatabaseencoding())), 'hex')
-                            = x.expected THEN 'same'
+    SELECT c.org_id, c.kind, c.id, c.column_name, c.kept, c.found, c.expected, k.seq, k.salt,
+           CASE WHEN c.expected LIKE 'sha256:%%' AND (c.kept OR k.seq IS NOT NULL) THEN
+                  CASE WHEN k.seq IS NULL THEN 'unkept'
+                       WHEN k.salt IS NULL THEN 'erased'
+                       WHEN 'sha256:' || encode(sha256(k.salt || convert_to(k.value, getdatabaseencoding())), 'hex')
+                            <> c.expected THEN 'unkept'
+                       WHEN c.found IS NOT NULL
+                        AND 'sha256:' || encode(sha256(k.salt || convert_to(c.found, getdatabaseencoding())), 'hex')
+                            = c.expected THEN 'same'
                        ELSE 'differs' END
-                WHEN x.kept AND x.expected LIKE 'sha256:%%' THEN 'unkept'
-                WHEN sqm.audit_same_value(x.expected, x.found, x.typ) THEN 'same'
+                WHEN sqm.audit_same_value(c.expected, c.found, c.typ) THEN 'same'
                 ELSE 'differs' END AS verdict
-      FROM compared x
+      FROM cur c
+      LEFT JOIN kept k ON c.expected LIKE 'sha256:%%' AND k.org_id = c.org_id AND k.kind = c.kind AND k.id = c.id
+                      AND k.column_name = c.column_name
+     WHERE c.column_name IS NOT NULL
 ), problems AS (
     SELECT a.org_id, 1 AS ord, 'audit_event'::text AS kind, a.seq AS object_id, NULL::text AS column_name,
            NULL::text AS expected, NULL::text AS found, 'chain: ' || a.problem AS problem
       FROM sqm.verify_audit($2) a
      WHERE NOT a.ok AND ($1 IS NULL OR a.org_id = ANY ($1))
     UNION ALL
-    SELECT k.org_id, 2, k.kind, k.id, NULL, NULL, NULL,
-           format('kind: the audit trail records %%s %%s, and no table of sqm is audited as %%s', k.kind, k.id, k.kind)
-      FROM known k
-     WHERE NOT EXISTS (SELECT FROM kinds WHERE kinds.kind = k.kind)
+    SELECT f.org_id, 2, f.kind, f.id, NULL, NULL, NULL,
+           format('kind: the audit trail records %%s %%s, and no table of sqm is audited as %%s', f.kind, f.id, f.kind)
+      FROM folded f
+     WHERE NOT EXISTS (SELECT FROM kinds WHERE kinds.kind = f.kind)
     UNION ALL
-    SELECT k.org_id, 3, k.kind, k.id, NULL, s.value, NULL,
+    SELECT f.org_id, 3, f.kind, f.id, NULL, f.fold ->> 'state', NULL,
            format('missing: the audit trail created %%s %%s (event %%s), and its table has no row of it',
-                  k.kind, k.id, k.created_seq)
-      FROM known k
-      LEFT JOIN latest s ON s.org_id = k.org_id AND s.kind = k.kind AND s.id = k.id AND s.column_name = 'state'
-     WHERE k.creates > 0 AND EXISTS (SELECT FROM kinds WHERE kinds.kind = k.kind)
-       AND NOT EXISTS (SELECT FROM rows r WHERE NOT r.details AND r.org_id = k.org_id AND r.kind = k.kind AND r.id = k.id)
+                  f.kind, f.id, f.created_seq)
+      FROM folded f
+     WHERE f.creates > 0 AND EXISTS (SELECT FROM kinds WHERE kinds.kind = f.kind)
+       AND NOT EXISTS (SELECT FROM rows r WHERE NOT r.details AND r.org_id = f.org_id AND r.kind = f.kind AND r.id = f.id)
     UNION ALL
-    SELECT k.org_id, 4, k.kind, k.id, NULL, NULL, NULL,
-           CASE WHEN k.creates = 0
+    SELECT f.org_id, 4, f.kind, f.id, NULL, NULL, NULL,
+           CASE WHEN f.creates = 0
                 THEN format('no create: the audit trail has events of %%s %%s (from event %%s on) but none created it',
-                            k.kind, k.id, k.first_seq)
+                            f.kind, f.id, f.first_seq)
                 ELSE format('created twice: the audit trail creates %%s %%s %%s times (first at event %%s)',
-                            k.kind, k.id, k.creates, k.created_seq) END
-      FROM known k
-     WHERE k.creates <> 1 AND EXISTS (SELECT FROM kinds WHERE kinds.kind = k.kind)
+                            f.kind, f.id, f.creates, f.created_seq) END
+      FROM folded f
+     WHERE f.creates <> 1 AND EXISTS (SELECT FROM kinds WHERE kinds.kind = f.kind)
     UNION ALL
     SELECT r.org_id, 5, r.kind, r.id, NULL, NULL, r.state,
            format('unknown: %%s %%s is not in the audit trail (no event created it)', r.kind, r.id)
       FROM rows r
-     WHERE NOT r.details
-       AND NOT EXISTS (SELECT FROM known k WHERE k.org_id = r.org_id AND k.kind = r.kind AND k.id = r.id AND k.creates > 0)
+     WHERE NOT r.details AND coalesce(r.creates, 0) = 0
     UNION ALL
-    SELECT k.org_id, 6, k.kind, k.id, NULL, NULL, NULL,
-           format('details missing: %%s %%s has no details row', k.kind, k.id)
-      FROM known k JOIN kinds ON kinds.kind = k.kind AND kinds.has_details
-     WHERE k.creates > 0
-       AND EXISTS (SELECT FROM rows r WHERE NOT r.details AND r.org_id = k.org_id AND r.kind = k.kind AND r.id = k.id)
-       AND NOT EXISTS (SELECT FROM rows r WHERE r.details AND r.org_id = k.org_id AND r.kind = k.kind AND r.id = k.id)
+    SELECT f.org_id, 6, f.kind, f.id, NULL, NULL, NULL,
+           format('details missing: %%s %%s has no details row', f.kind, f.id)
+      FROM folded f JOIN kinds ON kinds.kind = f.kind AND kinds.has_details
+     WHERE f.creates > 0
+       AND EXISTS (SELECT FROM rows r WHERE NOT r.details AND r.org_id = f.org_id AND r.kind = f.kind AND r.id = f.id)
+       AND NOT EXISTS (SELECT FROM rows r WHERE r.details AND r.org_id = f.org_id AND r.kind = f.kind AND r.id = f.id)
     UNION ALL
     SELECT r.org_id, 7, r.kind, r.id, NULL, NULL, NULL,
            format('unknown details: a details row of %%s %%s, which neither the audit trail nor its case table holds',
                   r.kind, r.id)
       FROM rows r
-     WHERE r.details
-       AND NOT EXISTS (SELECT FROM known k WHERE k.org_id = r.org_id AND k.kind = r.kind AND k.id = r.id AND k.creates > 0)
+     WHERE r.details AND coalesce(r.creates, 0) = 0
        AND NOT EXISTS (SELECT FROM rows c WHERE NOT c.details AND c.org_id = r.org_id AND c.kind = r.kind AND c.id = r.id)
     UNION ALL
-    SELECT l.org_id, 8, l.kind, l.id, l.column_name, l.value, NULL,
-           format('column: event %%s records column %%s of %%s %%s, which no table audited as %%s has',
-                  l.seq, l.column_name, l.kind, l.id, l.kind)
-      FROM latest l
-     WHERE EXISTS (SELECT FROM kinds WHERE kinds.kind = l.kind)
-       AND NOT EXISTS (SELECT FROM kind_columns kc WHERE kc.kind = l.kind AND kc.column_name = l.column_name)
+    SELECT f.org_id, 8, f.kind, f.id, x.column_name, f.fold ->> x.column_name, NULL,
+           format('column: the audit trail records column %%s of %%s %%s, which no table audited as %%s has',
+                  x.column_name, f.kind, f.id, f.kind)
+      FROM folded f
+      JOIN kinds ON kinds.kind = f.kind
+     CROSS JOIN LATERAL jsonb_object_keys(f.fold - kinds.cols) x(column_name)
     UNION ALL
     SELECT j.org_id, 9, j.kind, j.id, j.column_name, j.expected,
            CASE WHEN NOT j.kept OR j.found IS NULL THEN j.found
-                WHEN j.digested AND j.salt IS NOT NULL
+                WHEN j.verdict = 'differs' AND j.salt IS NOT NULL
                 THEN 'sha256:' || encode(sha256(j.salt || convert_to(j.found, getdatabaseencoding())), 'hex')
                 ELSE '(not shown: personal data or free text)' END,
            CASE WHEN j.verdict = 'unkept'
-                THEN format('value: column %%s of %%s %%s is a digest in event %%s whose value sqm.audit_value does not keep',
-                            j.column_name, j.kind, j.id, j.seq)
-                WHEN j.seq IS NULL
+                THEN format('value: column %%s of %%s %%s is a digest whose value sqm.audit_value does not keep',
+                            j.column_name, j.kind, j.id)
+                WHEN j.expected IS NULL AND NOT (f.fold ? j.column_name)
                 THEN format('value: column %%s of %%s %%s holds a value no event recorded', j.column_name, j.kind, j.id)
-                ELSE format('value: column %%s of %%s %%s is not what event %%s recorded', j.column_name, j.kind, j.id, j.seq)
+                ELSE format('value: column %%s of %%s %%s is not what its latest event recorded', j.column_name, j.kind, j.id)
            END
       FROM judged j
+      JOIN folded f ON f.org_id = j.org_id AND f.kind = j.kind AND f.id = j.id
      WHERE j.verdict IN ('differs', 'unkept')
 ), ranked AS (
     SELECT p.*, row_number() OVER w AS rn, count(*) OVER (PARTITION BY p.org_id) AS n
@@ -268,14 +278,14 @@ SELECT x.ok, x.org_id, x.kind, x.object_id, x.column_name, x.expected, x.found, 
          WHERE NOT EXISTS (SELECT FROM result)) x
  ORDER BY x.org_id NULLS FIRST, x.part, x.rn
 $q$,
-        coalesce(tables, 'SELECT NULL::text, NULL::boolean, NULL::bigint, NULL::bigint, NULL::text, NULL::oid, NULL::boolean, NULL::text WHERE false'),
-        coalesce(kinds, '(NULL::text, NULL::boolean)'),
-        coalesce(kind_cols, '(NULL::text, NULL::text)'))
+        coalesce(kinds, '(NULL::text, NULL::boolean, NULL::text[])'),
+        coalesce(tables, 'SELECT NULL::text, NULL::boolean, NULL::bigint, NULL::bigint, NULL::bigint, NULL::text,'
+                         ' NULL::oid, NULL::boolean, NULL::text, NULL::text WHERE false'))
     USING orgs, org, max_per_org;
 END
 $fn$;
 COMMENT ON FUNCTION sqm.verify(bigint, integer) IS
   'Verifies an organisation (or every one): the audit chain (sqm.verify_audit), and the cases against the trail -- every object the trail created exists with its details row, in the state and with the values its latest events record (personal data and free text by their salted digests), and no row exists the trail does not know. One row ok = true, or per organisation its first discrepancies (kind, id, column, expected, found, problem), at most max_per_org and a "more" row; values whose kept value retention erased are named as not compared (ok = true)';
 
-REVOKE ALL ON FUNCTION sqm.audit_same_value(text, text, oid), sqm.verify(bigint, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION sqm.audit_same_value(text, text, oid), sqm.audit_fold(jsonb), sqm.verify(bigint, integer) FROM PUBLIC;
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.verify(bigint, integer)', '{auditor,quality_coordinator}');
