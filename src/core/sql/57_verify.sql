@@ -18,8 +18,9 @@
 -- created has its row (and its details row, for a kind with details), in the
 -- state and with the values of the fold; no row (case or details) exists that
 -- the trail did not create; no object was created twice; every column the
--- trail records exists.  Values are compared as text (each type's output),
--- and where the texts differ as values of the column's type
+-- trail records exists.  Values are compared as the text the audit trigger
+-- writes (each type's output; dates and times in ISO 8601, UTC), and where the
+-- texts differ as values of the column's type
 -- (sqm.audit_same_value, C: a timestamptz recorded under another TimeZone is
 -- the same moment).  A personal or free-text value is recorded as a salted
 -- digest: it is compared by recomputing the digest of the value now with the
@@ -52,6 +53,7 @@ RETURNS TABLE (ok boolean, org_id bigint, kind text, object_id bigint, column_na
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET TimeZone = 'UTC'
 AS $fn$
 DECLARE
     orgs        bigint[];   -- the organisations verified; NULL: all (superusers)
@@ -93,7 +95,11 @@ BEGIN
     -- personal or free_text, or it has none -- as the audit trigger decides.
     -- Each table is read once, joined to the fold of its objects: a row
     -- gives one marker (column_name NULL, with its state) and one row per
-    -- column whose text is not the text the fold holds.
+    -- column whose text is not the text the fold holds.  A value's text is
+    -- what the audit trigger writes: its type's output, and for dates and
+    -- times ISO 8601, a timestamp with time zone in UTC (to_json, under this
+    -- function's TimeZone).  A value the trail recorded otherwise (another
+    -- writer's DateStyle, say) is compared as a value of its type.
     WITH audited AS (
         SELECT tg.tgrelid::regclass AS tbl, a.args[1] AS kind,
                coalesce(a.args[2] = 'details', false) AS details
@@ -119,8 +125,13 @@ BEGIN
                       au.kind, au.details, au.tbl, au.kind,
                       CASE WHEN au.details THEN 'NULL::text' ELSE 't.state::text' END,
                       (SELECT string_agg(format(', (%L, %s::oid, %L::boolean, CASE WHEN t.%I IS NULL THEN NULL'
-                                                ' ELSE format(''%%s'', t.%I) END, f.fold ->> %L)',
-                                                c.attname, c.atttypid::bigint, c.kept, c.attname, c.attname, c.attname),
+                                                ' ELSE %s END, f.fold ->> %L)',
+                                                c.attname, c.atttypid::bigint, c.kept, c.attname,
+                                                CASE WHEN c.atttypid IN ('date'::regtype, 'timestamp'::regtype,
+                                                                         'timestamptz'::regtype)
+                                                     THEN format('to_json(t.%I) #>> ''{}''', c.attname)
+                                                     ELSE format('format(''%%s'', t.%I)', c.attname) END,
+                                                c.attname),
                                          '' ORDER BY c.attnum)
                          FROM cols c WHERE c.tbl = au.tbl)) AS q
           FROM audited au
