@@ -49,15 +49,12 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "commands/copy.h"
 #include "nodes/parsenodes.h"
 #include "nodes/plannodes.h"
 #include "tcop/pquery.h"
 #include "tcop/utility.h"
-#include "utils/elog.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/portal.h"
 #include "utils/rls.h"
 
