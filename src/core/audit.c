@@ -1718,6 +1718,26 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	}
 
 	/*
+	 * No invented history (README "Backup and restore"): a restore brings the
+	 * trail back with the events of its rows, so an event written now for a
+	 * restored row would be history that never happened -- a chain that
+	 * verifies but is not the original.  A restore (restore.c) is refused
+	 * here, unless a superuser or loader marked the rows as a batch
+	 * re-entered on purpose (sqm.import_batch, source import or restore).
+	 */
+	if ((import_batch_text == NULL || import_batch_text[0] == '\0') && sqm_restoring())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("restoring %s %lld of organisation %lld would add a %s event to the audit trail",
+						trigdata->tg_trigger->tgargs[0], (long long) DatumGetInt64(newvalues[id_i]),
+						(long long) DatumGetInt64(newvalues[org_i]), change),
+				 errdetail("Rows copied into a table of sqm, or written by a session with pg_dump's settings, are restored rows; "
+						   "the backup brings the audit trail back with their events."),
+				 errhint("%s To re-enter rows with new events on purpose, set sqm.import_batch "
+						 "(and sqm.batch_source = restore) first.", SQM_RESTORE_HINT),
+				 errtable(rel)));
+
+	/*
 	 * Where it comes from: a batch a superuser (or a role granted SET on the
 	 * parameter) marked, else the write path's context, else a direct write.
 	 */

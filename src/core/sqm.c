@@ -27,4 +27,5 @@ _PG_init(void)
 	sqm_reference_init();
 	sqm_row_check_init();
 	sqm_days_init();
+	sqm_restore_init();
 }

@@ -139,6 +139,19 @@ extern void sqm_row_fields(HeapTupleHeader row, int n, const char *const *names,
 extern bool sqm_field_changed(Datum newvalue, bool newnull, Datum oldvalue, bool oldnull,
 							  Oid type);
 
+/*
+ * restore.c: whether the rows being written are being restored from a dump
+ * other than by the procedure of README "Backup and restore" (a COPY FROM
+ * into a table of sqm, or a session with pg_dump's settings), and the hint
+ * every error of such a restore carries.
+ */
+extern bool sqm_restoring(void);
+
+#define SQM_RESTORE_HINT \
+	"Restoring a dump of sqm? Its triggers refuse restored rows: restore into a new database " \
+	"as README.md \"Backup and restore\" says (the data section with " \
+	"session_replication_role = replica), then run SELECT * FROM sqm.verify()."
+
 /* Module init functions, called from _PG_init. */
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);
@@ -146,5 +159,6 @@ extern void sqm_cases_init(void);
 extern void sqm_reference_init(void);
 extern void sqm_row_check_init(void);
 extern void sqm_days_init(void);
+extern void sqm_restore_init(void);
 
 #endif							/* SQM_H */
