@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(182);
+SELECT plan(183);
 
 SET LOCAL sqm.frozen_now = '2025-09-15 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
