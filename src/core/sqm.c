@@ -24,4 +24,6 @@ _PG_init(void)
 	sqm_lifecycle_init();
 	sqm_audit_init();
 	sqm_cases_init();
+	sqm_access_init();
+	sqm_write_init();
 }
