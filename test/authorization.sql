@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(361);
+SELECT plan(363);
 
 SELECT sqm.create_roles() \g /dev/null
 -- ids of cases, organisations and units never alike (the probes below write an id as N)
@@ -230,10 +230,13 @@ SELECT sqm.grant_membership(:c, 'tau_mgr_c2', 'unit_manager', :c2);
 CREATE TEMP TABLE clock (n int, frozen text);
 INSERT INTO clock VALUES (1, ''), (2, (now() - interval '100 days')::text), (3, (now() - interval '45 days')::text),
                          (4, (now() - interval '365 days')::text), (5, (now() + interval '30 days')::text);
+-- Each clock is set as the superuser, and the authorisation cache is made to
+-- load again under it (a no-op update of the organisation invalidates it).
 CREATE FUNCTION pg_temp.at_clock(frozen text, r text, q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE v text;
 BEGIN
-    PERFORM set_config('sqm.frozen_now', frozen, true);     -- as the superuser
+    PERFORM set_config('sqm.frozen_now', frozen, true);
+    UPDATE sqm.organisation SET name = name WHERE name = 'C';
     v := pg_temp.value_as(r, q);
     PERFORM set_config('sqm.frozen_now', '', true);
     RETURN v;
@@ -242,6 +245,7 @@ CREATE FUNCTION pg_temp.at_clock_probe(frozen text, r text, q text) RETURNS text
 DECLARE v text;
 BEGIN
     PERFORM set_config('sqm.frozen_now', frozen, true);
+    UPDATE sqm.organisation SET name = name WHERE name = 'C';
     v := pg_temp.as_role(r, q);
     PERFORM set_config('sqm.frozen_now', '', true);
     RETURN v;
@@ -456,6 +460,20 @@ SELECT is(pg_temp.value_as('tau_mgr_b1', format($$SELECT sqm.may(%s, NULL, 'read
           'and a membership revoked is out of force at the next statement');
 SELECT is(pg_temp.state_as('tau_mgr_b1', format($$SELECT sqm.revoke_membership(%s, 'tau_inv_b1', 'investigator', %s)$$, :b, :b1)), '42501',
           'a unit manager revokes no membership');
+
+-- RLS asks sqm.may() in parallel workers too, which load their own cache.
+SET LOCAL force_parallel_mode = on;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SELECT is(pg_temp.value_as('tau_coord_a', 'SELECT count(*) FROM sqm.organisation'), '1',
+          'a parallel scan under row-level security authorises in its workers');
+SELECT is(pg_temp.value_as('tau_mgr_ua', format('SELECT count(*) FROM sqm.measure WHERE org_id = %s', :a)), '0',
+          'and filters as the leader would');
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
 
 -- Authorisation is C, with no SQL helper on the path that the planner would parse again.
 SELECT is((SELECT string_agg(p.proname || ':' || l.lanname, ', ' ORDER BY p.proname)

@@ -337,11 +337,17 @@ ac_today(const char *time_zone, TimestampTz at)
 	return DatumGetDateADT(DirectFunctionCall1(timestamp_date, local));
 }
 
-/* Runs a loader plan with the latest snapshot (see lifecycle.c). */
+/*
+ * Runs a loader plan with the latest snapshot, so that what an invalidation
+ * announced is seen even under REPEATABLE READ (see lifecycle.c).  A parallel
+ * worker -- RLS policies ask sqm.may() in parallel scans -- may take no new
+ * snapshot: it reads with the query's, and its cache ends with it.
+ */
 static void
 ac_query(SPIPlanPtr plan, Datum *args)
 {
-	int			ret = SPI_execute_snapshot(plan, args, NULL, GetLatestSnapshot(),
+	int			ret = SPI_execute_snapshot(plan, args, NULL,
+										   IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot(),
 										   InvalidSnapshot, true, false, 0);
 
 	if (ret != SPI_OK_SELECT)
