@@ -27,4 +27,6 @@ _PG_init(void)
 	sqm_reference_init();
 	sqm_row_check_init();
 	sqm_days_init();
+	sqm_access_init();
+	sqm_write_init();
 }

@@ -258,8 +258,18 @@ INSERT INTO sqm.case_relation (from_kind, relation, to_kind, capability, label_s
     ('deviation', 'forwarded_to', NULL, 'investigate', 'vidarebefordrad till', 'forwarded to',
      'vidarebefordrad från avvikelse', 'forwarded from a deviation', true);
 
+-- What else the API does to a deviation, and the capability each needs: who
+-- holds which is the organisation's delegation order.
+INSERT INTO sqm.lifecycle_action (kind, action, column_name, capability, label_en, builtin) VALUES
+    ('deviation', 'create', NULL, 'report', 'report a deviation for', true),
+    ('deviation', 'edit', NULL, 'investigate', 'edit', true);
+
 -- ---------------------------------------------------------------------------
--- Who may do what (sqm.role_capability).
+-- Who may do what by default (sqm.role_capability; an organisation may change
+-- it: sqm.set_delegation).  The first assessment (triage) is "always made by
+-- the designated function" (domain.md §3.1): by default the unit manager,
+-- investigator or quality coordinator; an organisation that makes it
+-- centrally withdraws it from the unit managers (demo/alingsas.sql).
 
 INSERT INTO sqm.role_capability (role, capability) VALUES
     ('unit_manager', 'triage'), ('unit_manager', 'investigate'), ('unit_manager', 'withdraw'), ('unit_manager', 'close'),
