@@ -19,8 +19,6 @@
  *	  named action of a kind on a case), sqm.authorize_create() (creating a
  *	  case for a unit) and sqm.authorize_case() (a capability on a case of
  *	  any kind, for case links);
- *	- sqm.set_reason(), the reason of the writes that follow in the
- *	  transaction, for writes that are not moves or edits (case links);
  *	- the kept plans, per governed or details table and set of columns,
  *	  their invalidation (relcache callback) and sqm.write_cache_stats().
  *
@@ -42,9 +40,14 @@
  * version when it waits for a concurrent writer (READ COMMITTED).  So a
  * stale caller fails instead of making another move than it meant.
  *
- * The reason goes to the audit trail through write_reason(), the one place
- * that hands it over (today the transaction-local GUC sqm.reason, which
- * audit.c reads).
+ * The reason goes to the audit trail through the context of the write
+ * (sqm_audit_set_context, audit.c): set with source "api" once the caller
+ * is authorised, before anything is written, and cleared after the last
+ * UPDATE, so that it covers the details edit and the move of one call and
+ * nothing after it (a later direct write in the same transaction records no
+ * reason).  If the write fails, the context goes with the aborted
+ * (sub)transaction.  API writes that are not moves or edits (creations,
+ * links, records) set the same context from SQL (sqm.audit_set_context).
  *
  *-------------------------------------------------------------------------
  */
@@ -141,28 +144,7 @@ PG_FUNCTION_INFO_V1(sqm_authorize_write);
 PG_FUNCTION_INFO_V1(sqm_authorize_object);
 PG_FUNCTION_INFO_V1(sqm_authorize_create);
 PG_FUNCTION_INFO_V1(sqm_authorize_case);
-PG_FUNCTION_INFO_V1(sqm_set_reason);
 PG_FUNCTION_INFO_V1(sqm_write_cache_stats);
-
-
-/* ----------------------------------------------------------------
- *		The reason
- * ----------------------------------------------------------------
- */
-
-/*
- * Hands the reason of the writes that follow to the audit trail; NULL: no
- * reason (after the write, so that a later direct write records none).
- * Today the transaction-local GUC sqm.reason, as the PL/pgSQL write path
- * set it; the audit's per-write context replaces it here, and only here.
- */
-static void
-write_reason(const char *reason)
-{
-	(void) set_config_option("sqm.reason", reason ? reason : "",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
-							 true, 0, false);
-}
 
 
 /* ----------------------------------------------------------------
@@ -667,7 +649,12 @@ wp_write(WpWrite *w, const char *reason)
 		elog(ERROR, "unexpected failure of SPI_connect");
 
 	(void) wp_authorize(w, &unit_null, &unit, &state);
-	write_reason(reason);
+
+	/*
+	 * The source and reason of the events this write leaves (the details
+	 * edit and the case's move or edit), for them only.
+	 */
+	sqm_audit_set_context("api", reason);
 
 	if (w->ndetails > 0)
 	{
@@ -769,7 +756,7 @@ wp_write(WpWrite *w, const char *reason)
 		}
 	}
 
-	write_reason(NULL);
+	sqm_audit_clear_context();
 	SPI_finish();
 	AtEOXact_GUC(true, save_nestlevel);
 }
@@ -996,18 +983,6 @@ sqm_authorize_create(PG_FUNCTION_ARGS)
 			 errdetail("The caller (%s) has no sqm role with capability \"%s\" for unit %lld of organisation %lld.",
 					   sqm_caller_description(), capability, (long long) unit, (long long) org),
 			 errhint("A quality coordinator grants roles with sqm.grant_membership() and sets who holds which capability with sqm.set_delegation().")));
-	PG_RETURN_VOID();
-}
-
-/*
- * sqm.set_reason(reason): the reason of the writes that follow, for the
- * audit trail, until sqm.set_reason(NULL) -- for the API's writes that are
- * not moves or edits (case links, a constructor's case).
- */
-Datum
-sqm_set_reason(PG_FUNCTION_ARGS)
-{
-	write_reason(PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	PG_RETURN_VOID();
 }
 

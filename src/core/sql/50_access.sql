@@ -282,10 +282,10 @@ BEGIN
                           WHERE d.role = set_delegation.role AND d.capability = set_delegation.capability) THEN
         RETURN false;
     END IF;
-    PERFORM sqm.set_reason(reason);
+    PERFORM sqm.audit_set_context('api', reason);
     INSERT INTO sqm.delegation (org_id, state, role, capability, changed_by)
     VALUES (org, CASE WHEN granted THEN 'granted' ELSE 'withdrawn' END, role, capability, sqm.caller_identity());
-    PERFORM sqm.set_reason(NULL);
+    PERFORM sqm.audit_clear_context();
     RETURN true;
 END
 $$;

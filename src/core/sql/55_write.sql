@@ -51,12 +51,6 @@ RETURNS void
 COMMENT ON FUNCTION sqm.authorize_create(text, bigint, bigint) IS
   'Internal: 42501 unless the caller has the capability of the kind''s create action for the unit (NULL: the whole organisation), whether or not the unit exists';
 
-CREATE FUNCTION sqm.set_reason(reason text)
-RETURNS void
-  AS 'MODULE_PATHNAME', 'sqm_set_reason' LANGUAGE C;
-COMMENT ON FUNCTION sqm.set_reason(text) IS
-  'Internal: the reason the audit trail records with the writes that follow in the transaction, until sqm.set_reason(NULL); for the API''s writes that are not moves or edits (links, records, the delegation order)';
-
 CREATE FUNCTION sqm.write_cache_stats()
 RETURNS TABLE (prepares bigint, hits bigint)
   AS 'MODULE_PATHNAME', 'sqm_write_cache_stats' LANGUAGE C VOLATILE;
@@ -66,7 +60,7 @@ COMMENT ON FUNCTION sqm.write_cache_stats() IS
 REVOKE ALL ON FUNCTION
     sqm.write(text, bigint, bigint, text, text, jsonb, text), sqm.move_object(text, bigint, bigint, text, text, text),
     sqm.authorize_write(text, bigint, bigint, text, text), sqm.authorize_object(text, bigint, bigint, text, text),
-    sqm.authorize_create(text, bigint, bigint), sqm.set_reason(text), sqm.write_cache_stats()
+    sqm.authorize_create(text, bigint, bigint), sqm.write_cache_stats()
 FROM PUBLIC;
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.move_object(text, bigint, bigint, text, text, text),
     sqm.allowed_moves(text, text), sqm.move_capability(text, text, text)', '{handlers}');
