@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(363);
+SELECT plan(366);
 
 SELECT sqm.create_roles() \g /dev/null
 -- ids of cases, organisations and units never alike (the probes below write an id as N)
@@ -377,7 +377,7 @@ UPDATE sqm.lifecycle_move SET capability = 'triage' WHERE kind = 'deviation' AND
 SELECT is(pg_temp.as_role('tau_mgr_b1', format($$SELECT sqm.triage_deviation(%s, %s, 'reported', 'low')$$, :b, :dev_b3)), 'ok',
           'put back, the unit manager triages again');
 -- An edit needs the kind's edit action's capability.
-UPDATE sqm.lifecycle_action SET capability = 'close' WHERE kind = 'deviation' AND action = 'edit';
+UPDATE sqm.lifecycle_action SET capability = 'close' WHERE kind = 'deviation' AND action = 'edit' AND column_name IS NULL;
 SELECT sqm.move_object('deviation', :b, :dev_b3, 'triaged', 'investigating') \g /dev/null
 SELECT is(pg_temp.state_as('tau_inv_b1', format($$SELECT sqm.record_deviation_summary(%s, %s, 'investigating', 'Utrett')$$, :b, :dev_b3)), 'ok',
           'with edits needing close, an investigator (who closes) records a summary');
@@ -385,7 +385,17 @@ SELECT sqm.set_delegation(:b, 'investigator', 'close', false) \g /dev/null
 SELECT is(pg_temp.as_role('tau_inv_b1', format($$SELECT sqm.record_deviation_summary(%s, %s, 'investigating', 'Utrett igen')$$, :b, :dev_b3)),
           format('42501: permission denied to edit deviation %s / The caller (role "tau_inv_b1") has no sqm role with capability "close" in organisation %s.', :dev_b3, :b),
           'and, once B withdrew close from investigators, no longer');
-UPDATE sqm.lifecycle_action SET capability = 'investigate' WHERE kind = 'deviation' AND action = 'edit';
+UPDATE sqm.lifecycle_action SET capability = 'investigate' WHERE kind = 'deviation' AND action = 'edit' AND column_name IS NULL;
+-- A column with a capability of its own: why no new measure follows one that
+-- had no effect is decided by whoever closes (the edit action of
+-- no_new_measure_reason), besides the edit's investigate.
+SELECT is(pg_temp.as_role('tau_inv_b1', format($$SELECT sqm.record_no_new_measure(%s, %s, 'investigating', 'Rättat direkt')$$, :b, :dev_b3)),
+          format('42501: permission denied to decide no new measure for deviation %s / The caller (role "tau_inv_b1") has no sqm role with capability "close" in organisation %s.', :dev_b3, :b),
+          'in B, whose investigators no longer close, an investigator does not decide that no new measure is needed');
+SELECT is(pg_temp.as_role('tau_inv_b1', format($$SELECT sqm.record_deviation_summary(%s, %s, 'investigating', 'Utrett igen')$$, :b, :dev_b3)), 'ok',
+          'though they still edit the deviation');
+SELECT is(pg_temp.as_role('tau_mgr_b1', format($$SELECT sqm.record_no_new_measure(%s, %s, 'investigating', 'Rättat direkt')$$, :b, :dev_b3)), 'ok',
+          'the unit manager, who closes, does');
 -- A column with a capability of its own: deciding seriousness.
 SELECT sqm.report_lex_sarah(:b, :b1, 'SoL', :'happened', 'Händelse', 'Anna', 'Undersköterska', :'reported') AS lsr_b \gset
 SELECT sqm.open_lex_sarah_investigation(:b, :b1, ARRAY[:lsr_b]::bigint[]) AS inv_b \gset

@@ -262,7 +262,10 @@ INSERT INTO sqm.case_relation (from_kind, relation, to_kind, capability, label_s
 -- holds which is the organisation's delegation order.
 INSERT INTO sqm.lifecycle_action (kind, action, column_name, capability, label_en, builtin) VALUES
     ('deviation', 'create', NULL, 'report', 'report a deviation for', true),
-    ('deviation', 'edit', NULL, 'investigate', 'edit', true);
+    ('deviation', 'edit', NULL, 'investigate', 'edit', true),
+    -- why no new measure follows one that had no effect is decided by whoever
+    -- closes the deviation (sqm.record_no_new_measure)
+    ('deviation', 'edit', 'no_new_measure_reason', 'close', 'decide no new measure for', true);
 
 -- ---------------------------------------------------------------------------
 -- Who may do what by default (sqm.role_capability; an organisation may change
