@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(366);
+SELECT plan(381);
 
 SELECT sqm.create_roles() \g /dev/null
 -- ids of cases, organisations and units never alike (the probes below write an id as N)
@@ -104,6 +104,7 @@ INSERT INTO probe_call (kind, call) VALUES
     ('deviation', $$SELECT sqm.forward_deviation({org}, {id}, 'lex_sarah_report', '{}')$$),
     ('deviation', $$SELECT sqm.close_deviation({org}, {id}, 'investigating', 'Inget behövs')$$),
     ('deviation', $$SELECT sqm.record_collaboration_reply({org}, {id}, 'reported')$$),
+    ('deviation', $$SELECT sqm.record_no_new_measure({org}, {id}, 'investigating', 'Rättat direkt')$$),
     ('deviation', $$SELECT sqm.move_object('deviation', {org}, {id}, 'triaged', 'investigating')$$),
     ('deviation', $$SELECT sqm.plan_measure({org}, 'deviation', {id}, 'Åtgärd', 'chef', current_date + 1, current_date + 2)$$),
     ('deviation', $$SELECT sqm.link_cases({org}, 'deviation', {id}, 'reclassified_to', 'deviation', {dev_ua})$$),
@@ -112,6 +113,7 @@ INSERT INTO probe_call (kind, call) VALUES
     ('measure', $$SELECT sqm.complete_measure({org}, {id}, 'in_progress')$$),
     ('measure', $$SELECT sqm.evaluate_measure({org}, {id}, 'done', 'yes')$$),
     ('measure', $$SELECT sqm.cancel_measure({org}, {id}, 'planned', 'Behövs inte')$$),
+    ('measure', $$SELECT sqm.reschedule_measure({org}, {id}, 'planned', NULL, current_date + 30, 'Flyttad')$$),
     ('measure', $$SELECT sqm.move_object('measure', {org}, {id}, 'planned', 'in_progress')$$),
     ('lex_sarah_report', $$SELECT sqm.receive_lex_sarah({org}, {id})$$),
     ('lex_sarah_report', $$SELECT sqm.assign_lex_sarah_report({org}, {id}, {inv_ua})$$),
@@ -152,7 +154,7 @@ SELECT ok(left(existing, 5) IN ('42501', '42704') AND position(('unit ' || :ub) 
   FROM probe_result ORDER BY n, prober;
 SELECT is(left(existing, 5), '42501', format('a member of another organisation: %s — 42501', call))
   FROM probe_result WHERE prober = 'tau_coord_b' ORDER BY n;
-SELECT is((SELECT count(*) FROM probe_result WHERE prober <> 'tau_coord_b' AND left(existing, 5) = '42704'), 48::bigint,
+SELECT is((SELECT count(*) FROM probe_result WHERE prober <> 'tau_coord_b' AND left(existing, 5) = '42704'), 52::bigint,
           'where the caller holds the capability in the organisation, the refusal is 42704 ("no <kind> N that you may …")');
 SELECT is((SELECT existing FROM probe_result WHERE prober = 'tau_mgr_ua' AND call LIKE '%triage_deviation%'),
           format('42704: no deviation N that you may move to "triaged" / Organisation %s has no deviation N, or none that your sqm roles with capability "triage" cover.', :a),
@@ -343,10 +345,18 @@ SELECT is(pg_temp.state_as('tau_mgr_b1', format($$SELECT sqm.escalate_deviation(
           '42501', 'in B the unit manager''s is refused');
 SELECT is(pg_temp.as_role('tau_inv_b1', format($$SELECT sqm.escalate_deviation(%s, %s, 'reported', '{"reporter_name": "A", "reporter_title": "B"}')$$, :b, :dev_b)),
           'ok', 'and the investigator''s made');
-SELECT is((SELECT string_agg(format('%s %s %s %s', e.change, e.to_state, e.after->>'role', e.reason), '; ' ORDER BY e.seq)
-             FROM sqm.audit_event e WHERE e.org_id = :a AND e.object_kind = 'delegation'),
-          'create granted unit_manager Riktlinje 2025; create withdrawn investigator Riktlinje 2025',
-          'each change of A''s delegation order is an audit event of A, with its reason');
+SELECT is((SELECT string_agg(format('%s %s %s %s %s', e.change, e.to_state, e.after->>'role', e.after->>'changed_by', e.reason),
+                         '; ' ORDER BY e.seq)
+             FROM sqm.audit_trail e WHERE e.org_id = :a AND e.object_kind = 'delegation'),
+          'create granted unit_manager tau_coord_a Riktlinje 2025; create withdrawn investigator tau_coord_a Riktlinje 2025',
+          'each change of A''s delegation order is an audit event of A, with who changed it and its reason');
+-- who changed it is personal, and the reason free text: in the chain only as
+-- salted digests, the values kept beside it (sqm.audit_value)
+SELECT is((SELECT count(*) FROM sqm.audit_event e
+            WHERE e.org_id = :a AND e.object_kind = 'delegation'
+              AND e.after->>'changed_by' ~ '^sha256:[0-9a-f]{64}$' AND e.reason ~ '^sha256:[0-9a-f]{64}$'
+              AND e.after->>'role' !~ '^sha256:'), 2::bigint,
+          'in the chain, who changed the delegation order and why are salted digests (the role and capability are not)');
 SELECT is((SELECT count(*) FROM sqm.audit_event e WHERE e.org_id = :b AND e.object_kind = 'delegation'), 0::bigint,
           'and none of B');
 SELECT throws_ok(format($$INSERT INTO sqm.delegation (org_id, state, role, capability, changed_by) VALUES (%s, 'granted', 'reporter', 'fly', 'x')$$, :a),
