@@ -226,12 +226,14 @@ SELECT throws_ok(format($$UPDATE sqm.lex_sarah_reporter SET name = 'x' WHERE rep
                  'a reporter''s identity is never changed');
 
 -- ------------------------------------------------------------ assessment
--- The rules below that the API used to check first -- themes valid on the
--- day, a notification only for a serious outcome, no report added to a
--- completed investigation, nothing recorded in a closed one -- are rules of
--- the data: row checks and guards (issue 9, the kinds' rules in C) hold them
--- for every writer, with one error through the API and by a direct write.
-SELECT skip('a theme outside the taxonomy: the row check of investigations (issue 9) holds it', 1);
+-- The rules below -- themes valid on the day, a notification only for a
+-- serious outcome, no report added to a completed investigation, nothing
+-- recorded in a closed one -- are rules of the data: the row checks of
+-- lex_sarah.c hold them for every writer, with one error through the API and
+-- by a direct write (test/rules.sql breaks each directly too).
+SELECT throws_ok(format($$SELECT sqm.assess_lex_sarah(%s, %s, 'under_investigation', 'impropriety', '{okand}')$$, :org, :inv), '23503',
+                 format('lex Sarah investigation %s names themes that organisation %s does not use on 2025-09-15: okand', :inv, :org),
+                 'a theme outside the taxonomy is refused');
 SELECT is(pg_temp.as_role('tls_investigator', format($$SELECT sqm.assess_lex_sarah(%s, %s, 'under_investigation', 'serious_impropriety')$$, :org, :inv)),
           format('42501: permission denied to decide the seriousness of lex Sarah investigation %s', :inv),
           'an investigator cannot decide that an outcome is serious (42501)');
@@ -239,7 +241,9 @@ SELECT is(pg_temp.state_as('tls_manager', format($$SELECT sqm.assess_lex_sarah(%
           '42501', 'a unit manager cannot decide seriousness (42501)');
 SELECT is(pg_temp.as_role('tls_investigator', format($$SELECT sqm.assess_lex_sarah(%s, %s, 'under_investigation', 'impropriety', '{lakemedel}')$$, :org, :inv)),
           'ok', 'an investigator assesses an impropriety, with its theme');
-SELECT skip('a notification for an investigation not assessed as serious: a rule of the data (issue 9)', 1);
+SELECT throws_ok(format($$SELECT sqm.draft_ivo_notification(%s, %s, 'Anmälan')$$, :org, :inv), 'SQ002',
+                 format('lex Sarah investigation %s is not assessed as serious; no IVO notification can be drafted', :inv),
+                 'a notification for an investigation not assessed as serious is refused');
 SELECT is(pg_temp.as_role('tls_coordinator', format($$SELECT sqm.assess_lex_sarah(%s, %s, 'assessed', 'serious_impropriety', '{lakemedel,bemotande}')$$, :org, :inv)),
           'ok', 'the quality coordinator (the designated role) reassesses it as a serious impropriety');
 SELECT is((SELECT (outcome, themes, seriousness_decided_at = sqm.now(), seriousness_decided_by)::text
@@ -265,7 +269,9 @@ SELECT lives_ok(format($$SELECT sqm.complete_lex_sarah(%s, %s, 'assessed')$$, :o
 SELECT throws_ok(format($$SELECT sqm.close_lex_sarah(%s, %s, 'completed')$$, :org, :inv), 'SQ002',
                  format('lex Sarah investigation %s cannot be closed: it is assessed as serious_impropriety and no IVO notification has been sent', :inv),
                  'a serious investigation cannot close without a sent IVO notification');
-SELECT skip('no report is added to a completed investigation: a rule of the data (issue 9)', 1);
+SELECT throws_ok(format($$SELECT sqm.assign_lex_sarah_report(%s, %s, %s)$$, :org, :lb2, :inv), 'SQ004',
+                 format('lex Sarah investigation %s is completed; no report can be added to it', :inv),
+                 'no report is added to a completed investigation');
 
 -- ------------------------------------------------------------ IVO notification
 SELECT throws_ok(format($$SELECT sqm.draft_ivo_notification(%s, %s, ' ')$$, :org, :inv), '23502', NULL,
@@ -314,7 +320,8 @@ SELECT throws_ok(format($$DELETE FROM sqm.ivo_supplement WHERE id = %s$$, :sup),
 
 -- ------------------------------------------------------------ closure
 SELECT lives_ok(format($$SELECT sqm.close_lex_sarah(%s, %s, 'completed')$$, :org, :inv), 'with the notification sent, it closes');
-SELECT skip('nothing is recorded in a closed investigation: a rule of the data (issue 9)', 1);
+SELECT throws_ok(format($$SELECT pg_temp.rec(%s, %s, 'other')$$, :org, :inv), 'SQ004',
+                 format('lex Sarah investigation %s is closed; nothing more can be recorded in it', :inv), 'nothing is recorded in a closed investigation');
 SELECT lives_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'other_decision', NULL, 'IVO:s beslut efter avslut')$$, :org, :n1),
                 'the IVO case can stay open after the investigation closed');
 SELECT is((SELECT string_agg(change || coalesce(':' || to_state, ''), ' ' ORDER BY seq) FROM sqm.audit_event WHERE object_id = :inv),
