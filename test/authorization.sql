@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(381);
+SELECT plan(382);
 
 SELECT sqm.create_roles() \g /dev/null
 -- ids of cases, organisations and units never alike (the probes below write an id as N)
@@ -499,10 +499,17 @@ RESET min_parallel_table_scan_size;
 SELECT is((SELECT string_agg(p.proname || ':' || l.lanname, ', ' ORDER BY p.proname)
              FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
             WHERE p.pronamespace = 'sqm'::regnamespace
-              AND p.proname IN ('may', 'authorize', 'is_member', 'may_see', 'may_read_case', 'caller_identity',
+              AND p.proname IN ('may', 'authorize', 'is_member', 'may_see', 'may_read_case', 'caller_reported', 'caller_identity',
                                 'write', 'move_object', 'authorize_write', 'authorize_object', 'authorize_create', 'authorize_case')),
-          'authorize:c, authorize_case:c, authorize_create:c, authorize_object:c, authorize_write:c, caller_identity:c, is_member:c, may:c, may_read_case:c, may_see:c, move_object:c, write:c',
-          'authorisation and the write path are C');
+          'authorize:c, authorize_case:c, authorize_create:c, authorize_object:c, authorize_write:c, caller_identity:c, caller_reported:c, is_member:c, may:c, may_read_case:c, may_see:c, move_object:c, write:c',
+          'authorisation, the row policies'' questions and the write path are C');
+SELECT is((SELECT count(*) FROM pg_policy p
+            WHERE p.polrelid::regclass::text LIKE 'sqm.%'
+              AND (pg_get_expr(p.polqual, p.polrelid) ~ 'deviation_own_report'
+                   OR EXISTS (SELECT FROM pg_depend d JOIN pg_proc f ON f.oid = d.refobjid
+                               WHERE d.classid = 'pg_policy'::regclass AND d.objid = p.oid
+                                 AND f.pronamespace = 'sqm'::regnamespace AND f.prolang <> (SELECT oid FROM pg_language WHERE lanname = 'c')))),
+          0::bigint, 'no row policy of sqm calls a function of sqm that is not C');
 SELECT is((SELECT count(*) FROM pg_proc WHERE pronamespace = 'sqm'::regnamespace
                                           AND proname IN ('write_object', 'governed_object', 'move')), 0::bigint,
           'the PL/pgSQL write path is gone');

@@ -49,8 +49,19 @@ CREATE FUNCTION sqm.may_read_case(org bigint, kind text, id bigint) RETURNS bool
 COMMENT ON FUNCTION sqm.may_read_case(bigint, text, bigint) IS
   'RLS: whether the caller has read_cases for the unit of a case (organisation-wide if it has none or does not exist)';
 
+-- Whether the caller reported a case (its details row's reported_by) and may
+-- still create cases of its kind for its unit: a reporter sees their own
+-- reports.  For RLS; C (src/core/access.c), reading both rows as the tables'
+-- owner, so that a case table's policy may ask about its details table,
+-- whose policy asks about the case table, without recursion.
+CREATE FUNCTION sqm.caller_reported(org bigint, kind text, id bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'sqm_caller_reported' LANGUAGE C STABLE;
+COMMENT ON FUNCTION sqm.caller_reported(bigint, text, bigint) IS
+  'RLS: whether the caller reported the case (reported_by of its details row is sqm.caller_identity()) and holds, for its unit, the capability of its kind''s create action (a reporter sees their own reports)';
+
 REVOKE ALL ON FUNCTION sqm.case_exists(text, bigint, bigint), sqm.case_unit(text, bigint, bigint),
-                       sqm.case_lookup_stats(), sqm.may_read_case(bigint, text, bigint) FROM PUBLIC;
+                       sqm.case_lookup_stats(), sqm.may_read_case(bigint, text, bigint),
+                       sqm.caller_reported(bigint, text, bigint) FROM PUBLIC;
 
 
 -- ---------------------------------------------------------------------------
@@ -429,7 +440,7 @@ FROM PUBLIC;
 
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.case_relation, sqm.case_constructor', '{everyone}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.may_read_case(bigint, text, bigint),
-    sqm.case_relation_capability(text, text, text)', '{everyone}');
+    sqm.caller_reported(bigint, text, bigint), sqm.case_relation_capability(text, text, text)', '{everyone}');
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.case_link', '{handlers}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.link_cases(bigint, text, bigint, text, text, bigint, text),
     sqm.create_linked_case(bigint, text, bigint, text, text, jsonb, text), sqm.linked_cases(bigint, text, bigint, text)',
