@@ -47,7 +47,8 @@
  * nothing after it (a later direct write in the same transaction records no
  * reason).  If the write fails, the context goes with the aborted
  * (sub)transaction.  API writes that are not moves or edits (creations,
- * links, records) set the same context from SQL (sqm.audit_set_context).
+ * case links, changes of the delegation order) set the same context from
+ * SQL (sqm.audit_set_context).
  *
  *-------------------------------------------------------------------------
  */
