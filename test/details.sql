@@ -3,7 +3,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(46);
+SELECT plan(47);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -84,6 +84,15 @@ SELECT is(pg_temp.as_role('tdt_reporter', format('SELECT count(*) FROM sqm.devia
 SELECT sqm.set_delegation(:a, 'reporter', 'report', true) \g /dev/null
 SELECT is(pg_temp.as_role('tdt_reporter', format('SELECT count(*) FROM sqm.deviation WHERE org_id = %s', :a)), '1',
           'given it back, they see their report again');
+-- and for the report's unit: moved to unit A2, where they report now, they
+-- no longer see their report of A1
+SELECT sqm.revoke_membership(:a, 'tdt_reporter', 'reporter', :a1) \g /dev/null
+SELECT sqm.grant_membership(:a, 'tdt_reporter', 'reporter', :a2) \g /dev/null
+SELECT is(pg_temp.as_role('tdt_reporter', format('SELECT count(*) FROM sqm.deviation WHERE org_id = %s', :a))
+          || ' ' || pg_temp.as_role('tdt_reporter', format('SELECT count(*) FROM sqm.deviation_detail WHERE org_id = %s', :a)),
+          '0 0', 'a reporter who now reports for another unit no longer sees their report of the old one');
+SELECT sqm.revoke_membership(:a, 'tdt_reporter', 'reporter', :a2) \g /dev/null
+SELECT sqm.grant_membership(:a, 'tdt_reporter', 'reporter', :a1) \g /dev/null
 SELECT is(pg_temp.as_role('tdt_reporter', 'SELECT count(*) FROM sqm.measure_detail'), '0', 'a reporter sees no measure''s details');
 SELECT is(pg_temp.as_role('tdt_manager', format('SELECT string_agg(description, '', '' ORDER BY id) FROM sqm.deviation_detail WHERE org_id = %s', :a)),
           'Min egen rapport, En annans rapport', 'a unit manager (read_cases for A1) sees the details of A1''s deviations, not A2''s');
