@@ -118,9 +118,10 @@ INSERT INTO result SELECT 'report N deviations: INSERT through the C triggers',
         INSERT INTO plpgsql_deviation_detail (org_id, id, reported_by, description) SELECT org_id, id, 'bench', 'Händelse' FROM d$q$,
         :org, :unit, :n));
 
--- 2. One move: triaged → investigating, through the API and through
---    sqm.move(), against a bare UPDATE plus an audit INSERT.  Each run is
---    rolled back, so that the next one finds the same rows.
+-- 2. One move: triaged → investigating, through the API's write path
+--    (sqm.move_object, and sqm.write with no columns), against a bare UPDATE
+--    plus an audit INSERT.  Each run is rolled back, so that the next one
+--    finds the same rows.
 UPDATE sqm.deviation SET state = 'triaged', severity = 'low', triaged_at = '2025-03-02' WHERE org_id = :org;
 UPDATE bare_deviation SET state = 'triaged';
 SELECT best_ms(format($q$DO $d$ BEGIN FOR i IN 1 .. %s LOOP
@@ -139,7 +140,7 @@ SELECT format('move N deviations: %s', f),
            :org, :n, format(call, :org))),
        'bare UPDATE + INSERT audit row', :bare_move_ms
   FROM (VALUES ('sqm.move_object() (API)', $c$sqm.move_object('deviation', %s, r.id, 'triaged', 'investigating')$c$),
-               ('sqm.move() (engine)', $c$sqm.move('deviation', %s, r.id, 'triaged', 'investigating')$c$)) v(f, call);
+               ('sqm.write() (the write path)', $c$sqm.write('deviation', %s, r.id, 'triaged', 'investigating')$c$)) v(f, call);
 UPDATE plpgsql_deviation SET state = 'triaged', severity = 'low', triaged_at = '2025-03-02';
 INSERT INTO result SELECT 'move N deviations: UPDATE through the C triggers',
     best_ms(format($q$DO $d$ BEGIN
@@ -157,7 +158,7 @@ SELECT measure, sqm_ms AS "sqm (ms)", baseline, baseline_ms AS "baseline (ms)",
   FROM result;
 
 -- 3. Memory: the backend's memory before and after many moves (a two-state
---    kind, moved back and forth through sqm.move()).
+--    kind, moved back and forth through the write path).
 CREATE TABLE sqm.bench_case (org_id bigint, id bigint, state text, PRIMARY KEY (org_id, id));
 INSERT INTO sqm.lifecycle_kind (kind, governed_table, label_sv, label_en) VALUES ('bench', 'sqm.bench_case', 'mätfall', 'bench case');
 INSERT INTO sqm.lifecycle_state (kind, state, initial, terminal, label_sv, label_en) VALUES
@@ -178,8 +179,8 @@ DECLARE
     total integer := current_setting('bench.moves')::integer;
 BEGIN
     FOR i IN 0 .. total - 1 LOOP
-        PERFORM sqm.move('bench', org, 1 + i % 100, CASE (i / 100) % 2 WHEN 0 THEN 'a' ELSE 'b' END,
-                                                   CASE (i / 100) % 2 WHEN 0 THEN 'b' ELSE 'a' END);
+        PERFORM sqm.move_object('bench', org, 1 + i % 100, CASE (i / 100) % 2 WHEN 0 THEN 'a' ELSE 'b' END,
+                                                          CASE (i / 100) % 2 WHEN 0 THEN 'b' ELSE 'a' END);
         IF i % 100000 = 99999 THEN
             COMMIT;
         END IF;

@@ -53,3 +53,22 @@ SELECT sqm.move_unit(:org, :arbetsmarknad, :d_soa2, '2025-01-01');
 SELECT sqm.link_successor(:org, :d_soa, :arbetsmarknad, '2025-01-01', 'reattribution');
 SELECT sqm.create_unit(:org, 'Vägledning och integration', 'unit', '2025-01-01', :d_soa2);
 COMMIT;
+
+-- The delegation order (delegationsordning) of the organisation's guideline:
+-- the head of the administration department, with the legal officer and the
+-- development lead, makes the first assessment (triage) of every deviation
+-- report, whichever way it came in -- centrally, not the unit managers -- and
+-- the head of the administration department decides the notification to IVO.
+-- In sqm's roles: the three hold the quality coordinator role for the whole
+-- organisation, and triage is taken from the unit managers and investigators,
+-- so that only quality coordinators triage; deciding seriousness and
+-- notifying IVO are the quality coordinator's by default (sqm.role_capability).
+-- sqm's roles do not tell the head from the other two: which of them decided
+-- a notification is recorded with it (decided_by).  The replay (replay.sql)
+-- runs as a superuser, who may everything, naming the function that acted.
+SELECT sqm.set_delegation(:org, r, 'triage', false,
+                          'Riktlinje för avvikelsehantering: den första bedömningen görs centralt '
+                          || '(avdelningschef administration, jurist, utvecklingsledare)')
+  FROM unnest(ARRAY['unit_manager', 'investigator']) r \g /dev/null
+SELECT sqm.grant_membership(:org, m, 'quality_coordinator', NULL, true)
+  FROM unnest(ARRAY['avdelningschef.administration', 'jurist', 'utvecklingsledare']) m \g /dev/null

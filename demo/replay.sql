@@ -32,6 +32,8 @@ BEGIN
     FOR s IN SELECT * FROM demo_step ORDER BY at, ref, n LOOP
         PERFORM set_config('sqm.frozen_now', s.at::text, true);
         PERFORM set_config('sqm.actor', CASE WHEN s.action IN ('report', 'ls_report') THEN 'medarbetare'
+                                             -- the first assessment is made centrally (alingsas.sql)
+                                             WHEN s.action = 'triage' THEN 'avdelningschef.administration'
                                              WHEN s.action IN ('escalate', 'ls_assess', 'ivo_notify', 'ivo_supplement') THEN 'kvalitetssamordnare'
                                              WHEN s.action LIKE 'ls\_%' OR s.action LIKE 'ivo\_%' THEN 'utredare'
                                              ELSE 'enhetschef' END, true);

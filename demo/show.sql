@@ -32,6 +32,14 @@ SELECT r AS "written as", r::sqm.regnr AS "canonical", sqm.regnr_body(r::sqm.reg
 SELECT org_id AS org FROM sqm.organisation WHERE name = 'Socialförvaltningen, Alingsås kommun' \gset
 SET sqm.frozen_now = '2026-02-15 12:00+01';
 \echo
+\echo 'Delegationsordningen: vem som gör den första bedömningen och beslutar om anmälan till IVO (sqm.delegation_order):'
+SELECT d.capability AS "behörighet", string_agg(d.role, ', ' ORDER BY d.role) AS "sqm-roller",
+       (SELECT string_agg(m.member, ', ' ORDER BY m.member) FROM sqm.membership m
+         WHERE m.org_id = :org AND m.role = 'quality_coordinator') AS "kvalitetssamordnare"
+  FROM sqm.delegation_order(:org) d
+ WHERE d.capability IN ('triage', 'decide_seriousness', 'notify_ivo')
+ GROUP BY d.capability ORDER BY d.capability;
+\echo
 \echo 'Avvikelser (SoL/LSS) per år, och hur många som utreddes enligt lex Sarah (sqm.stat_deviation_summary):'
 SELECT period AS "år", reports AS "avvikelser", escalated_to_lex_sarah AS "utredda enligt lex Sarah"
   FROM sqm.stat_deviation_summary

@@ -49,13 +49,18 @@ UPDATE sqm.tst_case SET note = 'too late' WHERE id = 1;
 UPDATE sqm.tst_case SET id = 3 WHERE id = 2;
 DELETE FROM sqm.tst_case WHERE id = 2;
 
--- sqm.move: compare-and-set.
-SELECT sqm.move('tst', 1, 2, 'new', 'void', 'duplicate');
-SELECT sqm.move('tst', 1, 9, 'new', 'open');
-SELECT sqm.move('tst', 1, 2, 'open', 'open');
-SELECT sqm.move('tst', 1, 2, 'open', 'closed');
-SELECT sqm.move('case', 1, 2, 'open', 'done');
-SELECT sqm.move('tst', 1, 2, 'open', 'done');
+-- The write path: compare-and-set.
+SELECT sqm.move_object('tst', 1, 2, 'new', 'void', 'duplicate');
+SELECT sqm.move_object('tst', 1, 9, 'new', 'open');
+SELECT sqm.move_object('tst', 1, 2, 'open', 'open');
+SELECT sqm.move_object('tst', 1, 2, 'open', 'new');
+SELECT sqm.move_object('tst', 1, 2, 'open', 'closed');
+SELECT sqm.move_object('case', 1, 2, 'open', 'done');
+SELECT sqm.move_object('tst', 1, 2, 'open', 'done');
+SELECT sqm.write('tst', 1, 2, 'open', 'open', '{"note": "x"}');
+SELECT sqm.write('tst', 1, 2, 'open', 'void', '{"org_id": 2}');
+SELECT sqm.write('tst', 1, 2, 'open', 'void', '{"remark": "x"}');
+SELECT sqm.write('tst', 1, 2, 'open', 'void', '["note"]');
 
 -- The trigger used the wrong way.
 SELECT sqm.lifecycle_enforce();

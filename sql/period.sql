@@ -269,7 +269,7 @@ SELECT bytes, pg_temp.recv(bytes, :'binfile')
   FROM (VALUES ('\x010107e900'::bytea), ('\x010207e709'), ('\x020107e900'), ('\x000107e900'),
                ('\x010007e900'), ('\x010507e900'), ('\x010107e901'), ('\x010303e701'),
                ('\x0103271003'), ('\x0103ffff03'), ('\x010307e905'), ('\x010407e90d'),
-               ('\x010207e701'), ('\x010207e70d'), ('\x010107e9'), ('\x010107e90000')) v(bytes);
+               ('\x010207e701'), ('\x010207e70d'), ('\x010107e9'), ('\x01'), ('\x010107e90000')) v(bytes);
 SELECT 'rm -f ' || :'binfile' AS rm_binfile \gset
 COPY (SELECT) TO PROGRAM :'rm_binfile';
 

@@ -154,6 +154,7 @@ SELECT pg_temp.try(format($$SELECT pg_temp.recv('\x0107e900000000534e', %L)$$, :
 SELECT pg_temp.try(format($$SELECT pg_temp.recv('\x0103e70000000a534e', %L)$$, :'binfile'));
 SELECT pg_temp.try(format($$SELECT pg_temp.recv('\x0107e90000000a414243444546474849', %L)$$, :'binfile'));
 SELECT pg_temp.try(format($$SELECT pg_temp.recv('\x0107e9', %L)$$, :'binfile'));
+SELECT pg_temp.try(format($$SELECT pg_temp.recv('\x0107e9000000', %L)$$, :'binfile'));
 SELECT 'rm -f ' || :'binfile' AS rmcmd \gset
 COPY (SELECT WHERE false) TO PROGRAM :'rmcmd';
 

@@ -111,9 +111,9 @@ SELECT is(pg_temp.as_role('tst_coordinator_a', format(q, :b, :dev_b1, :b1, :mea_
     $$SELECT sqm.withdraw_deviation(%s, %s, 'triaged', 'x') -- %s %s$$,
     $$SELECT sqm.reclassify_deviation(%s, %s, 'triaged', %2$s) -- %3$s %4$s$$,
     $$SELECT sqm.escalate_deviation(%s, %s, 'triaged', '{"reporter_name": "x", "reporter_title": "y"}') -- %s %s$$,
-    $$SELECT sqm.close_deviation(%s, %s, 'triaged', 'x') -- %s %s$$,
+    $$SELECT sqm.close_deviation(%s, %s, 'investigating', 'x') -- %s %s$$,
     $$SELECT sqm.plan_measure(%s, 'deviation', %s, 'x', 'y', '2025-04-01', '2025-05-01') -- %s %s$$,
-    $$SELECT sqm.complete_measure(%s, %4$s, 'planned') -- %2$s %3$s$$,
+    $$SELECT sqm.complete_measure(%s, %4$s, 'in_progress') -- %2$s %3$s$$,
     $$SELECT sqm.evaluate_measure(%s, %4$s, 'done', 'yes') -- %2$s %3$s$$,
     $$SELECT sqm.cancel_measure(%s, %4$s, 'planned', 'x') -- %2$s %3$s$$,
     $$SELECT sqm.move_object('measure', %s, %4$s, 'planned', 'in_progress') -- %2$s %3$s$$,
@@ -126,7 +126,7 @@ SELECT is((SELECT state FROM sqm.deviation WHERE id = :dev_b1), 'triaged', 'B''s
 SELECT is(pg_temp.count_as('tst_manager_a1', format('SELECT count(*) FROM sqm.deviation WHERE org_id = %s', :a)), 1::bigint,
           'a unit manager sees the deviations of their unit only');
 SELECT is(pg_temp.as_role('tst_manager_a1', format($$SELECT sqm.triage_deviation(%s, %s, 'reported', 'low')$$, :a, :dev_a2)),
-          '42501', 'a unit manager cannot triage another unit''s deviation');
+          '42704', 'a unit manager cannot triage another unit''s deviation: to them it does not exist (42704)');
 SELECT is(pg_temp.as_role('tst_manager_a1', format($$SELECT sqm.triage_deviation(%s, %s, 'reported', 'low')$$, :a, :dev_a1)),
           'ok', 'a unit manager triages their unit''s deviation');
 SELECT is(pg_temp.as_role('tst_reporter_a1', format($$SELECT sqm.report_deviation(%s, %s, 'SoL', '2025-03-01', 'x', '{info}')$$, :a, :a1)),
@@ -157,7 +157,7 @@ SELECT is((SELECT actor FROM sqm.audit_event WHERE object_id = :dev_a2 ORDER BY 
 SELECT is((SELECT db_role FROM sqm.audit_event WHERE object_id = :dev_a2 ORDER BY seq DESC LIMIT 1), 'tst_app',
           'and the database role the access checks used (the SET ROLE target, not the session user)');
 SELECT is(pg_temp.as_role('tst_app', format($$SELECT sqm.move_object('deviation', %s, %s, 'reported', 'withdrawn')$$, :a, :dev_a1)),
-          '42501', 'anna has no role for A1');
+          '42704', 'anna has no role for A1: its deviation does not exist for her (42704)');
 SELECT is(pg_temp.as_role('tst_outsider', format($$SELECT sqm.may(%s, %s, 'triage')$$, :a, :a2)),
           '42501', 'a role outside sqm cannot even ask');
 SELECT is(pg_temp.as_role('tst_reporter_a1', format($$SELECT sqm.report_deviation(%s, %s, 'SoL', '2025-03-01', 'x', '{info}')$$, :a, :a2)),

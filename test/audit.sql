@@ -657,8 +657,10 @@ SELECT results_eq(format($$SELECT change, source, reason FROM sqm.audit_trail WH
                   'a direct UPDATE after an API call in the same transaction records no reason, and source direct');
 SELECT sqm.move_object('deviation', :a, :dev, 'triaged', 'investigating', 'Utreds av teamet');
 SELECT is((SELECT (change, source, reason)::text FROM sqm.audit_trail WHERE object_kind = 'deviation' AND object_id = :dev ORDER BY seq DESC LIMIT 1),
-          '(move,api,"Utreds av teamet")', 'sqm.move (under sqm.move_object) records the reason it was given');
-SELECT throws_ok(format($$SELECT sqm.move_object('deviation', %s, %s, 'investigating', 'reported', 'tillbaka')$$, :a, :dev), 'SQ001',
+          '(move,api,"Utreds av teamet")', 'the write path (sqm.move_object) records the reason it was given');
+-- a legal move that its guard refuses: the write has set its context when the
+-- UPDATE fails (no summary yet), and the context goes with the failure
+SELECT throws_ok(format($$SELECT sqm.move_object('deviation', %s, %s, 'investigating', 'measures_decided', 'för tidigt')$$, :a, :dev), 'SQ002',
                  NULL, '(an API call fails while its context is set)');
 UPDATE sqm.deviation_detail SET description = 'Fel dos' WHERE org_id = :a AND id = :dev;
 SELECT is((SELECT (source, reason)::text FROM sqm.audit_event WHERE object_kind = 'deviation' AND object_id = :dev ORDER BY seq DESC LIMIT 1), '(direct,)',

@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(67);
+SELECT plan(68);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles();
@@ -211,20 +211,28 @@ SELECT is(pg_temp.as_role('tst_inv_a', format($$SELECT sqm.link_cases(%s, 'tla',
           format('23505: test A case %s is already linked "escalated_to" to test B case %s', :ca2, :t2),
           'linking twice is refused, naming both cases');
 SELECT is(pg_temp.as_role('tst_mgr_a1', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :ca1, :t2)),
-          format('42501: permission denied to tst escalate test A case %s (link "escalated_to" to a case)', :ca1),
-          'a unit manager without the relation''s capability cannot link (42501)');
-SELECT is(pg_temp.state_as('tst_inv_a1', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'see_also', 'tlb', %s)$$, :a, :ca1, :t2)),
-          '42501', 'an investigator of unit A1 cannot link to a case of unit A2 (no read_cases there)');
-SELECT is(pg_temp.state_as('tst_inv_a1', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :ca2, :t1)),
-          '42501', 'nor from a case of unit A2');
-SELECT is(pg_temp.as_role('tst_inv_a1', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :missing, :t1)),
-          format('42501: permission denied to tst escalate test A case %s (link "escalated_to" to a case)', :missing),
-          'for a caller whose role covers one unit a missing case is refused like a case elsewhere (42501): its absence is not told');
+          format('42501: permission denied to link test A case %s as "escalated_to"', :ca1),
+          'a unit manager without the relation''s capability anywhere cannot link (42501)');
+SELECT is(pg_temp.as_role('tst_inv_a1', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'see_also', 'tlb', %s)$$, :a, :ca1, :t2)),
+          format('42704: no test B case %s that you may read', :t2),
+          'an investigator of unit A1 cannot link to a case of unit A2: to them it does not exist (42704)');
+SELECT is(pg_temp.as_role('tst_inv_a1', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :ca2, :t1)),
+          format('42704: no test A case %s that you may link as "escalated_to"', :ca2),
+          'nor from a case of unit A2');
+SELECT is(regexp_replace(pg_temp.as_role('tst_inv_a1', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :missing, :t1)),
+                         '\m' || :'missing' || '\M', 'N'),
+          regexp_replace(pg_temp.as_role('tst_inv_a1', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :ca2, :t1)),
+                         '\m' || :'ca2' || '\M', 'N'),
+          'for a caller whose role covers one unit a missing case is refused as a case elsewhere: its absence is not told');
+SELECT is(pg_temp.detail_hint(format($$SET LOCAL ROLE tst_inv_a1; SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :missing, :t1)),
+          format('Organisation %s has no test A case %s, or none that your sqm roles with capability "tst_escalate" cover. | ', :a, :missing),
+          'and the detail names no unit');
+RESET ROLE;
 SELECT is(pg_temp.as_role('tst_inv_a', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :missing, :t1)),
-          format('42704: test A case %s does not exist in organisation %s', :missing, :a),
-          'an investigator of the whole organisation is told the case does not exist (42704)');
+          format('42704: no test A case %s that you may link as "escalated_to"', :missing),
+          'an investigator of the whole organisation is told the same (42704)');
 SELECT is(pg_temp.as_role('tst_inv_a', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'escalated_to', 'tlb', %s)$$, :a, :ca1, :tb)),
-          format('42704: test B case %s does not exist in organisation %s', :tb, :a),
+          format('42704: no test B case %s that you may read', :tb),
           'through the API a case of another organisation does not exist either');
 SELECT is(pg_temp.state_as('tst_coord_b', format($$SELECT sqm.link_cases(%s, 'tla', %s, 'see_also', 'tlb', %s)$$, :a, :ca1, :t2)),
           '42501', 'a coordinator of another organisation cannot link (42501)');
@@ -257,13 +265,13 @@ SELECT is(pg_temp.as_role('tst_inv_a', format($$SELECT sqm.create_linked_case(%s
           '22004: constructor sqm.tlb_construct(bigint,text,bigint,text,jsonb) of kind "tlb" returned no id',
           'a constructor that returns no id is refused');
 SELECT is(pg_temp.as_role('tst_inv_a1', format($$SELECT sqm.create_linked_case(%s, 'tla', %s, 'escalated_to', 'tlb', '{"unit": %s}')$$, :a, :ca1, :a2)),
-          '42501: permission denied to report create a test B case',
+          '42501: permission denied to create a test B case',
           'the constructor authorises the creation itself: an investigator of A1 cannot create a case in A2 (42501)');
 SELECT is(pg_temp.as_role('tst_mgr_a1', format($$SELECT sqm.create_linked_case(%s, 'tla', %s, 'escalated_to', 'tlb', '{"unit": %s}')$$, :a, :ca1, :a1)),
-          format('42501: permission denied to tst escalate test A case %s (create a case linked "escalated_to" from it)', :ca1),
+          format('42501: permission denied to link test A case %s as "escalated_to"', :ca1),
           'a caller without the relation''s capability on the from-case is refused before the constructor runs');
 SELECT is(pg_temp.state_as('tst_inv_a', format($$SELECT sqm.create_linked_case(%s, 'tla', NULL, 'escalated_to', 'tlb', '{"unit": %s}')$$, :a, :a1)),
-          '42704', 'a from-case without an id does not exist: refused before the constructor runs');
+          '22023', 'a from-case without an id is refused before the constructor runs');
 SELECT is((SELECT count(*) FROM sqm.tlb_case) - :tlb_before, 1::bigint, 'of those calls only the first left a case');
 SELECT is((SELECT count(*) FROM sqm.case_link) - :links_before, 1::bigint, 'and only its link');
 SELECT is(pg_temp.as_role('tst_inv_a', format($$SELECT sqm.create_linked_case(%s, 'tlb', %s, 'see_also', 'tla')$$, :a, :t1)),

@@ -3,7 +3,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(44);
+SELECT plan(47);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -74,6 +74,25 @@ SELECT is(pg_temp.as_role('tdt_reporter2', format('SELECT count(*) FROM sqm.devi
           'another reporter of the same unit sees no details row');
 SELECT is(pg_temp.as_role('tdt_reporter2', format('SELECT count(*) FROM sqm.deviation WHERE org_id = %s', :a)), '0',
           'nor the case');
+-- their own report, while they may still report for its unit (the
+-- capability of the kind's create action, from the organisation's
+-- delegation order): withdrawn, they see it no more
+SELECT sqm.set_delegation(:a, 'reporter', 'report', false) \g /dev/null
+SELECT is(pg_temp.as_role('tdt_reporter', format('SELECT count(*) FROM sqm.deviation WHERE org_id = %s', :a))
+          || ' ' || pg_temp.as_role('tdt_reporter', format('SELECT count(*) FROM sqm.deviation_detail WHERE org_id = %s', :a)),
+          '0 0', 'a reporter who may no longer report for the unit sees neither their report nor its details');
+SELECT sqm.set_delegation(:a, 'reporter', 'report', true) \g /dev/null
+SELECT is(pg_temp.as_role('tdt_reporter', format('SELECT count(*) FROM sqm.deviation WHERE org_id = %s', :a)), '1',
+          'given it back, they see their report again');
+-- and for the report's unit: moved to unit A2, where they report now, they
+-- no longer see their report of A1
+SELECT sqm.revoke_membership(:a, 'tdt_reporter', 'reporter', :a1) \g /dev/null
+SELECT sqm.grant_membership(:a, 'tdt_reporter', 'reporter', :a2) \g /dev/null
+SELECT is(pg_temp.as_role('tdt_reporter', format('SELECT count(*) FROM sqm.deviation WHERE org_id = %s', :a))
+          || ' ' || pg_temp.as_role('tdt_reporter', format('SELECT count(*) FROM sqm.deviation_detail WHERE org_id = %s', :a)),
+          '0 0', 'a reporter who now reports for another unit no longer sees their report of the old one');
+SELECT sqm.revoke_membership(:a, 'tdt_reporter', 'reporter', :a2) \g /dev/null
+SELECT sqm.grant_membership(:a, 'tdt_reporter', 'reporter', :a1) \g /dev/null
 SELECT is(pg_temp.as_role('tdt_reporter', 'SELECT count(*) FROM sqm.measure_detail'), '0', 'a reporter sees no measure''s details');
 SELECT is(pg_temp.as_role('tdt_manager', format('SELECT string_agg(description, '', '' ORDER BY id) FROM sqm.deviation_detail WHERE org_id = %s', :a)),
           'Min egen rapport, En annans rapport', 'a unit manager (read_cases for A1) sees the details of A1''s deviations, not A2''s');
@@ -96,7 +115,7 @@ SELECT lives_ok(format($$SELECT sqm.withdraw_deviation(%s, %s, 'reported', 'Dubb
                 'and passes when set (API)');
 SELECT is((SELECT (state, withdrawn_reason)::text FROM sqm.deviation JOIN sqm.deviation_detail USING (org_id, id) WHERE id = :own),
           '(withdrawn,Dubblett)', 'the reason is in the details row');
-SELECT is((SELECT string_agg(change || coalesce(':' || to_state, ''), ' ' ORDER BY seq) FROM sqm.audit_event WHERE object_id = :own),
+SELECT is((SELECT string_agg(change || coalesce(':' || to_state, ''), ' ' ORDER BY seq) FROM sqm.audit_event WHERE object_kind = 'deviation' AND object_id = :own),
           'create:reported edit edit move:withdrawn', 'the audit trail shows the details as edits of the deviation, before its move');
 SELECT results_eq(format($$SELECT after FROM sqm.audit_trail WHERE object_id = %s AND change = 'edit' ORDER BY seq$$, :own),
                   $$VALUES ('{"description": "Min egen rapport", "reported_by": "tdt_reporter"}'::jsonb),

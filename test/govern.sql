@@ -163,7 +163,7 @@ SELECT throws_ok($$UPDATE sqm.tst_case SET state = 'open' WHERE id = 1$$, 'SQ002
                  'test case 1 cannot move from "new" to "open" without note',
                  'a move requiring a details column is refused while it is NULL (direct UPDATE)');
 SELECT cmp_ok((SELECT n FROM tst_detail_reads), '>', :reads_before::bigint, '(the engine read the details row)');
-SELECT throws_ok(format($$SELECT sqm.move('tst', %s, 1, 'new', 'open')$$, :org), 'SQ002', NULL, 'and through sqm.move');
+SELECT throws_ok(format($$SELECT sqm.move_object('tst', %s, 1, 'new', 'open')$$, :org), 'SQ002', NULL, 'and through the write path');
 UPDATE sqm.tst_case_detail SET note = 'Skrivet' WHERE id = 1;
 SELECT lives_ok($$UPDATE sqm.tst_case SET state = 'open' WHERE id = 1$$, 'it passes once the details row has it');
 SELECT n AS reads_before FROM tst_detail_reads \gset
@@ -171,12 +171,12 @@ SELECT lives_ok($$UPDATE sqm.tst_case SET state = 'done' WHERE id = 1$$, 'a move
 SELECT is((SELECT n FROM tst_detail_reads), :reads_before::bigint, '... does not read the details table');
 INSERT INTO sqm.tst_case VALUES (:org, 3, 'new', :u, 1, NULL);
 INSERT INTO sqm.tst_case_detail VALUES (:org, 3, NULL, NULL);
-SELECT throws_ok(format($$SELECT sqm.write_object('tst', %s, 3, 'new', 'open', 'tst.open', 'open', '{}', NULL, '{"note": null}')$$, :org),
+SELECT throws_ok(format($$SELECT sqm.write('tst', %s, 3, 'new', 'open', '{"note": null}')$$, :org),
                  'SQ002', 'test case 3 cannot move from "new" to "open" without note',
                  'through the write path, details first: refused while NULL');
-SELECT lives_ok(format($$SELECT sqm.write_object('tst', %s, 3, 'new', 'open', 'tst.open', 'open', '{}', 'öppnat', '{"note": "Klart"}')$$, :org),
+SELECT lives_ok(format($$SELECT sqm.write('tst', %s, 3, 'new', 'open', '{"note": "Klart"}', 'öppnat')$$, :org),
                 'and passes when the same call sets it');
-SELECT throws_ok(format($$SELECT sqm.write_object('tst', %s, 3, 'new', 'done', 'tst.close', 'close', '{}', NULL, '{"note": "x"}')$$, :org),
+SELECT throws_ok(format($$SELECT sqm.write('tst', %s, 3, 'new', 'void', '{"note": "x", "closed_at": "2025-03-03 10:00+01"}')$$, :org),
                  'SQ003', 'test case 3 is not in state "new"', 'the write path is compare-and-set before it writes the details');
 SELECT is((SELECT note FROM sqm.tst_case_detail WHERE id = 3), 'Klart', 'and the refused call changed nothing');
 

@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(99);
+SELECT plan(100);
 
 -- ---------------------------------------------------------------- a test kind
 -- tst: new (initial) → open → done (terminal, guarded); new/open → void
@@ -116,37 +116,40 @@ SELECT throws_ok($$DELETE FROM sqm.tst_case WHERE org_id = 1 AND id = 6$$, '5500
 SELECT throws_ok($$DELETE FROM sqm.tst_case WHERE org_id = 1 AND id = 101$$, '55000',
                  'test case 101 cannot be deleted', 'a finished object is never deleted either');
 
--- ---------------------------------------------------------------- sqm.move: compare-and-set
+-- ---------------------------------------------------------------- the write path: compare-and-set
 INSERT INTO sqm.tst_case (org_id, id, state) VALUES (1, 200, 'new'), (1, 201, 'new');
-SELECT lives_ok($$SELECT sqm.move('tst', 1, 200, 'new', 'open', 'opened for the test')$$, 'sqm.move makes a legal move');
+SELECT lives_ok($$SELECT sqm.move_object('tst', 1, 200, 'new', 'open', 'opened for the test')$$, 'sqm.move_object makes a legal move');
 SELECT is((SELECT state FROM sqm.tst_case WHERE org_id = 1 AND id = 200), 'open', 'the object is in the new state');
 SELECT is(current_setting('sqm.reason', true), NULL,
           'the reason is no setting: it goes to the audit event of this move only (test/audit.sql)');
-SELECT lives_ok($$SELECT sqm.move('tst', 1, 201, 'new', 'open')$$, 'the reason may be left out');
-SELECT throws_ok($$SELECT sqm.move('tst', 1, 200, 'new', 'void', 'too late')$$, 'SQ003',
+SELECT lives_ok($$SELECT sqm.move_object('tst', 1, 201, 'new', 'open')$$, 'the reason may be left out');
+SELECT throws_ok($$SELECT sqm.move_object('tst', 1, 200, 'new', 'void', 'too late')$$, 'SQ003',
                  'test case 200 is not in state "new"', 'a stale expected state is refused');
 SELECT is((SELECT state FROM sqm.tst_case WHERE org_id = 1 AND id = 200), 'open', 'the stale move changed nothing');
-SELECT throws_ok($$SELECT sqm.move('tst', 1, 999, 'new', 'open')$$, '42704',
-                 'test case 999 does not exist in organisation 1', 'a missing object is refused');
-SELECT throws_ok($$SELECT sqm.move('tst', 2, 200, 'open', 'void')$$, '42704',
-                 'test case 200 does not exist in organisation 2', 'an object of another organisation is not found');
-SELECT throws_ok($$SELECT sqm.move('tst', 1, 200, 'open', 'new')$$, 'SQ001',
-                 'illegal move of test case 200 from "open" to "new"', 'sqm.move meets the trigger: an illegal move is refused');
-SELECT throws_ok($$SELECT sqm.move('tst', 1, 200, 'open', 'open')$$, 'SQ001',
+SELECT throws_ok($$SELECT sqm.move_object('tst', 1, 999, 'new', 'open')$$, '42704',
+                 'no test case 999 that you may move to "open"', 'a missing object is refused');
+SELECT throws_ok($$SELECT sqm.move_object('tst', 2, 200, 'open', 'void')$$, '42704',
+                 'no test case 200 that you may move to "void"', 'an object of another organisation is not found');
+SELECT throws_ok($$SELECT sqm.move_object('tst', 1, 200, 'open', 'new')$$, 'SQ001',
+                 'illegal move of test case 200 from "open" to "new"', 'a move the lifecycle does not have is refused');
+SELECT throws_ok($$SELECT sqm.move_object('tst', 1, 200, 'open', 'open')$$, 'SQ001',
                  'illegal move of test case 200 from "open" to "open"', 'a move to the same state is refused');
-SELECT throws_ok($$SELECT sqm.move('tst', 1, 200, 'open', 'done')$$, 'SQ002',
-                 'test case 200 cannot be done without a note', 'sqm.move meets the guard');
+SELECT throws_ok($$SELECT sqm.move_object('tst', 1, 200, 'open', 'done')$$, 'SQ002',
+                 'test case 200 cannot be done without a note', 'the write path meets the guard');
 SELECT is((SELECT state FROM sqm.tst_case WHERE org_id = 1 AND id = 200), 'open', 'the guarded move changed nothing');
-SELECT throws_ok($$SELECT sqm.move('nosuch', 1, 200, 'open', 'done')$$, '22023',
+SELECT throws_ok($$SELECT sqm.move_object('nosuch', 1, 200, 'open', 'done')$$, '22023',
                  'unknown lifecycle kind "nosuch"', 'an unknown kind is refused');
-SELECT throws_ok($$SELECT sqm.move('tst', 1, 200, 'opened', 'done')$$, '22023',
+SELECT throws_ok($$SELECT sqm.move_object('tst', 1, 200, 'opened', 'done')$$, '22023',
                  'unknown state "opened" of lifecycle kind "tst"', 'an unknown expected state is refused');
-SELECT throws_ok($$SELECT sqm.move('tst', 1, 200, 'open', 'closed')$$, '22023',
+SELECT throws_ok($$SELECT sqm.move_object('tst', 1, 200, 'open', 'closed')$$, '22023',
                  'unknown state "closed" of lifecycle kind "tst"', 'an unknown new state is refused');
-SELECT throws_ok($$SELECT sqm.move('tst', 1, NULL, 'open', 'done')$$, '22023',
+SELECT throws_ok($$SELECT sqm.move_object('tst', 1, NULL, 'open', 'done')$$, '22023',
                  NULL, 'a missing argument is refused');
+SELECT throws_ok($$SELECT sqm.write('tst', 1, 200, 'open', 'open', '{"note": "x"}')$$, 'SQ001',
+                 'test case 200 cannot be edited: lifecycle kind "tst" has no action "edit"',
+                 'an edit of a kind without an edit action is refused');
 UPDATE sqm.tst_case SET note = 'fine' WHERE org_id = 1 AND id = 200;
-SELECT lives_ok($$SELECT sqm.move('tst', 1, 200, 'open', 'done', 'finished')$$, 'a guarded move passes when the guard does');
+SELECT lives_ok($$SELECT sqm.move_object('tst', 1, 200, 'open', 'done', 'finished')$$, 'a guarded move passes when the guard does');
 
 -- ---------------------------------------------------------------- reading the lifecycle
 SELECT is(sqm.move_capability('tst', 'open', 'done'), 'tst.close', 'sqm.move_capability names the capability of a move');
@@ -310,18 +313,21 @@ SELECT throws_ok($$UPDATE sqm.tst_case SET state = 'void' WHERE org_id = 1 AND i
 -- ---------------------------------------------------------------- packaging
 SELECT is((SELECT array_agg(c ORDER BY c) FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(t, c)
             WHERE e.extname = 'sqm' AND c LIKE '%builtin%' AND t::regclass::text LIKE 'sqm.lifecycle%'),
-          ARRAY['WHERE NOT builtin', 'WHERE NOT builtin', 'WHERE NOT builtin'],
+          ARRAY['WHERE NOT builtin', 'WHERE NOT builtin', 'WHERE NOT builtin', 'WHERE NOT builtin'],
           'the definitions users add are dumped, the builtin ones are not');
 SELECT is((SELECT count(*) FROM pg_proc p
-            WHERE p.oid IN ('sqm.move(text, bigint, bigint, text, text, text)'::regprocedure,
+            WHERE p.oid IN ('sqm.write(text, bigint, bigint, text, text, jsonb, text)'::regprocedure,
+                            'sqm.move_object(text, bigint, bigint, text, text, text)'::regprocedure,
                             'sqm.move_capability(text, text, text)'::regprocedure,
                             'sqm.allowed_moves(text, text)'::regprocedure,
                             'sqm.lifecycle_enforce()'::regprocedure)
               AND p.proacl IS NOT NULL
-              AND NOT EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = 0)), 4::bigint,
-          'PUBLIC cannot execute sqm.move and its companions');
-SELECT is((SELECT prosecdef FROM pg_proc WHERE oid = 'sqm.move(text, bigint, bigint, text, text, text)'::regprocedure),
-          false, 'sqm.move runs with the caller''s rights');
+              AND NOT EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = 0)), 5::bigint,
+          'PUBLIC cannot execute sqm.write and its companions');
+SELECT is((SELECT count(*) FROM pg_proc WHERE oid IN ('sqm.write(text, bigint, bigint, text, text, jsonb, text)'::regprocedure,
+                                                      'sqm.move_object(text, bigint, bigint, text, text, text)'::regprocedure)
+                                          AND prosecdef),
+          0::bigint, 'the write path is no SECURITY DEFINER function: it authorises the caller, then writes as the table''s owner');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -211,10 +211,11 @@ SELECT lives_ok(format($$INSERT INTO sqm.trc_case VALUES (%s, 2, 'open', NULL)$$
 -- ---------------------------------------------------------------- through an API function
 -- A kind's API writes through the core's compare-and-set path as the owner;
 -- the claim's refusal reaches the caller as it is.
+INSERT INTO sqm.lifecycle_action (kind, action, capability, label_en) VALUES ('trb', 'edit', 'read_cases', 'register');
 CREATE FUNCTION sqm.tst_register_trb(org bigint, id bigint, nr text) RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('trb', org, id, 'open', 'open', 'read_cases', 'register', jsonb_build_object('diarienr', nr));
+    SELECT sqm.write('trb', org, id, 'open', 'open', jsonb_build_object('diarienr', nr));
 END;
 GRANT EXECUTE ON FUNCTION sqm.tst_register_trb(bigint, bigint, text) TO tst_coord_a;
 INSERT INTO sqm.trb_case VALUES (:a, :c1, 'open', :a1, NULL);

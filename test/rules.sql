@@ -729,12 +729,14 @@ SELECT sqm.record_lex_sarah(:so, :multi, i.item, 'x', 'intervju', 'fact', 'Carin
                             CASE WHEN i.item = 'measure' THEN date '2025-02-20' END)
   FROM sqm.lex_sarah_item i WHERE i.required \g /dev/null
 SELECT sqm.complete_lex_sarah(:so, :multi, 'assessed');
-SELECT is((SELECT string_agg(coalesce(unit, '?') || ' ' || investigations, ', ' ORDER BY unit_id NULLS LAST)
-             FROM sqm.lex_sarah_per_unit(:so, '2025')),
-          'Enhet X 1, Enhet Y 1, Totalt 1',
+SELECT is((SELECT string_agg(unit_name || ' ' || cases, ', ' ORDER BY unit_id) FROM sqm.lex_sarah_per_unit(:so, '2025'))
+          || (SELECT format(', total %s (%s in several rows)', cases, counted_in_several_rows)
+                FROM sqm.stat_lex_sarah_per_unit_total WHERE org_id = :so AND period = '2025' AND attribution = 'today'),
+          'Enhet X 1, Enhet Y 1, total 1 (1 in several rows)',
           'an investigation of reports from two units counts once per unit (two reports of one unit: once) and once in the total');
-SELECT is((SELECT investigations_completed FROM sqm.stat_lex_sarah_totals WHERE org_id = :so AND period::text = '2025'), 1::bigint,
-          'and once in the yearly totals');
+SELECT is((SELECT investigations_completed FROM sqm.stat_lex_sarah_summary
+            WHERE org_id = :so AND period = '2025' AND period_kind = 'year'), 1,
+          'and once in the yearly summary');
 
 -- ====================================================================
 -- Caches: the reference data is read once, and a change is seen at once

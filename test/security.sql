@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(37);
+SELECT plan(41);
 
 CREATE SCHEMA evil;
 CREATE FUNCTION evil.trap(a anyelement, b anyelement) RETURNS boolean LANGUAGE plpgsql AS

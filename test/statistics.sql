@@ -62,31 +62,32 @@ SELECT is((SELECT class FROM sqm.column_class WHERE table_name = 'sqm.deviation'
           'statistic', 'the day is of class statistic');
 
 -- the same rule for a superuser writing directly (in organisation C, whose
--- counts no test reads)
+-- counts no test reads), at the latest now: the row check refuses a report
+-- in the future for every writer
 SELECT sqm.create_organisation('Statistik C', 'SN') AS c \gset
 SELECT sqm.create_unit(:c, 'C1', 'unit', '2024-01-01') AS c1 \gset
 SELECT sqm.add_deviation_type(:c, 'info', 'Information', 'Information', '2024-01-01');
 SELECT lives_ok(format($$INSERT INTO sqm.deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, types)
-                         VALUES (%s, 990001, 'reported', %s, 'SoL', '2025-03-01 23:00+00', '2025-03-01 23:30+00', '{info}')$$, :c, :c1),
+                         VALUES (%s, 990001, 'reported', %s, 'SoL', '2025-02-27 23:00+00', '2025-02-27 23:30+00', '{info}')$$, :c, :c1),
                 'a direct INSERT without the day');
-SELECT is((SELECT reported_on FROM sqm.deviation WHERE id = 990001), '2025-03-02'::date, 'gets it filled in');
+SELECT is((SELECT reported_on FROM sqm.deviation WHERE id = 990001), '2025-02-28'::date, 'gets it filled in');
 SELECT throws_ok(format($$INSERT INTO sqm.deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, types, reported_on)
-                          VALUES (%s, 990002, 'reported', %s, 'SoL', '2025-03-01 23:00+00', '2025-03-01 23:30+00', '{info}', '2025-03-01')$$, :c, :c1),
-                 '23514', 'reported_on of deviation 990002 must be 2025-03-02, the day of reported_at',
+                          VALUES (%s, 990002, 'reported', %s, 'SoL', '2025-02-27 23:00+00', '2025-02-27 23:30+00', '{info}', '2025-02-27')$$, :c, :c1),
+                 '23514', 'reported_on of deviation 990002 must be 2025-02-28, the day of reported_at',
                  'a direct INSERT with another day is refused');
 SELECT lives_ok(format($$INSERT INTO sqm.deviation (org_id, id, state, unit_id, regime, happened_at, reported_at, types, reported_on)
-                         VALUES (%s, 990003, 'reported', %s, 'SoL', '2025-03-01 23:00+00', '2025-03-01 23:30+00', '{info}', '2025-03-02')$$, :c, :c1),
+                         VALUES (%s, 990003, 'reported', %s, 'SoL', '2025-02-27 23:00+00', '2025-02-27 23:30+00', '{info}', '2025-02-28')$$, :c, :c1),
                 'a direct INSERT with the right day passes');
 SELECT throws_ok($$UPDATE sqm.deviation SET reported_on = '2025-03-03' WHERE id = 990001$$, '23514',
-                 'reported_on of deviation 990001 must be 2025-03-02, the day of reported_at',
+                 'reported_on of deviation 990001 must be 2025-02-28, the day of reported_at',
                  'a direct UPDATE of the day alone is refused');
 SELECT throws_ok(format($$UPDATE sqm.deviation SET closed_on = '2025-03-03' WHERE id = %s$$, :d1), '23514',
                  format('closed_on of deviation %s cannot be 2025-03-03 while closed_at is empty', :d1),
                  'a day without its moment is refused');
-UPDATE sqm.deviation SET reported_at = '2025-03-05 12:00+01' WHERE id = 990001;
-SELECT is((SELECT reported_on FROM sqm.deviation WHERE id = 990001), '2025-03-05'::date, 'an UPDATE of the moment moves the day');
+UPDATE sqm.deviation SET reported_at = '2025-03-01 08:00+01' WHERE id = 990001;
+SELECT is((SELECT reported_on FROM sqm.deviation WHERE id = 990001), '2025-03-01'::date, 'an UPDATE of the moment moves the day');
 UPDATE sqm.deviation SET reported_on = NULL WHERE id = 990001;
-SELECT is((SELECT reported_on FROM sqm.deviation WHERE id = 990001), '2025-03-05'::date, 'and a day set to NULL is filled in again');
+SELECT is((SELECT reported_on FROM sqm.deviation WHERE id = 990001), '2025-03-01'::date, 'and a day set to NULL is filled in again');
 
 -- the first moment that is not NULL, on any table that has the protocol's key
 CREATE TABLE sqm.tst_days (org_id bigint, id bigint, a timestamptz, b timestamptz, d date);

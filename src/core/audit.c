@@ -11,9 +11,10 @@
  *	  sqm.batch_source (both PGC_SUSET), and sqm.now() and sqm.actor(),
  *	  which every part of sqm takes its clock and its end user from;
  *	- the context of a write (sqm_audit_set_context and
- *	  sqm_audit_clear_context, and their SQL wrappers for the PL/pgSQL write
- *	  path): where a change comes from (api) and the reason the API call
- *	  gave, which sqm_audit_reason() returns to row checks;
+ *	  sqm_audit_clear_context, which the C write path sqm.write calls, and
+ *	  their SQL wrappers for the API's creations, links and changes of the
+ *	  delegation order): where a change comes from (api) and the reason the
+ *	  API call gave, which sqm_audit_reason() returns to row checks;
  *	- the trigger sqm.audit_record('<kind>') that every governed table
  *	  carries (AFTER INSERT OR UPDATE, FOR EACH ROW; doc/core.md), which
  *	  appends one create, move or edit event to sqm.audit_event, and its

@@ -24,24 +24,28 @@
  *	- the deferred constraint trigger sqm.details_present(kind) on the
  *	  governed table (AFTER INSERT, initially deferred): at commit, every
  *	  case has its details row;
- *	- sqm.move(), the compare-and-set move the API functions use, and
- *	  sqm.move_capability();
+ *	- sqm.move_capability(), and the interface the write path (write.c)
+ *	  reads a kind through: its tables, states, moves and actions, with the
+ *	  capability each needs (sqm_kind_* in sqm.h);
  *	- the per-backend cache of the definitions, its invalidation (the
  *	  statement trigger sqm.lifecycle_invalidate() on the definition tables
  *	  plus a relcache callback) and sqm.lifecycle_cache_stats().
  *
- * sqm.move's reason goes to the audit trail through the context of the
- * write (sqm_audit_set_context, audit.c), set around its UPDATE only.
+ * The reason of a write goes to the audit trail through the context of the
+ * write (sqm_audit_set_context, audit.c), which the write path (write.c)
+ * sets around each write it makes.
  *
  * The cache.  Kinds are loaded on first use with SPI (kept plans, read with
  * the latest snapshot, so that what an invalidation announced is seen even
- * under REPEATABLE READ) into a "generation": a memory context under
+ * under REPEATABLE READ, and on behalf of the owner of the definition
+ * tables, so that a role allowed to write a governed table needs no
+ * privilege on them) into a "generation": a memory context under
  * CacheMemoryContext holding a hash of kinds by name and one of kinds by
  * governed table.  The relcache callback marks the generation invalid when
  * a definition table, a governed table of a loaded kind, or everything is
  * invalidated; the syscache callback on pg_proc does so when guards are
  * cached.  Callbacks only set a flag; the next lookup starts a new
- * generation.  Code that runs user code (a guard, sqm.move's UPDATE) while
+ * generation.  Code that runs user code (a guard, the write path's UPDATE) while
  * it holds pointers into the cache "pins" it: a generation replaced while
  * pinned is kept in a graveyard and freed by the first lookup after the
  * last pin is gone.
@@ -124,6 +128,20 @@ typedef struct LcMove
 	FmgrInfo	guard_fn;
 } LcMove;
 
+/*
+ * One action of a kind (sqm.lifecycle_action): creating, editing, or another
+ * verb of the kind, with the capability it needs and its label in messages.
+ * An edit action with a column needs its capability whenever a write names
+ * that column, move or edit.
+ */
+typedef struct LcAction
+{
+	char	   *action;
+	char	   *column;			/* NULL: the action as a whole */
+	char	   *capability;
+	char	   *label;
+} LcAction;
+
 /* A kind as loaded from the definitions; entry of LcGeneration.kinds. */
 typedef struct LcKind
 {
@@ -144,16 +162,14 @@ typedef struct LcKind
 	int			nmoves;
 	LcMove	   *moves;			/* ordered by from, to */
 	int		   *move_at;		/* [from * nstates + to]: index into moves */
+	int			nactions;
+	LcAction   *actions;		/* ordered by action, column (NULL first) */
 
 	/* the governed table's protocol columns, checked on the first trigger */
 	bool		columns_checked;
 	AttrNumber	org_attnum;
 	AttrNumber	id_attnum;
 	AttrNumber	state_attnum;
-
-	/* sqm.move's kept plans, prepared on its first call for the kind */
-	SPIPlanPtr	update_plan;
-	SPIPlanPtr	current_plan;
 
 	/* the details table's key, checked on its first trigger */
 	bool		details_checked;
@@ -184,7 +200,7 @@ typedef struct LcGeneration
 
 /* The definition tables, whose invalidation invalidates the cache. */
 static const char *const lc_definition_tables[] = {
-	"lifecycle_kind", "lifecycle_state", "lifecycle_move"
+	"lifecycle_kind", "lifecycle_state", "lifecycle_move", "lifecycle_action"
 };
 
 static MemoryContext lc_cache_cxt = NULL;	/* parent of all generations */
@@ -199,6 +215,7 @@ static Oid	lc_text_argtype[1] = {TEXTOID};
 static SPIPlanPtr lc_kind_plan = NULL;
 static SPIPlanPtr lc_state_plan = NULL;
 static SPIPlanPtr lc_move_plan = NULL;
+static SPIPlanPtr lc_action_plan = NULL;
 
 /* sqm.lifecycle_cache_stats() */
 static int64 lc_loads = 0;
@@ -211,7 +228,6 @@ PG_FUNCTION_INFO_V1(sqm_lifecycle_enforce);
 PG_FUNCTION_INFO_V1(sqm_details_enforce);
 PG_FUNCTION_INFO_V1(sqm_details_present);
 PG_FUNCTION_INFO_V1(sqm_lifecycle_invalidate);
-PG_FUNCTION_INFO_V1(sqm_move);
 PG_FUNCTION_INFO_V1(sqm_move_capability);
 PG_FUNCTION_INFO_V1(sqm_lifecycle_cache_stats);
 
@@ -262,10 +278,6 @@ lc_free_generation(LcGeneration *gen)
 	{
 		int			m;
 
-		if (kind->update_plan != NULL)
-			SPI_freeplan(kind->update_plan);
-		if (kind->current_plan != NULL)
-			SPI_freeplan(kind->current_plan);
 		if (kind->case_state_plan != NULL)
 			SPI_freeplan(kind->case_state_plan);
 		if (kind->details_exists_plan != NULL)
@@ -420,12 +432,19 @@ lc_load_kind(LcGeneration *gen, const char *name)
 	SPITupleTable *tuptable;
 	Datum		value;
 	bool		isnull;
+	SqmSavedUser saved;
 	int			i;
 
 	memset(&loaded, 0, sizeof(loaded));
 	strlcpy(loaded.name, name, NAMEDATALEN);
 	loaded.cxt = gen->cxt;
 
+	/*
+	 * Read as the owner of the definition tables (as audit.c reads the trail
+	 * as its owner): a role that may write a governed table, a trigger
+	 * running for it, needs no privilege on the lifecycle definitions.
+	 */
+	sqm_become_user(sqm_relation_owner(lc_definition_relids[0]), &saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "unexpected failure of SPI_connect");
 
@@ -447,11 +466,18 @@ lc_load_kind(LcGeneration *gen, const char *name)
 			"  FROM sqm.lifecycle_move m WHERE m.kind OPERATOR(pg_catalog.=) $1"
 			" ORDER BY m.from_state COLLATE pg_catalog.\"C\", m.to_state COLLATE pg_catalog.\"C\"",
 			1, lc_text_argtype);
+	if (lc_action_plan == NULL)
+		lc_action_plan = sqm_prepare_kept(
+			"SELECT a.action, a.column_name, a.capability, a.label_en"
+			"  FROM sqm.lifecycle_action a WHERE a.kind OPERATOR(pg_catalog.=) $1"
+			" ORDER BY a.action COLLATE pg_catalog.\"C\", a.column_name COLLATE pg_catalog.\"C\" NULLS FIRST",
+			1, lc_text_argtype);
 
 	lc_load_query(lc_kind_plan, arg);
 	if (SPI_processed == 0)
 	{
 		SPI_finish();
+		sqm_restore_user(&saved);
 		return NULL;
 	}
 	tuptable = SPI_tuptable;
@@ -529,7 +555,25 @@ lc_load_kind(LcGeneration *gen, const char *name)
 		loaded.move_at[move->from * loaded.nstates + move->to] = i;
 	}
 
+	lc_load_query(lc_action_plan, arg);
+	tuptable = SPI_tuptable;
+	loaded.nactions = (int) SPI_processed;
+	loaded.actions = MemoryContextAllocZero(gen->cxt,
+											sizeof(LcAction) * Max(loaded.nactions, 1));
+	for (i = 0; i < loaded.nactions; i++)
+	{
+		HeapTuple	tuple = tuptable->vals[i];
+		LcAction   *action = &loaded.actions[i];
+		char	   *column = SPI_getvalue(tuple, tuptable->tupdesc, 2);
+
+		action->action = MemoryContextStrdup(gen->cxt, SPI_getvalue(tuple, tuptable->tupdesc, 1));
+		action->column = column ? MemoryContextStrdup(gen->cxt, column) : NULL;
+		action->capability = MemoryContextStrdup(gen->cxt, SPI_getvalue(tuple, tuptable->tupdesc, 3));
+		action->label = MemoryContextStrdup(gen->cxt, SPI_getvalue(tuple, tuptable->tupdesc, 4));
+	}
+
 	SPI_finish();
+	sqm_restore_user(&saved);
 
 	kind = hash_search(gen->kinds, name, HASH_ENTER, NULL);
 	*kind = loaded;
@@ -1447,7 +1491,7 @@ sqm_lifecycle_invalidate(PG_FUNCTION_ARGS)
 
 
 /* ----------------------------------------------------------------
- *		The API helpers
+ *		The interface of the write path (write.c, sqm.h)
  * ----------------------------------------------------------------
  */
 
@@ -1465,148 +1509,132 @@ lc_lookup_kind_or_error(text *name)
 	return kind;
 }
 
-/* sqm.move's plans: the compare-and-set UPDATE and the look at the object. */
-static void
-lc_prepare_move_plans(LcKind *kind)
+/*
+ * The kind of that name, NULL if there is none.  The pointer stays valid
+ * until the cache is invalidated, which running user code (an UPDATE of a
+ * governed table, a guard) may do: hold a pin (sqm_kind_pin) across it.
+ */
+SqmKind *
+sqm_kind(const char *name)
 {
-	Oid			argtypes[4] = {TEXTOID, INT8OID, INT8OID, TEXTOID};
-	char	   *table;
-	SPIPlanPtr	update_plan;
-	SPIPlanPtr	current_plan;
-
-	if (kind->update_plan != NULL)
-		return;
-	if (get_rel_name(kind->governed) == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("the governed table of lifecycle kind \"%s\" does not exist", kind->name),
-				 errhint("Correct governed_table in sqm.lifecycle_kind.")));
-	table = sqm_relation_name(kind->governed);
-
-	update_plan = sqm_prepare_kept(psprintf("UPDATE %s SET state = $1"
-										   " WHERE org_id OPERATOR(pg_catalog.=) $2"
-										   " AND id OPERATOR(pg_catalog.=) $3"
-										   " AND state OPERATOR(pg_catalog.=) $4",
-										   table),
-								  4, argtypes);
-	kind->update_plan = update_plan;
-	current_plan = sqm_prepare_kept(psprintf("SELECT state FROM %s"
-											" WHERE org_id OPERATOR(pg_catalog.=) $1"
-											" AND id OPERATOR(pg_catalog.=) $2",
-											table),
-								   2, argtypes + 1);
-	kind->current_plan = current_plan;
+	return lc_lookup_kind(name);
 }
 
-/* sqm.move changed no row: say why. */
-static void
-lc_move_failed(LcKind *kind, Datum org, Datum id, const char *expected)
+/* The same, refusing an unknown kind with 22023. */
+SqmKind *
+sqm_kind_or_error(const char *name)
 {
-	int			ret;
-	Datum		values[2] = {org, id};
-	char	   *current;
+	return lc_lookup_kind_or_error(cstring_to_text(name));
+}
 
-	ret = SPI_execute_plan(kind->current_plan, values, NULL, false, 1);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "unexpected SPI result %d reading %s %lld", ret, kind->label,
-			 (long long) DatumGetInt64(id));
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("%s %lld does not exist in organisation %lld", kind->label,
-						(long long) DatumGetInt64(id), (long long) DatumGetInt64(org))));
+void
+sqm_kind_pin(void)
+{
+	lc_pins++;
+}
 
-	current = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	if (current != NULL && strcmp(current, expected) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_SQM_STALE_STATE),
-				 errmsg("%s %lld could not be moved from state \"%s\"", kind->label,
-						(long long) DatumGetInt64(id), expected),
-				 errdetail("It changed concurrently, or a row-level security policy or another trigger kept it unchanged."),
-				 errhint("Reload the object and try again.")));
-	ereport(ERROR,
-			(errcode(ERRCODE_SQM_STALE_STATE),
-			 errmsg("%s %lld is not in state \"%s\"", kind->label,
-					(long long) DatumGetInt64(id), expected),
-			 current != NULL ? errdetail("It is in state \"%s\".", current) :
-			 errdetail("It has no state."),
-			 errhint("Reload the object and try again.")));
+void
+sqm_kind_unpin(void)
+{
+	Assert(lc_pins > 0);
+	lc_pins--;
+}
+
+const char *
+sqm_kind_name(const SqmKind *kind)
+{
+	return kind->name;
+}
+
+const char *
+sqm_kind_label(const SqmKind *kind)
+{
+	return kind->label;
+}
+
+Oid
+sqm_kind_governed(const SqmKind *kind)
+{
+	return kind->governed;
+}
+
+Oid
+sqm_kind_details(const SqmKind *kind)
+{
+	return kind->details;
+}
+
+/* The index of a state of the kind; refuses an unknown state with 22023. */
+int
+sqm_kind_state(const SqmKind *kind, const char *state)
+{
+	int			s = lc_state_index_cstring(kind, state);
+
+	if (s < 0)
+		lc_unknown_state(kind, state);
+	return s;
+}
+
+bool
+sqm_kind_state_terminal(const SqmKind *kind, int state)
+{
+	return kind->states[state].terminal;
 }
 
 /*
- * sqm.move(kind, org, id, expected_state, new_state, reason): compare-and-set.
- * The UPDATE's condition on the state is checked again on the newest row
- * version when it waits for a concurrent writer (READ COMMITTED), so a
- * stale caller fails instead of making another move than it meant.
+ * The capability of the move from one state to another (indexes of
+ * sqm_kind_state); refuses with SQ001 when the lifecycle has no such move,
+ * naming the moves it has from there.  The move is looked up in the
+ * definitions only: whether the object is in the from-state is for the
+ * compare-and-set to find.
  */
-Datum
-sqm_move(PG_FUNCTION_ARGS)
+const char *
+sqm_kind_move_capability(const SqmKind *kind, int64 id, int from, int to)
 {
-	LcKind	   *kind;
-	char	   *expected;
-	char	   *target;
-	int			from;
-	int			to;
-	Datum		values[4];
-	int			ret;
+	int			move = kind->move_at[from * kind->nstates + to];
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) ||
-		PG_ARGISNULL(3) || PG_ARGISNULL(4))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("sqm.move needs a kind, an organisation, an id, the expected state and the new state"),
-				 errhint("Only the reason may be NULL.")));
+	if (move == LC_NO_MOVE)
+	{
+		const char *from_name = kind->states[from].name;
+		const char *to_name = kind->states[to].name;
+		char	   *detail = lc_move_detail(kind, from, from_name, to, to_name);
 
-	kind = lc_lookup_kind_or_error(PG_GETARG_TEXT_PP(0));
-	expected = text_to_cstring(PG_GETARG_TEXT_PP(3));
-	target = text_to_cstring(PG_GETARG_TEXT_PP(4));
-	from = lc_state_index_cstring(kind, expected);
-	if (from < 0)
-		lc_unknown_state(kind, expected);
-	to = lc_state_index_cstring(kind, target);
-	if (to < 0)
-		lc_unknown_state(kind, target);
-	if (from == to)
 		ereport(ERROR,
 				(errcode(ERRCODE_SQM_ILLEGAL_MOVE),
 				 errmsg("illegal move of %s %lld from \"%s\" to \"%s\"", kind->label,
-						(long long) PG_GETARG_INT64(2), expected, target),
-				 errdetail("An object does not move to the state it is in."),
-				 errhint("%s", lc_moves_hint(kind, from, expected))));
-
-	/*
-	 * The reason goes to the audit trail with this write only; if the write
-	 * fails, the context goes with the (sub)transaction.
-	 */
-	sqm_audit_set_context("api", PG_ARGISNULL(5) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(5)));
-
-	values[0] = PG_GETARG_DATUM(4);
-	values[1] = PG_GETARG_DATUM(1);
-	values[2] = PG_GETARG_DATUM(2);
-	values[3] = PG_GETARG_DATUM(3);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "unexpected failure of SPI_connect");
-	lc_pins++;
-	PG_TRY();
-	{
-		lc_prepare_move_plans(kind);
-		ret = SPI_execute_plan(kind->update_plan, values, NULL, false, 0);
-		if (ret != SPI_OK_UPDATE)
-			elog(ERROR, "unexpected SPI result %d moving %s %lld", ret, kind->label,
-				 (long long) PG_GETARG_INT64(2));
-		if (SPI_processed == 0)
-			lc_move_failed(kind, values[1], values[2], expected);
+						(long long) id, from_name, to_name),
+				 from == to ? errdetail("An object does not move to the state it is in.") :
+				 detail ? errdetail("%s", detail) : 0,
+				 errhint("%s", lc_moves_hint(kind, from, from_name))));
 	}
-	PG_FINALLY();
-	{
-		lc_pins--;
-	}
-	PG_END_TRY();
-	SPI_finish();
-	sqm_audit_clear_context();
+	return kind->moves[move].capability;
+}
 
-	PG_RETURN_VOID();
+/*
+ * The capability an action of the kind needs (sqm.lifecycle_action), and
+ * its label for messages; NULL if the kind has no such action.  column NULL:
+ * the action as a whole.
+ */
+const char *
+sqm_kind_action(const SqmKind *kind, const char *action, const char *column,
+				const char **label)
+{
+	int			i;
+
+	for (i = 0; i < kind->nactions; i++)
+	{
+		const LcAction *a = &kind->actions[i];
+
+		if (strcmp(a->action, action) != 0)
+			continue;
+		if ((column == NULL) != (a->column == NULL) ||
+			(column != NULL && strcmp(a->column, column) != 0))
+			continue;
+		if (label != NULL)
+			*label = a->label;
+		return a->capability;
+	}
+	return NULL;
 }
 
 /* sqm.move_capability(kind, from_state, to_state): NULL if no such move. */

@@ -28,4 +28,6 @@ _PG_init(void)
 	sqm_row_check_init();
 	sqm_days_init();
 	sqm_restore_init();
+	sqm_access_init();
+	sqm_write_init();
 }

@@ -83,6 +83,54 @@ extern Oid	sqm_caller_role_oid(void);
 extern bool sqm_caller_is_app_role(void);
 
 /*
+ * access.c: authorisation, from the per-backend cache of memberships, the
+ * organisation's delegation order and its unit hierarchy as of today.
+ */
+extern bool sqm_may(int64 org, bool unit_null, int64 unit, const char *capability);
+extern bool sqm_holds_capability(int64 org, const char *capability);
+extern char *sqm_caller_description(void);
+
+/*
+ * What an authorisation is for, as the messages name it: "no <kind> 17 that
+ * you may <verb><suffix>", "permission denied to <verb> <kind> 17<suffix>".
+ */
+typedef struct SqmAuthWhat
+{
+	const char *label;			/* the label of the object's kind */
+	int64		id;
+	const char *verb;			/* e.g. "move", "edit", a kind's action's label */
+	const char *suffix;			/* e.g. " to \"triaged\"", or "" */
+} SqmAuthWhat;
+
+extern void sqm_authorize_anywhere(int64 org, const char *capability, const SqmAuthWhat *what);
+extern void sqm_authorize_found(int64 org, bool found, bool unit_null, int64 unit,
+								const char *capability, const SqmAuthWhat *what);
+extern void sqm_access_init(void);
+
+/*
+ * lifecycle.c: a kind as the write path reads it.  Pointers stay valid until
+ * the lifecycle cache is invalidated: pin it across user code.
+ */
+typedef struct LcKind SqmKind;
+
+extern SqmKind *sqm_kind(const char *name);
+extern SqmKind *sqm_kind_or_error(const char *name);
+extern void sqm_kind_pin(void);
+extern void sqm_kind_unpin(void);
+extern const char *sqm_kind_name(const SqmKind *kind);
+extern const char *sqm_kind_label(const SqmKind *kind);
+extern Oid	sqm_kind_governed(const SqmKind *kind);
+extern Oid	sqm_kind_details(const SqmKind *kind);
+extern int	sqm_kind_state(const SqmKind *kind, const char *state);
+extern bool sqm_kind_state_terminal(const SqmKind *kind, int state);
+extern const char *sqm_kind_move_capability(const SqmKind *kind, int64 id, int from, int to);
+extern const char *sqm_kind_action(const SqmKind *kind, const char *action, const char *column,
+								   const char **label);
+
+/* write.c: the one write path. */
+extern void sqm_write_init(void);
+
+/*
  * audit.c: the clock, and the context of the change being written.  The
  * write path calls sqm_audit_set_context("api", reason) before each write it
  * makes and sqm_audit_clear_context() after it; contexts nest, and one set

@@ -70,6 +70,7 @@
 
 /* Version of the binary format written by period_send. */
 #define PERIOD_BINARY_VERSION	1
+#define PERIOD_BINARY_LEN		5	/* version, kind, int16 year, sub-field */
 
 /* Longest canonical text: "9999/00@12" plus the terminator. */
 #define PERIOD_TEXT_MAXLEN		16
@@ -498,6 +499,20 @@ sqm_period_recv(PG_FUNCTION_ARGS)
 	int			year;
 	int			sub;
 	char		shown[PERIOD_TEXT_MAXLEN];
+
+	/*
+	 * Refuse a value shorter than the format before reading it: pq_getmsg*
+	 * would report a malformed value as a protocol violation (08P01), but the
+	 * message was whole -- the value in it is wrong (22P03).
+	 */
+	if (buf->len - buf->cursor < PERIOD_BINARY_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg_plural("invalid binary input of type period: %d byte",
+								"invalid binary input of type period: %d bytes",
+								buf->len - buf->cursor, buf->len - buf->cursor),
+				 errdetail("Binary format version %d is %d bytes: version, kind, year (2 bytes), sub-field.",
+						   PERIOD_BINARY_VERSION, PERIOD_BINARY_LEN)));
 
 	version = pq_getmsgbyte(buf);
 	if (version != PERIOD_BINARY_VERSION)

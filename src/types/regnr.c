@@ -50,6 +50,7 @@
 
 /* Version byte that opens the binary format written by sqm_regnr_send. */
 #define REGNR_BINARY_VERSION	1
+#define REGNR_BINARY_FIXED_LEN	7	/* version, int16 year, int32 sequence; the body follows */
 
 #define REGNR_SYNTAX_HINT \
 	"Accepted forms: 2025.010 SN, SN 2024/106 (year, sequence number and registering body)."
@@ -472,6 +473,20 @@ sqm_regnr_recv(PG_FUNCTION_ARGS)
 	char	   *str;
 	int			nbytes;
 	int			nletters;
+
+	/*
+	 * Refuse a value shorter than the format's fixed part before reading it:
+	 * pq_getmsg* would report it as a protocol violation (08P01), but the
+	 * message was whole -- the value in it is wrong (22P03).
+	 */
+	if (buf->len - buf->cursor < REGNR_BINARY_FIXED_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg_plural("invalid binary input of type %s: %d byte",
+								"invalid binary input of type %s: %d bytes",
+								buf->len - buf->cursor, "regnr", buf->len - buf->cursor),
+				 errdetail("Binary format version %d is at least %d bytes: version, year (2 bytes), sequence (4 bytes), then the body.",
+						   REGNR_BINARY_VERSION, REGNR_BINARY_FIXED_LEN)));
 
 	version = pq_getmsgbyte(buf);
 	if (version != REGNR_BINARY_VERSION)

@@ -11,12 +11,19 @@
 --                         the columns the new row (or its details row) must
 --                         have filled in, and the guard (a function of the new
 --                         row) that must pass
+--   sqm.lifecycle_action  what else the API does to a kind's cases, and the
+--                         capability each needs: create one, edit one (a write
+--                         that stays in its state), write a column that needs
+--                         its own capability, and the kind's own verbs
+--                         (document, supplement …)
 --
 -- A kind's tables are wired by one call, sqm.govern (85_govern.sql), which
 -- inserts the kind's row here.
 --
 -- The engine keeps the definitions in a per-backend cache (src/core/lifecycle.c);
--- a statement trigger on the three tables tells every session to reload them.
+-- a statement trigger on the four tables tells every session to reload them.
+-- Capabilities are named here only: which sqm role holds which is the
+-- organisation's delegation order (src/core/sql/50_access.sql).
 -- Rows the extension's own scripts insert are marked builtin and are not
 -- dumped (the script recreates them); rows users add are.
 
@@ -58,6 +65,16 @@ CREATE TABLE sqm.lifecycle_move (
     CHECK (from_state OPERATOR(pg_catalog.<>) to_state)
 );
 
+CREATE TABLE sqm.lifecycle_action (
+    kind         text NOT NULL REFERENCES sqm.lifecycle_kind,
+    action       text NOT NULL CHECK (action OPERATOR(pg_catalog.~) '^[a-z][a-z_]*$'),
+    column_name  text CHECK (column_name IS NULL OR action OPERATOR(pg_catalog.=) 'edit'),
+    capability   text NOT NULL CHECK (pg_catalog.btrim(capability) OPERATOR(pg_catalog.<>) ''),
+    label_en     text NOT NULL CHECK (pg_catalog.btrim(label_en) OPERATOR(pg_catalog.<>) ''),
+    builtin      boolean NOT NULL DEFAULT false,
+    UNIQUE NULLS NOT DISTINCT (kind, action, column_name)
+);
+
 COMMENT ON TABLE sqm.lifecycle_kind IS
   'A kind of case and the governed table its objects live in, with its details table and row check; enforced by the trigger sqm.lifecycle_enforce(kind); rows are inserted by sqm.govern';
 COMMENT ON COLUMN sqm.lifecycle_kind.kind IS 'Name of the kind; the argument of the lifecycle and audit triggers';
@@ -82,19 +99,31 @@ COMMENT ON COLUMN sqm.lifecycle_state.label_en IS 'English label of the state';
 COMMENT ON COLUMN sqm.lifecycle_state.builtin IS 'Inserted by sqm''s install scripts (not dumped: the script recreates it)';
 COMMENT ON TABLE sqm.lifecycle_move IS
   'The legal moves of a kind''s lifecycle: from_state → to_state, the capability the API requires, the columns the new row must fill in and the guard that must pass';
-COMMENT ON COLUMN sqm.lifecycle_move.capability IS 'Capability the API checks before it makes the move';
+COMMENT ON COLUMN sqm.lifecycle_move.capability IS 'Capability the write path (sqm.write) checks before it makes the move; who holds it is the organisation''s delegation order';
 COMMENT ON COLUMN sqm.lifecycle_move.guard IS
   'Function called with the new row before the move is made; it raises an error (SQLSTATE SQ002) to refuse it. Signature: f(<governed table>) RETURNS void';
 COMMENT ON COLUMN sqm.lifecycle_move.requires IS
   'Columns of the governed table, or of the kind''s details table, that the new row (its details row) must have filled in (not NULL) for the move; otherwise the engine refuses it with SQ002. Details columns are read only for moves that name them';
 COMMENT ON COLUMN sqm.lifecycle_move.builtin IS 'Inserted by sqm''s install scripts (not dumped: the script recreates it)';
 
-REVOKE ALL ON sqm.lifecycle_kind, sqm.lifecycle_state, sqm.lifecycle_move FROM PUBLIC;
+COMMENT ON TABLE sqm.lifecycle_action IS
+  'What the API does to a kind''s cases besides moves, and the capability each needs: create (a case, for a unit or for a case of another kind), edit (a write that stays in its state), edit of one column (a write naming it needs this capability too), and the kind''s own verbs';
+COMMENT ON COLUMN sqm.lifecycle_action.action IS
+  'create, edit, or a verb of the kind (e.g. record, supplement, answer), as the API names it in sqm.authorize_object';
+COMMENT ON COLUMN sqm.lifecycle_action.column_name IS
+  'For edit only: a column (of the case or its details row) whose writing needs this capability as well, move or edit; NULL: the action as a whole';
+COMMENT ON COLUMN sqm.lifecycle_action.capability IS 'The capability the action needs (who holds it: the organisation''s delegation order)';
+COMMENT ON COLUMN sqm.lifecycle_action.label_en IS
+  'The action as messages name it, a verb phrase before the object: "no <kind> 17 that you may <label_en>", "permission denied to <label_en> unit 5"';
+COMMENT ON COLUMN sqm.lifecycle_action.builtin IS 'Inserted by sqm''s install scripts (not dumped: the script recreates it)';
+
+REVOKE ALL ON sqm.lifecycle_kind, sqm.lifecycle_state, sqm.lifecycle_move, sqm.lifecycle_action FROM PUBLIC;
 
 -- pg_dump keeps the definitions users add; builtin rows come from the script.
 SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_kind', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_state', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_move', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('sqm.lifecycle_action', 'WHERE NOT builtin');
 
 SELECT sqm.classify('sqm.lifecycle_kind', '{"statistic": ["kind", "label_sv", "label_en"],
     "internal": ["governed_table", "details_table", "row_check", "row_check_on", "builtin"]}');
@@ -102,6 +131,8 @@ SELECT sqm.classify('sqm.lifecycle_state', '{"statistic": ["kind", "state", "lab
     "internal": ["initial", "terminal", "builtin"]}');
 SELECT sqm.classify('sqm.lifecycle_move', '{"statistic": ["kind", "from_state", "to_state"],
     "internal": ["capability", "guard", "requires", "builtin"]}');
+SELECT sqm.classify('sqm.lifecycle_action', '{"statistic": ["kind", "action", "label_en"],
+    "internal": ["column_name", "capability", "builtin"]}');
 
 
 -- ---------------------------------------------------------------------------
@@ -301,6 +332,34 @@ CREATE TRIGGER lifecycle_kind_validate BEFORE INSERT OR UPDATE ON sqm.lifecycle_
 CREATE TRIGGER lifecycle_kind_check AFTER UPDATE ON sqm.lifecycle_kind
     FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_kind_check();
 
+-- An action's column is a column of the kind's case or details table.
+CREATE FUNCTION sqm.lifecycle_action_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k  record;
+BEGIN
+    IF NEW.column_name IS NOT NULL THEN
+        SELECT * INTO k FROM sqm.lifecycle_kind WHERE kind = NEW.kind;
+        IF NEW.column_name IN ('org_id', 'id', 'state')
+           OR NOT EXISTS (SELECT FROM pg_attribute a
+                           WHERE a.attrelid IN (k.governed_table, k.details_table) AND a.attname = NEW.column_name
+                             AND a.attnum > 0 AND NOT a.attisdropped) THEN
+            RAISE EXCEPTION 'lifecycle kind "%" has no column "%" that a write can set', NEW.kind, NEW.column_name
+                USING ERRCODE = 'undefined_column',
+                      HINT = format('Name a column of %s%s other than org_id, id and state.', k.governed_table,
+                                    CASE WHEN k.details_table IS NULL THEN '' ELSE ' or ' || k.details_table END);
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION sqm.lifecycle_action_check() IS
+  'Trigger: the column of an edit action is one a write can set, of the kind''s case or details table';
+CREATE TRIGGER lifecycle_action_check BEFORE INSERT OR UPDATE ON sqm.lifecycle_action
+    FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_action_check();
+
 -- Every change of the definitions makes every session reload them (at commit
 -- for other sessions, at once for this one).
 CREATE FUNCTION sqm.lifecycle_invalidate() RETURNS trigger
@@ -314,6 +373,8 @@ CREATE TRIGGER lifecycle_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 CREATE TRIGGER lifecycle_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sqm.lifecycle_state
     FOR EACH STATEMENT EXECUTE FUNCTION sqm.lifecycle_invalidate();
 CREATE TRIGGER lifecycle_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sqm.lifecycle_move
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lifecycle_invalidate();
+CREATE TRIGGER lifecycle_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sqm.lifecycle_action
     FOR EACH STATEMENT EXECUTE FUNCTION sqm.lifecycle_invalidate();
 
 
@@ -337,14 +398,6 @@ LANGUAGE c
 AS 'MODULE_PATHNAME', 'sqm_details_present';
 COMMENT ON FUNCTION sqm.details_present() IS
   'Constraint trigger of every governed table with a details table (AFTER INSERT FOR EACH ROW, DEFERRABLE INITIALLY DEFERRED; argument the kind): at commit every new case has its details row (23503 otherwise)';
-
-CREATE FUNCTION sqm.move(kind text, org bigint, id bigint, expected_state text, new_state text,
-                         reason text DEFAULT NULL)
-RETURNS void
-LANGUAGE c
-AS 'MODULE_PATHNAME', 'sqm_move';
-COMMENT ON FUNCTION sqm.move(text, bigint, bigint, text, text, text) IS
-  'Internal: compare-and-set move of an object from expected_state to new_state, with the reason recorded in the audit trail for this write only. Fails with SQ003 if the object is in another state, 42704 if it does not exist. Checks no authorisation: API functions call it after checking';
 
 CREATE FUNCTION sqm.move_capability(kind text, from_state text, to_state text) RETURNS text
 LANGUAGE c STABLE STRICT
@@ -386,8 +439,9 @@ COMMENT ON VIEW sqm.lifecycle IS
 REVOKE ALL ON sqm.lifecycle FROM PUBLIC;
 REVOKE ALL ON FUNCTION
     sqm.lifecycle_move_check(), sqm.lifecycle_state_check(), sqm.lifecycle_kind_check(), sqm.lifecycle_kind_validate(),
+    sqm.lifecycle_action_check(),
     sqm.lifecycle_invalidate(), sqm.lifecycle_enforce(), sqm.details_enforce(), sqm.details_present(),
-    sqm.move(text, bigint, bigint, text, text, text), sqm.move_capability(text, text, text),
+    sqm.move_capability(text, text, text),
     sqm.lifecycle_cache_stats(), sqm.allowed_moves(text, text)
 FROM PUBLIC;
 

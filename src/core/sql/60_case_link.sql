@@ -42,16 +42,26 @@ COMMENT ON FUNCTION sqm.case_lookup_stats() IS
   'This session''s case lookups (links, registry, their RLS): how many plans were prepared (once per governed table, again after it changed) and how many lookups ran';
 
 -- Whether the caller may read a case: read_cases on its unit (organisation-wide
--- for a kind without units, and for a case that does not exist).  For RLS.
+-- for a kind without units, and for a case that does not exist).  For RLS;
+-- C (src/core/access.c).
 CREATE FUNCTION sqm.may_read_case(org bigint, kind text, id bigint) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-RETURN sqm.may(org, sqm.case_unit(kind, org, id), 'read_cases');
+  AS 'MODULE_PATHNAME', 'sqm_may_read_case' LANGUAGE C STABLE;
 COMMENT ON FUNCTION sqm.may_read_case(bigint, text, bigint) IS
   'RLS: whether the caller has read_cases for the unit of a case (organisation-wide if it has none or does not exist)';
 
+-- Whether the caller reported a case (its details row's reported_by) and may
+-- still create cases of its kind for its unit: a reporter sees their own
+-- reports.  For RLS; C (src/core/access.c), reading both rows as the tables'
+-- owner, so that a case table's policy may ask about its details table,
+-- whose policy asks about the case table, without recursion.
+CREATE FUNCTION sqm.caller_reported(org bigint, kind text, id bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'sqm_caller_reported' LANGUAGE C STABLE;
+COMMENT ON FUNCTION sqm.caller_reported(bigint, text, bigint) IS
+  'RLS: whether the caller reported the case (reported_by of its details row is sqm.caller_identity()) and holds, for its unit, the capability of its kind''s create action (a reporter sees their own reports)';
+
 REVOKE ALL ON FUNCTION sqm.case_exists(text, bigint, bigint), sqm.case_unit(text, bigint, bigint),
-                       sqm.case_lookup_stats(), sqm.may_read_case(bigint, text, bigint) FROM PUBLIC;
+                       sqm.case_lookup_stats(), sqm.may_read_case(bigint, text, bigint),
+                       sqm.caller_reported(bigint, text, bigint) FROM PUBLIC;
 
 
 -- ---------------------------------------------------------------------------
@@ -244,10 +254,11 @@ COMMENT ON POLICY case_link_visible ON sqm.case_link IS
 
 -- ---------------------------------------------------------------------------
 -- The API.  SECURITY DEFINER with a pinned search_path, as every writer: the
--- caller is authorised on the from-case (the relation's capability) first —
--- a case that does not exist, or is in another unit, is then refused alike
--- (42501) unless the caller's role covers the whole organisation — and then
--- the case must exist (42704).
+-- relation must be declared (facts of the schema), then the caller is
+-- authorised on the from-case with the relation's capability and on the
+-- to-case with read_cases, with the write path's contract: 42501 when the
+-- caller holds the capability nowhere in the organisation, else 42704 alike
+-- for a case that does not exist and one the caller may not act on.
 
 -- The declaration's capability, or 23503 naming the relation and kinds.
 CREATE FUNCTION sqm.case_relation_declared(from_kind text, relation text, to_kind text) RETURNS text
@@ -281,24 +292,16 @@ $$;
 COMMENT ON FUNCTION sqm.case_relation_declared(text, text, text) IS
   'Internal: the capability a relation from one kind to another needs; 22023 for an unknown kind, 23503 if the relation is not declared';
 
--- Authorise the caller on a case and check that it exists; returns its label.
-CREATE FUNCTION sqm.authorize_case(org bigint, kind text, id bigint, capability text, what text) RETURNS text
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    label text := (SELECT coalesce(k.label_en, k.kind) FROM sqm.lifecycle_kind k WHERE k.kind = authorize_case.kind);
-BEGIN
-    PERFORM sqm.authorize(org, sqm.case_unit(kind, org, id), capability, format('%s %s%s', label, id, what));
-    IF NOT coalesce(sqm.case_exists(kind, org, id), false) THEN
-        RAISE EXCEPTION '% % does not exist in organisation %', label, id, org
-            USING ERRCODE = 'undefined_object';
-    END IF;
-    RETURN label;
-END
-$$;
-COMMENT ON FUNCTION sqm.authorize_case(bigint, text, bigint, text, text) IS
-  'Internal: 42501 unless the caller has the capability for the case''s unit (organisation-wide if it does not exist), then 42704 unless it exists';
+-- Authorise the caller for a capability on a case of any kind (C, the write
+-- path's contract): 42501 when the caller holds it nowhere in the
+-- organisation, else 42704 "no <kind> N that you may <verb>" alike for a case
+-- that does not exist and one the caller's roles do not cover; returns its
+-- unit.  Nothing is locked.
+CREATE FUNCTION sqm.authorize_case(org bigint, kind text, id bigint, capability text, verb text,
+                                   suffix text DEFAULT '') RETURNS bigint
+  AS 'MODULE_PATHNAME', 'sqm_authorize_case' LANGUAGE C;
+COMMENT ON FUNCTION sqm.authorize_case(bigint, text, bigint, text, text, text) IS
+  'Internal: authorise a capability (e.g. a case relation''s) on a case of any kind -- 42501 unless the caller holds it somewhere in the organisation, then 42704 "no <kind> N that you may <verb><suffix>" unless the case exists and the caller''s roles cover its unit; returns the unit';
 
 CREATE FUNCTION sqm.link_cases(org bigint, from_kind text, from_id bigint, relation text, to_kind text, to_id bigint,
                                reason text DEFAULT NULL)
@@ -308,13 +311,12 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     cap      text := sqm.case_relation_declared(from_kind, relation, to_kind);
-    label_from text;
-    label_to text;
+    label_from text := (SELECT coalesce(k.label_en, k.kind) FROM sqm.lifecycle_kind k WHERE k.kind = from_kind);
+    label_to text := (SELECT coalesce(k.label_en, k.kind) FROM sqm.lifecycle_kind k WHERE k.kind = to_kind);
     link_id  bigint;
 BEGIN
-    label_from := sqm.authorize_case(org, from_kind, from_id, cap, format(' (link "%s" to a case)', relation));
-    label_to := sqm.authorize_case(org, to_kind, to_id, 'read_cases',
-                                   format(' (to link it "%s" from %s %s)', relation, label_from, from_id));
+    PERFORM sqm.authorize_case(org, from_kind, from_id, cap, 'link', format(' as "%s"', relation));
+    PERFORM sqm.authorize_case(org, to_kind, to_id, 'read_cases', 'read');
     PERFORM sqm.audit_set_context('api', reason);
     INSERT INTO sqm.case_link AS l (org_id, from_kind, from_id, relation, to_kind, to_id)
     VALUES (org, from_kind, from_id, relation, to_kind, to_id)
@@ -340,12 +342,11 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     cap      text := sqm.case_relation_declared(from_kind, relation, to_kind);
-    label_from text;
+    label_from text := (SELECT coalesce(k.label_en, k.kind) FROM sqm.lifecycle_kind k WHERE k.kind = from_kind);
     fn       record;
     new_id   bigint;
 BEGIN
-    label_from := sqm.authorize_case(org, from_kind, from_id, cap,
-                                     format(' (create a case linked "%s" from it)', relation));
+    PERFORM sqm.authorize_case(org, from_kind, from_id, cap, 'link', format(' as "%s"', relation));
     SELECT quote_ident(n.nspname) || '.' || quote_ident(p.proname) AS name, c.constructor INTO fn
       FROM sqm.case_constructor c
       JOIN pg_proc p ON p.oid = c.constructor
@@ -431,7 +432,7 @@ COMMENT ON FUNCTION sqm.case_linked(bigint, text, bigint, text, text) IS
 
 REVOKE ALL ON FUNCTION
     sqm.case_relation_capability(text, text, text), sqm.case_constructor_check(), sqm.case_relation_in_use(),
-    sqm.case_relation_declared(text, text, text), sqm.authorize_case(bigint, text, bigint, text, text),
+    sqm.case_relation_declared(text, text, text), sqm.authorize_case(bigint, text, bigint, text, text, text),
     sqm.link_cases(bigint, text, bigint, text, text, bigint, text),
     sqm.create_linked_case(bigint, text, bigint, text, text, jsonb, text),
     sqm.linked_cases(bigint, text, bigint, text), sqm.case_linked(bigint, text, bigint, text, text)
@@ -439,7 +440,7 @@ FROM PUBLIC;
 
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.case_relation, sqm.case_constructor', '{everyone}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.may_read_case(bigint, text, bigint),
-    sqm.case_relation_capability(text, text, text)', '{everyone}');
+    sqm.caller_reported(bigint, text, bigint), sqm.case_relation_capability(text, text, text)', '{everyone}');
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.case_link', '{handlers}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.link_cases(bigint, text, bigint, text, text, bigint, text),
     sqm.create_linked_case(bigint, text, bigint, text, text, jsonb, text), sqm.linked_cases(bigint, text, bigint, text)',

@@ -527,13 +527,11 @@ AS $$
 DECLARE
     e  sqm.outbox;
 BEGIN
+    -- authorisation before existence: an event of a unit the caller does not
+    -- handle and a missing one are refused alike
+    PERFORM sqm.authorize_anywhere(org, 'read_cases', 'outbox event', seq, 'acknowledge');
     SELECT * INTO e FROM sqm.outbox o WHERE o.org_id = org AND o.seq = acknowledge_outbox.seq;
-    IF NOT FOUND THEN
-        PERFORM sqm.authorize(org, NULL, 'read_cases', format('acknowledge events of organisation %s', org));
-        RAISE EXCEPTION 'outbox event % does not exist in organisation %', seq, org
-            USING ERRCODE = 'undefined_object';
-    END IF;
-    PERFORM sqm.authorize(org, e.unit_id, 'read_cases', format('acknowledge outbox event %s', seq));
+    PERFORM sqm.authorize_found(org, 'read_cases', 'outbox event', seq, 'acknowledge', FOUND, e.unit_id);
     IF e.acknowledged_at IS NOT NULL THEN
         RETURN;     -- the first acknowledgement counts
     END IF;
@@ -542,7 +540,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.acknowledge_outbox(bigint, bigint) IS
-  'Acknowledge an outbox event of a unit the caller handles (read_cases; 42501 otherwise, 42704 if missing), recording who and when; the first acknowledgement counts';
+  'Acknowledge an outbox event of a unit the caller handles (read_cases: 42501 for a caller who holds it nowhere in the organisation, else 42704 alike for an event elsewhere and a missing one), recording who and when; the first acknowledgement counts';
 
 REVOKE ALL ON FUNCTION sqm.outbox_payload(sqm.outbox), sqm.outbox_notify(sqm.outbox), sqm.announce(),
                        sqm.sweep(), sqm.acknowledge_outbox(bigint, bigint)

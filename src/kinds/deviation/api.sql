@@ -1,9 +1,13 @@
 -- The API of deviations and of the deviation taxonomy.  Every function is
 -- SECURITY DEFINER with a pinned search_path and goes through the core write
--- path (src/core/sql/55_write.sql): authorisation first, then a
+-- path (sqm.write, src/core/write.c): authorisation first -- with the
+-- capability the lifecycle data names, never one written here -- then a
 -- compare-and-set write the lifecycle engine and the audit trail see.  What
 -- people write, and who reported, goes to sqm.deviation_detail: when a
--- deviation is reported, right after the deviation; when it moves, first.
+-- deviation is reported, right after the deviation; when it moves, in the
+-- same write, first.  The rules of a deviation's content and moves live in
+-- the row checks and guards (deviation.c), for every writer: an API function
+-- checks no rule itself, so a direct writer meets the same refusal.
 
 -- ------------------------------------------------------------------ taxonomy
 
@@ -61,8 +65,9 @@ DECLARE
     due date := collab_reply_due;
     new_id bigint;
 BEGIN
+    -- authorisation before existence: a unit elsewhere and a missing one read alike
+    PERFORM sqm.authorize_create('deviation', org, unit);
     PERFORM sqm.unit_kind_of(org, unit);
-    PERFORM sqm.authorize(org, unit, 'report', format('report a deviation for unit %s', unit));
     IF regime = 'collaboration' AND due IS NULL THEN
         -- the regional agreement's default: the receiver answers within 60 days
         SELECT (at AT TIME ZONE o.time_zone)::date + 60 INTO due FROM sqm.organisation o WHERE o.org_id = org;
@@ -87,8 +92,8 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('deviation', org, id, expected_state, 'triaged', 'triage', 'triage',
-                            jsonb_build_object('severity', severity, 'triaged_at', sqm.now()), reason);
+    SELECT sqm.write('deviation', org, id, expected_state, 'triaged',
+                     jsonb_build_object('severity', severity, 'triaged_at', sqm.now()), reason);
 END;
 COMMENT ON FUNCTION sqm.triage_deviation(bigint, bigint, text, text, text) IS
   'Triage a reported deviation: the designated function''s initial assessment of severity (low, moderate, high)';
@@ -100,13 +105,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     -- the details check refuses an empty summary and one outside the
-    -- investigation (deviation.c); no summary is an empty one
-    -- investigated_at is when the first summary was recorded
-    PERFORM sqm.write_object('deviation', org, id, expected_state, expected_state, 'investigate', 'record the investigation of',
-                             CASE WHEN (SELECT d.investigated_at FROM sqm.deviation d
-                                         WHERE d.org_id = org AND d.id = record_deviation_summary.id) IS NULL
-                                  THEN jsonb_build_object('investigated_at', sqm.now()) ELSE '{}' END,
-                             details => jsonb_build_object('summary', coalesce(summary, '')));
+    -- investigation (deviation.c); no summary is an empty one.
+    -- investigated_at is when the first summary was recorded: read it once authorised
+    PERFORM sqm.authorize_write('deviation', org, id, expected_state, expected_state);
+    PERFORM sqm.write('deviation', org, id, expected_state, expected_state,
+                      jsonb_build_object('summary', coalesce(summary, ''))
+                      || CASE WHEN (SELECT d.investigated_at FROM sqm.deviation d
+                                     WHERE d.org_id = org AND d.id = record_deviation_summary.id) IS NULL
+                              THEN jsonb_build_object('investigated_at', sqm.now()) ELSE '{}' END);
 END
 $$;
 COMMENT ON FUNCTION sqm.record_deviation_summary(bigint, bigint, text, text) IS
@@ -117,8 +123,8 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('deviation', org, id, expected_state, 'withdrawn', 'withdraw', 'withdraw', '{}', reason,
-                            details => jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')));
+    SELECT sqm.write('deviation', org, id, expected_state, 'withdrawn',
+                     jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
 END;
 COMMENT ON FUNCTION sqm.withdraw_deviation(bigint, bigint, text, text) IS
   'Withdraw a deviation reported by mistake; the reason is required';
@@ -132,7 +138,7 @@ AS $$
 BEGIN
     -- the link first: the guard of the move asks for it
     PERFORM sqm.link_cases(org, 'deviation', id, 'reclassified_to', 'deviation', replaced_by, reason);
-    PERFORM sqm.write_object('deviation', org, id, expected_state, 'reclassified', 'reclassify', 'reclassify', '{}', reason);
+    PERFORM sqm.write('deviation', org, id, expected_state, 'reclassified', '{}', reason);
 END
 $$;
 COMMENT ON FUNCTION sqm.reclassify_deviation(bigint, bigint, text, bigint, text) IS
@@ -153,7 +159,6 @@ DECLARE
     dev     record;
     new_id  bigint;
 BEGIN
-    PERFORM sqm.governed_object('deviation', org, id, 'escalate', 'escalate');
     SELECT r.to_kind INTO target FROM sqm.case_relation r
      WHERE r.from_kind = 'deviation' AND r.relation = 'escalated_to' AND r.to_kind IS NOT NULL;
     IF target IS NULL THEN
@@ -161,6 +166,9 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'The lex Sarah kind declares the relation escalated_to in sqm.case_relation.';
     END IF;
+    -- authorised for the move (and, by sqm.create_linked_case, for the link)
+    -- before anything of the deviation is read
+    PERFORM sqm.authorize_write('deviation', org, id, expected_state, 'escalated');
     -- what the new report takes from the deviation unless the caller says otherwise
     SELECT d.unit_id, d.happened_at, d.regime, x.description INTO dev
       FROM sqm.deviation d JOIN sqm.deviation_detail x USING (org_id, id)
@@ -170,8 +178,7 @@ BEGIN
                                                         'regime', dev.regime, 'description', dev.description)
                                      || coalesce(report, '{}'),
                                      reason);
-    PERFORM sqm.write_object('deviation', org, id, expected_state, 'escalated', 'escalate', 'escalate',
-                             jsonb_build_object('escalated_at', sqm.now()), reason);
+    PERFORM sqm.write('deviation', org, id, expected_state, 'escalated', jsonb_build_object('escalated_at', sqm.now()), reason);
     RETURN new_id;
 END
 $$;
@@ -198,9 +205,10 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('deviation', org, id, expected_state, 'closed', 'close', 'close',
-                            jsonb_build_object('closed_at', sqm.now()), reason,
-                            details => jsonb_strip_nulls(jsonb_build_object('no_measure_reason', nullif(btrim(no_measure_reason), ''))));
+    SELECT sqm.write('deviation', org, id, expected_state, 'closed',
+                     jsonb_build_object('closed_at', sqm.now())
+                     || jsonb_strip_nulls(jsonb_build_object('no_measure_reason', nullif(btrim(no_measure_reason), ''))),
+                     reason);
 END;
 COMMENT ON FUNCTION sqm.close_deviation(bigint, bigint, text, text, text) IS
   'Close a deviation: needs its investigation summary, every linked measure carried out and evaluated or cancelled with a reason, at least one evaluated or the reason why no measure is needed, and after each measure that had no effect a new measure or a reason why none (sqm.record_no_new_measure)';
@@ -214,8 +222,10 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('deviation', org, id, expected_state, expected_state, 'close', 'decide no new measure for',
-                            '{}', reason, details => jsonb_build_object('no_new_measure_reason', coalesce(reason, '')));
+    -- an edit of the details; writing no_new_measure_reason needs the
+    -- capability its edit action names (close), besides the edit's
+    SELECT sqm.write('deviation', org, id, expected_state, expected_state,
+                     jsonb_build_object('no_new_measure_reason', coalesce(reason, '')), reason);
 END;
 COMMENT ON FUNCTION sqm.record_no_new_measure(bigint, bigint, text, text) IS
   'Record why no new measure follows a measure of the deviation that was evaluated as having no effect (an edit of its details; the reason is required and goes to the audit trail); without it, or a new measure, the deviation does not close';
@@ -229,7 +239,7 @@ DECLARE
     at   timestamptz := coalesce(replied_at, sqm.now());
     cur  record;
 BEGIN
-    PERFORM sqm.governed_object('deviation', org, id, 'investigate', 'record the collaboration reply to');
+    PERFORM sqm.authorize_write('deviation', org, id, expected_state, expected_state);
     SELECT d.regime, d.collab_direction, d.reported_at INTO cur FROM sqm.deviation d
      WHERE d.org_id = org AND d.id = record_collaboration_reply.id;
     IF cur.regime <> 'collaboration' OR cur.collab_direction IS DISTINCT FROM 'sent' THEN
@@ -242,8 +252,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = format('It was reported at %s; it is now %s.', cur.reported_at, sqm.now());
     END IF;
-    PERFORM sqm.write_object('deviation', org, id, expected_state, expected_state, 'investigate',
-                             'record the collaboration reply to', jsonb_build_object('collab_replied_at', at));
+    PERFORM sqm.write('deviation', org, id, expected_state, expected_state, jsonb_build_object('collab_replied_at', at));
 END
 $$;
 COMMENT ON FUNCTION sqm.record_collaboration_reply(bigint, bigint, text, timestamptz) IS

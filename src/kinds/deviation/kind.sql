@@ -103,21 +103,6 @@ COMMENT ON COLUMN sqm.deviation_detail.no_new_measure_reason IS
   'Explicit, justified decision that no new measure follows a measure evaluated as having no effect (sqm.record_no_new_measure); without it, or a new measure, the deviation does not close';
 COMMENT ON COLUMN sqm.deviation_detail.withdrawn_reason IS 'Why it was withdrawn (required to withdraw)';
 
--- Whether the caller reported the deviation and may still report for its unit:
--- a reporter sees their own reports.  SECURITY DEFINER, so that the policy of
--- sqm.deviation can ask sqm.deviation_detail, whose own policy asks
--- sqm.deviation, without recursion.
-CREATE FUNCTION sqm.deviation_own_report(org bigint, id bigint) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT EXISTS (SELECT FROM sqm.deviation_detail d JOIN sqm.deviation c ON c.org_id = d.org_id AND c.id = d.id
-                    WHERE d.org_id = org AND d.id = deviation_own_report.id
-                      AND d.reported_by = sqm.caller_identity() AND sqm.may(c.org_id, c.unit_id, 'report'));
-END;
-COMMENT ON FUNCTION sqm.deviation_own_report(bigint, bigint) IS
-  'RLS: whether the caller reported the deviation and may report for its unit (a reporter sees their own reports and their details)';
-REVOKE ALL ON FUNCTION sqm.deviation_own_report(bigint, bigint) FROM PUBLIC;
 
 -- Rules of a deviation's content, for every writer (deviation.c): it is not
 -- reported in the future and did not happen after it was reported, its unit
@@ -154,8 +139,10 @@ SELECT sqm.govern('deviation', 'sqm.deviation',
     details_classes => '{"internal": ["org_id", "id"], "personal": ["reported_by"],
                          "free_text": ["description", "summary", "no_measure_reason", "no_new_measure_reason",
                                        "withdrawn_reason"]}',
-    visible => 'sqm.may_see(org_id, unit_id, NULL) OR sqm.deviation_own_report(org_id, id)',
-    details_visible => 'sqm.deviation_own_report(org_id, id)',
+    -- a reporter sees their own reports, and what they wrote in them, while
+    -- they may still report for the unit (sqm.caller_reported, C)
+    visible => 'sqm.may_see(org_id, unit_id, NULL) OR sqm.caller_reported(org_id, ''deviation'', id)',
+    details_visible => 'sqm.caller_reported(org_id, ''deviation'', id)',
     row_check => 'sqm.deviation_check(sqm.deviation, sqm.deviation)',
     row_check_on => '{unit_id,types,reported_at,regime,happened_at}',
     details_check => 'sqm.deviation_detail_check(sqm.deviation_detail, sqm.deviation_detail)',
@@ -258,8 +245,21 @@ INSERT INTO sqm.case_relation (from_kind, relation, to_kind, capability, label_s
     ('deviation', 'forwarded_to', NULL, 'investigate', 'vidarebefordrad till', 'forwarded to',
      'vidarebefordrad från avvikelse', 'forwarded from a deviation', true);
 
+-- What else the API does to a deviation, and the capability each needs: who
+-- holds which is the organisation's delegation order.
+INSERT INTO sqm.lifecycle_action (kind, action, column_name, capability, label_en, builtin) VALUES
+    ('deviation', 'create', NULL, 'report', 'report a deviation for', true),
+    ('deviation', 'edit', NULL, 'investigate', 'edit', true),
+    -- why no new measure follows one that had no effect is decided by whoever
+    -- closes the deviation (sqm.record_no_new_measure)
+    ('deviation', 'edit', 'no_new_measure_reason', 'close', 'decide no new measure for', true);
+
 -- ---------------------------------------------------------------------------
--- Who may do what (sqm.role_capability).
+-- Who may do what by default (sqm.role_capability; an organisation may change
+-- it: sqm.set_delegation).  The first assessment (triage) is "always made by
+-- the designated function" (domain.md §3.1): by default the unit manager,
+-- investigator or quality coordinator; an organisation that makes it
+-- centrally withdraws it from the unit managers (demo/alingsas.sql).
 
 INSERT INTO sqm.role_capability (role, capability) VALUES
     ('unit_manager', 'triage'), ('unit_manager', 'investigate'), ('unit_manager', 'withdraw'), ('unit_manager', 'close'),
@@ -296,4 +296,3 @@ CREATE INDEX deviation_collab_unreplied_idx ON sqm.deviation (org_id)
 
 -- (the deviation and its details: sqm.govern above)
 SELECT sqm.grant_privilege('deviation', 'SELECT ON sqm.deviation_type', '{everyone}');
-SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION sqm.deviation_own_report(bigint, bigint)', '{everyone}');

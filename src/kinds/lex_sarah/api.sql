@@ -2,22 +2,29 @@
 -- records, the assessment, and the notification to IVO with IVO's answers.
 --
 -- As for deviations (src/kinds/deviation/api.sql): every function is SECURITY
--- DEFINER with a pinned search_path, checks the caller's authorisation itself
--- (sqm.authorize, sqm.governed_object), and moves objects compare-and-set
--- through sqm.write_object: the caller names the state it expects to leave;
--- elsewhere the call fails with SQ003 and changes nothing.  The lifecycle
--- engine, the guards of lex_sarah.c and the audit trail see every write.
--- Free text and names go to the details tables: when a case is created, right
--- after it; when it moves, first (sqm.write_object's details).
+-- DEFINER with a pinned search_path and goes through the core write path
+-- (sqm.write, src/core/write.c), which authorises the caller with the
+-- capability the lifecycle data names (sqm.lifecycle_move,
+-- sqm.lifecycle_action) and moves objects compare-and-set: the caller names
+-- the state it expects to leave; elsewhere the call fails with SQ003 and
+-- changes nothing.  Creation authorises with sqm.authorize_create, the kind's
+-- other actions (documenting, supplementing, answering) with
+-- sqm.authorize_object.  The lifecycle engine, the guards of lex_sarah.c and
+-- the audit trail see every write.  The rules of lex Sarah live in the row
+-- checks and guards (lex_sarah.c), for every writer: an API function checks
+-- no rule itself, so a direct writer meets the same refusal.  Free text and
+-- names go to the details tables: when a case is created, right after it;
+-- when it moves, in the same write.
 --
--- Capabilities (sqm.role_capability): report_lex_sarah (reporters, unit
--- managers, investigators, quality coordinators) reports; investigate_lex_sarah
+-- Capabilities by default (sqm.role_capability; each organisation's
+-- delegation order may differ): report_lex_sarah (reporters, unit managers,
+-- investigators, quality coordinators) reports; investigate_lex_sarah
 -- (investigators, quality coordinators) receives, investigates, documents,
 -- assesses, completes, closes, drafts notifications and records IVO's
 -- answers; decide_seriousness (quality coordinators: the designated role)
--- assesses an outcome as serious; notify_ivo (quality coordinators) sends,
--- withdraws and supplements notifications; manage_taxonomy sets the themes
--- and the routing target.
+-- decides that an outcome is serious; notify_ivo (quality coordinators)
+-- sends, withdraws and supplements notifications; manage_taxonomy sets the
+-- themes and the routing target.
 
 -- -------------------------------------------------------------- settings
 
@@ -77,8 +84,9 @@ DECLARE
     basis      text;
     new_id     bigint;
 BEGIN
+    -- authorisation before existence: a unit elsewhere and a missing one read alike
+    PERFORM sqm.authorize_create('lex_sarah_report', org, unit);
     PERFORM sqm.unit_kind_of(org, unit);
-    PERFORM sqm.authorize(org, unit, 'report_lex_sarah', format('report a lex Sarah event for unit %s', unit));
     IF description IS NULL OR btrim(description) = '' THEN
         RAISE EXCEPTION 'a lex Sarah report needs a description of what happened'
             USING ERRCODE = 'not_null_violation';
@@ -104,7 +112,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.lex_sarah_report_create(bigint, bigint, text, timestamptz, text, text, text, timestamptz, text) IS
-  'Internal: make a lex Sarah report (authorising report_lex_sarah for the unit), its details and the reporter''s identity; the legal basis follows from the event date';
+  'Internal: make a lex Sarah report (authorising the kind''s create action for the unit), its details and the reporter''s identity; the legal basis follows from the event date';
 
 CREATE FUNCTION sqm.report_lex_sarah(org bigint, unit bigint, regime text, happened_at timestamptz,
                                      description text, reporter_name text, reporter_title text,
@@ -163,15 +171,14 @@ DECLARE
     at   timestamptz := coalesce(received_at, sqm.now());
     cur  record;
 BEGIN
-    PERFORM sqm.governed_object('lex_sarah_report', org, id, 'investigate_lex_sarah', 'receive');
+    PERFORM sqm.authorize_write('lex_sarah_report', org, id, 'reported', 'reported');
     SELECT r.reported_at, r.received_at INTO cur FROM sqm.lex_sarah_report r
      WHERE r.org_id = org AND r.id = receive_lex_sarah.id;
     -- a receipt before the report or in the future: the row check refuses it
     IF cur.received_at IS NOT NULL THEN
         RETURN;     -- the first receipt counts
     END IF;
-    PERFORM sqm.write_object('lex_sarah_report', org, id, 'reported', 'reported', 'investigate_lex_sarah', 'receive',
-                             jsonb_build_object('received_at', at));
+    PERFORM sqm.write('lex_sarah_report', org, id, 'reported', 'reported', jsonb_build_object('received_at', at));
 END
 $$;
 COMMENT ON FUNCTION sqm.receive_lex_sarah(bigint, bigint, timestamptz) IS
@@ -187,23 +194,20 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     cur  record;
-    was  bigint;
 BEGIN
-    SELECT * INTO cur FROM sqm.governed_object('lex_sarah_report', org, report, 'investigate_lex_sarah', 'assign');
+    PERFORM sqm.authorize_write('lex_sarah_report', org, report, 'reported', 'assigned');
+    SELECT r.state, r.investigation_id, r.received_at INTO cur FROM sqm.lex_sarah_report r
+     WHERE r.org_id = org AND r.id = report;
     IF cur.state = 'assigned' THEN
-        SELECT r.investigation_id INTO was FROM sqm.lex_sarah_report r WHERE r.org_id = org AND r.id = report;
-        RAISE EXCEPTION 'lex Sarah report % is already assigned to lex Sarah investigation %', report, was
+        RAISE EXCEPTION 'lex Sarah report % is already assigned to lex Sarah investigation %', report, cur.investigation_id
             USING ERRCODE = 'SQ004',
                   DETAIL = 'A report is covered by one investigation, for good.',
-                  HINT = format('Document it in investigation %s.', was);
+                  HINT = format('Document it in investigation %s.', cur.investigation_id);
     END IF;
-    PERFORM sqm.write_object('lex_sarah_report', org, report, 'reported', 'assigned', 'investigate_lex_sarah',
-                             'assign',
-                             jsonb_build_object('investigation_id', investigation, 'assigned_at', sqm.now(),
-                                                'received_at', coalesce((SELECT r.received_at FROM sqm.lex_sarah_report r
-                                                                          WHERE r.org_id = org AND r.id = report),
-                                                                        sqm.now())),
-                             format('assigned to lex Sarah investigation %s', investigation));
+    PERFORM sqm.write('lex_sarah_report', org, report, 'reported', 'assigned',
+                      jsonb_build_object('investigation_id', investigation, 'assigned_at', sqm.now(),
+                                         'received_at', coalesce(cur.received_at, sqm.now())),
+                      format('assigned to lex Sarah investigation %s', investigation));
 END
 $$;
 COMMENT ON FUNCTION sqm.lex_sarah_assign(bigint, bigint, bigint) IS
@@ -222,8 +226,8 @@ DECLARE
     new_id  bigint;
     report  bigint;
 BEGIN
+    PERFORM sqm.authorize_create('lex_sarah_investigation', org, unit);
     PERFORM sqm.unit_kind_of(org, unit);
-    PERFORM sqm.authorize(org, unit, 'investigate_lex_sarah', format('open a lex Sarah investigation for unit %s', unit));
     IF report_ids IS NULL OR cardinality(report_ids) = 0 OR array_position(report_ids, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'a lex Sarah investigation covers at least one report'
             USING ERRCODE = 'invalid_parameter_value',
@@ -260,8 +264,8 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM sqm.governed_object('lex_sarah_investigation', org, investigation_id, 'investigate_lex_sarah', 'assign a report to');
     -- the report's row check locks the investigation and refuses a completed or closed one
+    PERFORM sqm.authorize_object('lex_sarah_investigation', org, investigation_id, 'assign');
     PERFORM sqm.lex_sarah_assign(org, report_id, investigation_id);
 END
 $$;
@@ -273,8 +277,8 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'under_investigation',
-                            'investigate_lex_sarah', 'start', jsonb_build_object('started_at', sqm.now()));
+    SELECT sqm.write('lex_sarah_investigation', org, id, expected_state, 'under_investigation',
+                     jsonb_build_object('started_at', sqm.now()));
 END;
 COMMENT ON FUNCTION sqm.start_lex_sarah_investigation(bigint, bigint, text) IS
   'Start investigating an opened lex Sarah investigation';
@@ -290,7 +294,7 @@ DECLARE
     at       timestamptz := coalesce(recorded_at, sqm.now());
     new_id   bigint;
 BEGIN
-    PERFORM sqm.governed_object('lex_sarah_investigation', org, investigation_id, 'investigate_lex_sarah', 'document');
+    PERFORM sqm.authorize_object('lex_sarah_investigation', org, investigation_id, 'record');
     -- what a record carries, and never in a closed investigation: the
     -- record's row check (lex_sarah.c), which locks the investigation
     INSERT INTO sqm.lex_sarah_record (org_id, investigation_id, item, content, recorded_at, source, nature,
@@ -311,44 +315,45 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    cur      record;
     was      record;
     serious  boolean := coalesce(sqm.is_serious(outcome), false);
+    changes  jsonb;
 BEGIN
-    SELECT * INTO cur FROM sqm.governed_object('lex_sarah_investigation', org, id, 'investigate_lex_sarah', 'assess');
-    IF serious THEN
-        PERFORM sqm.authorize(org, cur.unit_id, 'decide_seriousness',
-                              format('of lex Sarah investigation %s (%s)', id, outcome));
-    END IF;
+    PERFORM sqm.authorize_write('lex_sarah_investigation', org, id, expected_state, 'assessed');
     -- themes valid on the day: the investigation's row check (lex_sarah.c)
     SELECT i.outcome, i.seriousness_decided_at, d.seriousness_decided_by INTO was
       FROM sqm.lex_sarah_investigation i
       LEFT JOIN sqm.lex_sarah_investigation_detail d ON d.org_id = i.org_id AND d.id = i.id
      WHERE i.org_id = org AND i.id = assess_lex_sarah.id;
-    -- when seriousness was first decided, and by whom (the person, in the details)
-    PERFORM sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'assessed', 'investigate_lex_sarah', 'assess',
-                             jsonb_build_object('outcome', outcome, 'assessed_at', sqm.now(),
-                                                'themes', to_jsonb(ARRAY(SELECT DISTINCT t FROM unnest(coalesce(themes, '{}')) t ORDER BY t)),
-                                                'seriousness_decided_at',
-                                                CASE WHEN NOT serious THEN NULL
-                                                     WHEN coalesce(sqm.is_serious(was.outcome), false) THEN was.seriousness_decided_at
-                                                     ELSE sqm.now() END),
-                             details => jsonb_build_object('seriousness_decided_by',
-                                                CASE WHEN NOT serious THEN NULL
-                                                     WHEN coalesce(sqm.is_serious(was.outcome), false) THEN was.seriousness_decided_by
-                                                     ELSE sqm.caller_identity() END));
+    changes := jsonb_build_object('outcome', outcome, 'assessed_at', sqm.now(),
+                                  'themes', ARRAY(SELECT DISTINCT t FROM unnest(coalesce(themes, '{}')) t ORDER BY t)::text);
+    -- A serious outcome records when seriousness was first decided, and by
+    -- whom (the person, in the details).  Writing those columns -- deciding
+    -- seriousness, or undoing the decision -- needs the capability the data
+    -- gives them (decide_seriousness: the designated role); an outcome that
+    -- neither is nor was serious does not touch them.
+    IF serious AND coalesce(sqm.is_serious(was.outcome), false) THEN
+        changes := changes || jsonb_build_object('seriousness_decided_at', was.seriousness_decided_at,
+                                                 'seriousness_decided_by', was.seriousness_decided_by);
+    ELSIF serious THEN
+        changes := changes || jsonb_build_object('seriousness_decided_at', sqm.now(),
+                                                 'seriousness_decided_by', sqm.caller_identity());
+    ELSIF coalesce(sqm.is_serious(was.outcome), false) THEN
+        changes := changes || jsonb_build_object('seriousness_decided_at', NULL, 'seriousness_decided_by', NULL);
+    END IF;
+    PERFORM sqm.write('lex_sarah_investigation', org, id, expected_state, 'assessed', changes);
 END
 $$;
 COMMENT ON FUNCTION sqm.assess_lex_sarah(bigint, bigint, text, sqm.lex_sarah_outcome, text[]) IS
-  'Assess a lex Sarah investigation under investigation (or reassess an assessed one): its outcome and the themes of the deficiencies found. A serious outcome needs capability decide_seriousness (the designated role: quality coordinators) and records when and by whom seriousness was decided';
+  'Assess a lex Sarah investigation under investigation (or reassess an assessed one): its outcome and the themes of the deficiencies found. A serious outcome -- or taking one back -- needs capability decide_seriousness (by default the quality coordinator: the designated role) and records when and by whom seriousness was decided';
 
 CREATE FUNCTION sqm.complete_lex_sarah(org bigint, id bigint, expected_state text)
 RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'completed', 'investigate_lex_sarah',
-                            'complete', jsonb_build_object('completed_at', sqm.now()));
+    SELECT sqm.write('lex_sarah_investigation', org, id, expected_state, 'completed',
+                     jsonb_build_object('completed_at', sqm.now()));
 END;
 COMMENT ON FUNCTION sqm.complete_lex_sarah(bigint, bigint, text) IS
   'Complete an assessed lex Sarah investigation: needs its outcome and a record of every required item (SOSFS 2011:5 ch. 5), each measure with its date';
@@ -358,8 +363,8 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'closed', 'investigate_lex_sarah',
-                            'close', jsonb_build_object('closed_at', sqm.now()));
+    SELECT sqm.write('lex_sarah_investigation', org, id, expected_state, 'closed',
+                     jsonb_build_object('closed_at', sqm.now()));
 END;
 COMMENT ON FUNCTION sqm.close_lex_sarah(bigint, bigint, text) IS
   'Close a completed lex Sarah investigation; a serious one only once its IVO notification has been sent';
@@ -376,11 +381,9 @@ BEGIN
             USING ERRCODE = 'SQ001',
                   HINT = 'An assessed investigation is completed, then closed (sqm.complete_lex_sarah, sqm.close_lex_sarah).';
     END IF;
-    PERFORM sqm.write_object('lex_sarah_investigation', org, id, expected_state, 'closed', 'investigate_lex_sarah',
-                             'close early',
-                             jsonb_build_object('closed_at', sqm.now(), 'assessed_at', sqm.now(),
-                                                'outcome', 'no_impropriety'),
-                             details => jsonb_build_object('early_position', nullif(btrim("position"), '')));
+    PERFORM sqm.write('lex_sarah_investigation', org, id, expected_state, 'closed',
+                      jsonb_build_object('closed_at', sqm.now(), 'assessed_at', sqm.now(), 'outcome', 'no_impropriety',
+                                         'early_position', nullif(btrim("position"), '')));
 END
 $$;
 COMMENT ON FUNCTION sqm.close_lex_sarah_early(bigint, bigint, text, text) IS
@@ -394,22 +397,20 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    inv     record;
+    unit    bigint;
     new_id  bigint;
 BEGIN
-    PERFORM sqm.governed_object('lex_sarah_investigation', org, investigation_id, 'investigate_lex_sarah',
-                                'draft an IVO notification for');
-    SELECT i.unit_id, i.outcome INTO inv FROM sqm.lex_sarah_investigation i
-     WHERE i.org_id = org AND i.id = draft_ivo_notification.investigation_id FOR SHARE;
-    -- only for a serious outcome, one per investigation: the notification's
-    -- row check (lex_sarah.c)
+    -- the notification's create action, for the investigation's unit; only
+    -- for a serious outcome, one per investigation: the notification's row
+    -- check (lex_sarah.c), which locks the investigation
+    unit := sqm.authorize_object('lex_sarah_investigation', org, investigation_id, 'create', 'ivo_notification');
     IF contents IS NULL OR btrim(contents) = '' THEN
         RAISE EXCEPTION 'an IVO notification for lex Sarah investigation % needs its contents', investigation_id
             USING ERRCODE = 'not_null_violation';
     END IF;
     PERFORM sqm.audit_set_context('api', NULL);
     INSERT INTO sqm.ivo_notification (org_id, state, unit_id, investigation_id, drafted_at)
-    VALUES (org, 'draft', inv.unit_id, draft_ivo_notification.investigation_id, sqm.now())
+    VALUES (org, 'draft', unit, draft_ivo_notification.investigation_id, sqm.now())
     RETURNING id INTO new_id;
     INSERT INTO sqm.ivo_notification_detail (org_id, id, contents)
     VALUES (org, new_id, contents);
@@ -418,15 +419,15 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.draft_ivo_notification(bigint, bigint, text) IS
-  'Draft the notification to IVO of a lex Sarah investigation assessed as serious (SQ002 otherwise); one per investigation unless withdrawn. Returns its id';
+  'Draft the notification to IVO of a lex Sarah investigation assessed as serious; one per investigation unless withdrawn. Returns its id';
 
 CREATE FUNCTION sqm.revise_ivo_notification(org bigint, id bigint, expected_state text, contents text)
 RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('ivo_notification', org, id, expected_state, expected_state, 'investigate_lex_sarah', 'revise',
-                            details => jsonb_build_object('contents', nullif(btrim(contents), '')));
+    SELECT sqm.write('ivo_notification', org, id, expected_state, expected_state,
+                     jsonb_build_object('contents', nullif(btrim(contents), '')));
 END;
 COMMENT ON FUNCTION sqm.revise_ivo_notification(bigint, bigint, text, text) IS
   'Revise the contents of a draft IVO notification; a sent one is never edited (SQ004): later information is a supplement';
@@ -440,16 +441,15 @@ AS $$
 DECLARE
     at     timestamptz := coalesce(sent_at, sqm.now());
 BEGIN
-    PERFORM sqm.governed_object('ivo_notification', org, id, 'notify_ivo', 'send');
     IF at > sqm.now() THEN
         RAISE EXCEPTION 'IVO notification % cannot be sent at %, which is in the future', id, at
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- the registry number is claimed in the organisation's registry by the
     -- trigger sqm.registry_claim (23505 if another case holds it)
-    PERFORM sqm.write_object('ivo_notification', org, id, expected_state, 'sent', 'notify_ivo', 'send',
-                             jsonb_build_object('regnr', regnr, 'decided_at', sqm.now(), 'sent_at', at),
-                             details => jsonb_build_object('decided_by', nullif(btrim(decided_by), '')));
+    PERFORM sqm.write('ivo_notification', org, id, expected_state, 'sent',
+                      jsonb_build_object('regnr', regnr, 'decided_at', sqm.now(), 'sent_at', at,
+                                         'decided_by', nullif(btrim(decided_by), '')));
 END
 $$;
 COMMENT ON FUNCTION sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, text, timestamptz) IS
@@ -460,14 +460,14 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('ivo_notification', org, id, expected_state, 'withdrawn', 'notify_ivo', 'withdraw', '{}', reason,
-                            details => jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')));
+    SELECT sqm.write('ivo_notification', org, id, expected_state, 'withdrawn',
+                     jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
 END;
 COMMENT ON FUNCTION sqm.withdraw_ivo_notification(bigint, bigint, text, text) IS
   'Withdraw a draft IVO notification that will not be sent; the reason is required';
 
 -- The notification as a supplement or an answer needs it: sent.
-CREATE FUNCTION sqm.sent_ivo_notification(org bigint, id bigint, capability text, action text)
+CREATE FUNCTION sqm.sent_ivo_notification(org bigint, id bigint, action text)
 RETURNS timestamptz
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -475,7 +475,7 @@ AS $$
 DECLARE
     n  record;
 BEGIN
-    PERFORM sqm.governed_object('ivo_notification', org, id, capability, action);
+    PERFORM sqm.authorize_object('ivo_notification', org, id, action);
     SELECT x.state, x.sent_at INTO n FROM sqm.ivo_notification x
      WHERE x.org_id = org AND x.id = sent_ivo_notification.id FOR SHARE;
     IF n.state <> 'sent' THEN
@@ -486,8 +486,8 @@ BEGIN
     RETURN n.sent_at;
 END
 $$;
-COMMENT ON FUNCTION sqm.sent_ivo_notification(bigint, bigint, text, text) IS
-  'Internal: when an IVO notification was sent, after checking the capability (42501) and that it was sent (SQ002)';
+COMMENT ON FUNCTION sqm.sent_ivo_notification(bigint, bigint, text) IS
+  'Internal: when an IVO notification was sent, after authorising the action of the kind (42501, 42704) and checking that it was sent (SQ002)';
 
 CREATE FUNCTION sqm.supplement_ivo_notification(org bigint, id bigint, contents text, sent_at timestamptz DEFAULT NULL)
 RETURNS bigint
@@ -499,7 +499,7 @@ DECLARE
     notified   timestamptz;
     new_id     bigint;
 BEGIN
-    notified := sqm.sent_ivo_notification(org, id, 'notify_ivo', 'supplement');
+    notified := sqm.sent_ivo_notification(org, id, 'supplement');
     IF contents IS NULL OR btrim(contents) = '' THEN
         RAISE EXCEPTION 'a supplement to IVO notification % needs its contents', id
             USING ERRCODE = 'not_null_violation';
@@ -530,7 +530,7 @@ DECLARE
     notified  timestamptz;
     new_id    bigint;
 BEGIN
-    notified := sqm.sent_ivo_notification(org, notification_id, 'investigate_lex_sarah', 'record IVO''s answer to');
+    notified := sqm.sent_ivo_notification(org, notification_id, 'answer');
     IF answer IS NULL OR answer NOT IN ('closed_no_action', 'supplement_requested', 'criticism', 'other_decision') THEN
         RAISE EXCEPTION 'unknown answer "%" from IVO to notification %', answer, notification_id
             USING ERRCODE = 'invalid_parameter_value',
@@ -578,7 +578,7 @@ REVOKE ALL ON FUNCTION
     sqm.revise_ivo_notification(bigint, bigint, text, text),
     sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, text, timestamptz),
     sqm.withdraw_ivo_notification(bigint, bigint, text, text),
-    sqm.sent_ivo_notification(bigint, bigint, text, text),
+    sqm.sent_ivo_notification(bigint, bigint, text),
     sqm.supplement_ivo_notification(bigint, bigint, text, timestamptz),
     sqm.record_ivo_answer(bigint, bigint, text, timestamptz, text, timestamptz),
     sqm.is_serious(sqm.lex_sarah_outcome)

@@ -611,7 +611,29 @@ INSERT INTO sqm.case_relation (from_kind, relation, to_kind, capability, label_s
      'från avvikelse', 'from a deviation', true);
 
 -- ---------------------------------------------------------------------------
--- Who may do what (sqm.role_capability).  Any staff role may report;
+-- What else the API does to these cases, and the capability each needs.  A
+-- write that decides seriousness -- sets when and by whom an outcome was
+-- first found serious, or clears it -- needs decide_seriousness besides the
+-- move's capability: the designated role decides (14 kap. 7 § SoL 2001:453,
+-- 27 kap. SoL 2025:400; domain.md §3.2).
+
+INSERT INTO sqm.lifecycle_action (kind, action, column_name, capability, label_en, builtin) VALUES
+    ('lex_sarah_report', 'create', NULL, 'report_lex_sarah', 'report a lex Sarah event for', true),
+    ('lex_sarah_report', 'edit', NULL, 'investigate_lex_sarah', 'edit', true),
+    ('lex_sarah_investigation', 'create', NULL, 'investigate_lex_sarah', 'open a lex Sarah investigation for', true),
+    ('lex_sarah_investigation', 'edit', NULL, 'investigate_lex_sarah', 'edit', true),
+    ('lex_sarah_investigation', 'edit', 'seriousness_decided_at', 'decide_seriousness', 'decide the seriousness of', true),
+    ('lex_sarah_investigation', 'edit', 'seriousness_decided_by', 'decide_seriousness', 'decide the seriousness of', true),
+    ('lex_sarah_investigation', 'assign', NULL, 'investigate_lex_sarah', 'assign a report to', true),
+    ('lex_sarah_investigation', 'record', NULL, 'investigate_lex_sarah', 'document', true),
+    ('ivo_notification', 'create', NULL, 'investigate_lex_sarah', 'draft an IVO notification for', true),
+    ('ivo_notification', 'edit', NULL, 'investigate_lex_sarah', 'revise', true),
+    ('ivo_notification', 'supplement', NULL, 'notify_ivo', 'supplement', true),
+    ('ivo_notification', 'answer', NULL, 'investigate_lex_sarah', 'record IVO''s answer to', true);
+
+-- ---------------------------------------------------------------------------
+-- Who may do what by default (sqm.role_capability; an organisation may change
+-- it: sqm.set_delegation).  Any staff role may report;
 -- investigators and quality coordinators investigate and read who reported;
 -- the quality coordinator is the designated role that decides that an outcome
 -- is serious and notifies IVO on the organisation's behalf.

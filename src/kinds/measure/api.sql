@@ -1,6 +1,9 @@
 -- The API of measures: plan one for any governed object, carry it out,
 -- evaluate or cancel it.  Every function is SECURITY DEFINER with a pinned
--- search_path and goes through the core write path (src/core/sql/55_write.sql).
+-- search_path and goes through the core write path (sqm.write,
+-- src/core/write.c), with the capabilities the lifecycle data names.  Whether
+-- a measure may be planned for its source (not one in a terminal state) is a
+-- rule of the data, checked for every writer.
 
 CREATE FUNCTION sqm.plan_measure(org bigint, source_kind text, source_id bigint, title text, responsible text,
                                  due_on date, follow_up_on date, term text DEFAULT 'short')
@@ -9,14 +12,15 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    src record;
-    new_id bigint;
+    unit    bigint;
+    new_id  bigint;
 BEGIN
-    SELECT * INTO src FROM sqm.governed_object(source_kind, org, source_id, 'manage_measures', 'plan a measure for');
-    -- the row check (measure.c) locks the source and refuses one in a terminal state
+    -- the measure's create action, for the source's unit; the row check
+    -- (measure.c) locks the source and refuses one in a terminal state
+    unit := sqm.authorize_object(source_kind, org, source_id, 'create', 'measure');
     PERFORM sqm.audit_set_context('api', NULL);
     INSERT INTO sqm.measure (org_id, state, unit_id, source_kind, source_id, term, due_on, follow_up_on)
-    VALUES (org, 'planned', src.unit_id, source_kind, source_id, term, due_on, follow_up_on)
+    VALUES (org, 'planned', unit, source_kind, source_id, term, due_on, follow_up_on)
     RETURNING id INTO new_id;
     INSERT INTO sqm.measure_detail (org_id, id, title, responsible)
     VALUES (org, new_id, title, responsible);
@@ -32,8 +36,7 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('measure', org, id, expected_state, 'done', 'manage_measures', 'complete',
-                            jsonb_build_object('done_at', sqm.now()), reason);
+    SELECT sqm.write('measure', org, id, expected_state, 'done', jsonb_build_object('done_at', sqm.now()), reason);
 END;
 COMMENT ON FUNCTION sqm.complete_measure(bigint, bigint, text, text) IS
   'Record that a measure in progress was carried out';
@@ -43,8 +46,8 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('measure', org, id, expected_state, 'evaluated', 'manage_measures', 'evaluate',
-                            jsonb_build_object('effect', effect, 'evaluated_at', sqm.now()), reason);
+    SELECT sqm.write('measure', org, id, expected_state, 'evaluated',
+                     jsonb_build_object('effect', effect, 'evaluated_at', sqm.now()), reason);
 END;
 COMMENT ON FUNCTION sqm.evaluate_measure(bigint, bigint, text, text, text) IS
   'Evaluate a measure that was done: did it have the intended effect — yes, partly or no ("no" calls for a new measure)';
@@ -54,8 +57,8 @@ RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT sqm.write_object('measure', org, id, expected_state, 'cancelled', 'manage_measures', 'cancel',
-                            '{}', reason, details => jsonb_build_object('cancel_reason', nullif(btrim(reason), '')));
+    SELECT sqm.write('measure', org, id, expected_state, 'cancelled',
+                     jsonb_build_object('cancel_reason', nullif(btrim(reason), '')), reason);
 END;
 COMMENT ON FUNCTION sqm.cancel_measure(bigint, bigint, text, text) IS
   'Cancel a measure that is planned or in progress; the reason is required';
@@ -74,9 +77,11 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Give the dates that move; NULL keeps a date as it is.';
     END IF;
-    PERFORM sqm.write_object('measure', org, id, expected_state, expected_state, 'manage_measures', 'reschedule',
-                             jsonb_strip_nulls(jsonb_build_object('due_on', due_on, 'follow_up_on', follow_up_on)),
-                             reason);
+    -- an edit (the kind's edit action); the row check refuses dates moved
+    -- without a reason, for every writer
+    PERFORM sqm.write('measure', org, id, expected_state, expected_state,
+                      jsonb_strip_nulls(jsonb_build_object('due_on', due_on, 'follow_up_on', follow_up_on)),
+                      reason);
 END
 $$;
 COMMENT ON FUNCTION sqm.reschedule_measure(bigint, bigint, text, date, date, text) IS

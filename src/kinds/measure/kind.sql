@@ -92,8 +92,15 @@ INSERT INTO sqm.lifecycle_move (kind, from_state, to_state, capability, guard, r
     ('measure',   'in_progress',      'cancelled',        'manage_measures', NULL, '{cancel_reason}', true),
     ('measure',   'done',             'evaluated',        'manage_measures', NULL, '{effect,evaluated_at}', true);
 
+-- What else the API does to a measure: plan one for a case of any kind (the
+-- capability is checked for that case's unit), edit one.
+INSERT INTO sqm.lifecycle_action (kind, action, column_name, capability, label_en, builtin) VALUES
+    ('measure', 'create', NULL, 'manage_measures', 'plan a measure for', true),
+    ('measure', 'edit', NULL, 'manage_measures', 'edit', true);
+
 -- ---------------------------------------------------------------------------
--- Who may do what (sqm.role_capability).
+-- Who may do what by default (sqm.role_capability; an organisation may change
+-- it: sqm.set_delegation).
 
 INSERT INTO sqm.role_capability (role, capability) VALUES
     ('unit_manager', 'manage_measures'), ('investigator', 'manage_measures'), ('quality_coordinator', 'manage_measures');
