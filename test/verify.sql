@@ -12,7 +12,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(62);
+SELECT plan(63);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -274,9 +274,13 @@ SELECT results_eq(format($$SELECT * FROM pg_temp.as_role('tvf_auditor', 'SELECT 
 SELECT results_eq($$SELECT * FROM pg_temp.as_role('tvf_auditor', 'SELECT ok::text FROM sqm.verify(987654321)')$$,
                   $$VALUES ('42501: permission denied to read audit for organisation 987654321')$$,
                   'an unknown organisation is refused alike (authorisation before existence)');
+SELECT results_eq(format($q$SELECT * FROM pg_temp.as_role('tvf_coordinator', 'SELECT DISTINCT concat_ws($$ $$, ok, org_id) FROM sqm.verify(%s)')$q$, :a),
+                  format('VALUES (%L)', format('f %s', :a)),
+                  'a quality coordinator verifies with read_audit, which the role holds by default');
+SELECT sqm.set_delegation(:a, 'quality_coordinator', 'read_audit', false, 'Granskning sköts av revisorn');
 SELECT results_eq(format($q$SELECT * FROM pg_temp.as_role('tvf_coordinator', 'SELECT concat_ws($$ $$, ok, org_id) FROM sqm.verify(%s)')$q$, :a),
                   format('VALUES (%L)', format('42501: permission denied to read audit for organisation %s', :a)),
-                  'a quality coordinator verifies only with read_audit, which the role does not have by default');
+                  'and not where the organisation''s delegation order takes read_audit from the role');
 SELECT results_eq($$SELECT * FROM pg_temp.as_role('tvf_stranger', 'SELECT ok::text FROM sqm.verify()')$$,
                   $$VALUES ('42501: permission denied to read audit for any organisation')$$,
                   'an auditor of no organisation verifies none');

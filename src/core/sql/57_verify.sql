@@ -71,7 +71,7 @@ BEGIN
     -- organisation, or a superuser.  The function runs as the owner, who
     -- reads every table whole (RLS would hide rows and fake discrepancies).
     IF org IS NOT NULL THEN
-        PERFORM sqm.authorize(org, NULL, 'read_audit', format('for organisation %s', org));
+        PERFORM sqm.authorize(org, NULL, 'read_audit', format('read audit for organisation %s', org));
         IF NOT EXISTS (SELECT FROM sqm.organisation o WHERE o.org_id = org) THEN
             RAISE EXCEPTION 'organisation % does not exist', org
                 USING ERRCODE = 'undefined_object',
