@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(101);
+SELECT plan(106);
 
 SET LOCAL sqm.frozen_now = '2025-04-17 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -166,8 +166,24 @@ SELECT sqm.report_deviation(:org, :ua, 'collaboration', '2025-05-02', 'Remiss ko
 SELECT is(pg_temp.ob(:cs, 'collaboration_reply'), 'due 2025-07-04 09:00', 'a sent collaboration deviation: reply due in 60 days');
 SELECT is((SELECT count(*) FROM sqm.obligations(rule => 'collaboration_reply') WHERE object_id IN (:cr, :d1)), 0::bigint,
           'no reply obligation for a received collaboration deviation or a SoL one');
-SELECT throws_ok(format($$SELECT sqm.record_collaboration_reply(%s, %s, 'reported')$$, :org, :cr), '22023', NULL,
-                 'a reply is recorded only for a sent collaboration deviation');
+SELECT throws_ok(format($$SELECT sqm.record_collaboration_reply(%s, %s, 'reported')$$, :org, :cr), '23514',
+                 format('deviation %s is not a collaboration deviation sent to another organisation', :cr),
+                 'a reply is recorded only for a sent collaboration deviation (API)');
+SELECT throws_ok(format($$UPDATE sqm.deviation SET collab_replied_at = '2025-05-05 09:30+02' WHERE id = %s$$, :cr), '23514',
+                 format('deviation %s is not a collaboration deviation sent to another organisation', :cr),
+                 'and for a direct writer, with the same message');
+SELECT throws_ok(format($$SELECT sqm.record_collaboration_reply(%s, %s, 'reported', '2025-05-05 10:30+02')$$, :org, :cs), '23514',
+                 format('the reply to deviation %s cannot be recorded at 2025-05-05 08:30:00+00', :cs),
+                 'a reply in the future is refused (API)');
+SELECT throws_ok(format($$UPDATE sqm.deviation SET collab_replied_at = '2025-05-05 10:30+02' WHERE id = %s$$, :cs), '23514',
+                 format('the reply to deviation %s cannot be recorded at 2025-05-05 08:30:00+00', :cs),
+                 'and for a direct writer, with the same message');
+SELECT throws_ok(format($$SELECT sqm.record_collaboration_reply(%s, %s, 'reported', '2025-05-05 08:59+02')$$, :org, :cs), '23514',
+                 format('the reply to deviation %s cannot be recorded at 2025-05-05 06:59:00+00', :cs),
+                 'a reply before the report is refused (API)');
+SELECT throws_ok(format($$UPDATE sqm.deviation SET collab_replied_at = '2025-05-05 08:59+02' WHERE id = %s$$, :cs), '23514',
+                 format('the reply to deviation %s cannot be recorded at 2025-05-05 06:59:00+00', :cs),
+                 'and for a direct writer, with the same message');
 SELECT throws_ok(format($$SELECT sqm.record_collaboration_reply(%s, %s, 'triaged')$$, :org, :cs), 'SQ003', NULL,
                  'recording the reply is compare-and-set');
 SELECT is(pg_temp.state_as('tdl_reporter', format($$SELECT sqm.record_collaboration_reply(%s, %s, 'reported')$$, :org, :cs)), '42501',

@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(183);
+SELECT plan(192);
 
 SET LOCAL sqm.frozen_now = '2025-09-15 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -301,11 +301,31 @@ SELECT throws_ok(format($$SELECT sqm.revise_ivo_notification(%s, %s, 'sent', 'Ä
                  format('IVO notification %s is in terminal state "sent" and cannot be changed', :n1), 'a sent notification is never edited');
 SELECT throws_ok(format($$UPDATE sqm.ivo_notification_detail SET contents = 'Ändrad' WHERE id = %s$$, :n1), 'SQ004',
                  format('IVO notification %s is in terminal state "sent" and cannot be changed', :n1), 'not even directly');
-SELECT throws_ok(format($$SELECT sqm.supplement_ivo_notification(%s, %s, 'Mer', '2025-09-01')$$, :org, :n1), '22023', NULL,
+SELECT throws_ok(format($$SELECT sqm.supplement_ivo_notification(%s, %s, 'Mer', '2025-09-01')$$, :org, :n1), '23514',
+                 format('a supplement to IVO notification %s cannot be dated 2025-09-01 00:00:00+00', :n1),
                  'a supplement before the notification is refused');
-SELECT throws_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'praise')$$, :org, :n1), '22023', NULL, 'an unknown answer is refused');
-SELECT throws_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'criticism', NULL, NULL, '2025-09-14')$$, :org, :n1), '22023', NULL,
-                 'only a request for a supplement has a supplement date');
+SELECT throws_ok(format($$INSERT INTO sqm.ivo_supplement (org_id, notification_id, sent_at, contents, entered_by)
+                          VALUES (%s, %s, '2025-09-01', 'Mer', 'x')$$, :org, :n1), '23514',
+                 format('a supplement to IVO notification %s cannot be dated 2025-09-01 00:00:00+00', :n1),
+                 'and for a direct writer, with the same message');
+SELECT throws_ok(format($$INSERT INTO sqm.ivo_supplement (org_id, notification_id, sent_at, contents, entered_by)
+                          VALUES (%s, %s, now() + interval '1 day', 'Mer', 'x')$$, :org, :n1), '23514', NULL,
+                 'a supplement dated in the future is refused');
+SELECT throws_ok(format($$SELECT sqm.supplement_ivo_notification(%s, %s, '  ')$$, :org, :n1), '23502',
+                 format('a supplement to IVO notification %s needs its contents', :n1), 'a supplement without contents is refused');
+SELECT throws_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'praise')$$, :org, :n1), '23514',
+                 format('unknown answer "praise" from IVO to notification %s', :n1), 'an unknown answer is refused');
+SELECT throws_ok(format($$INSERT INTO sqm.ivo_answer (org_id, notification_id, answered_at, answer, entered_by)
+                          VALUES (%s, %s, sqm.now(), 'praise', 'x')$$, :org, :n1), '23514',
+                 format('unknown answer "praise" from IVO to notification %s', :n1), 'and for a direct writer, with the same message');
+SELECT throws_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'criticism', '2025-09-01')$$, :org, :n1), '23514',
+                 format('IVO''s answer to IVO notification %s cannot be dated 2025-09-01 00:00:00+00', :n1),
+                 'an answer before the notification is refused');
+SELECT throws_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'criticism', NULL, NULL, '2025-09-14')$$, :org, :n1), '23514',
+                 NULL, 'only a request for a supplement has a supplement date');
+SELECT throws_ok(format($$INSERT INTO sqm.ivo_answer (org_id, notification_id, answered_at, answer, supplement_supplied_at, entered_by)
+                          VALUES (%s, %s, sqm.now(), 'criticism', sqm.now(), 'x')$$, :org, :n1), '23514', NULL,
+                 'and for a direct writer');
 SELECT lives_ok(format($$SELECT sqm.record_ivo_answer(%s, %s, 'supplement_requested', '2025-09-13 09:00+02', 'IVO begär rutinen')$$, :org, :n1),
                 'IVO asks for a supplement');
 SELECT sqm.supplement_ivo_notification(:org, :n1, 'Rutinen för läkemedelshantering bifogas', '2025-09-14 09:00+02') AS sup \gset
@@ -345,13 +365,22 @@ SELECT sqm.assess_lex_sarah(:org, :inv2, 'assessed', 'risk_of_serious_impropriet
 SELECT throws_ok(format($$SELECT sqm.send_ivo_notification(%s, %s, 'draft', '2025.077 SN', 'Ordföranden')$$, :org, :n2), '23505',
                  format('registry number 2025.077 SN of organisation %s is already held by IVO notification %s', :org, :n1),
                  'a registry number already used in the organisation is refused');
-SELECT throws_ok(format($$UPDATE sqm.ivo_notification SET state = 'sent', regnr = '2025.077 SN', sent_at = now(), decided_at = now()
+SELECT throws_ok(format($$UPDATE sqm.ivo_notification SET state = 'sent', regnr = '2025.077 SN', sent_at = sqm.now(), decided_at = sqm.now()
                           WHERE id = %s$$, :n2), 'SQ002', format('IVO notification %s cannot move from "draft" to "sent" without decided_by', :n2),
                  'a notification is sent only with who decided, even directly (a column of its details)');
 UPDATE sqm.ivo_notification_detail SET decided_by = 'x' WHERE id = :n2;
-SELECT throws_ok(format($$UPDATE sqm.ivo_notification SET state = 'sent', regnr = '2025.077 SN', sent_at = now(), decided_at = now()
+SELECT throws_ok(format($$UPDATE sqm.ivo_notification SET state = 'sent', regnr = '2025.077 SN', sent_at = sqm.now(), decided_at = sqm.now()
                           WHERE id = %s$$, :n2), '23505', NULL, 'the registry number is unique per organisation, even directly');
 UPDATE sqm.ivo_notification_detail SET decided_by = NULL WHERE id = :n2;
+SELECT throws_ok(format($$SELECT sqm.send_ivo_notification(%s, %s, 'draft', '2025.078 SN', 'Ordföranden', now() + interval '1 day')$$,
+                        :org, :n2), '23514', NULL, 'a notification sent in the future is refused (API)');
+SELECT throws_ok(format($$SELECT sqm.supplement_ivo_notification(%s, %s, 'Mer')$$, :org, :n2), 'SQ002',
+                 format('IVO notification %s is draft, not sent; IVO knows nothing of it yet', :n2),
+                 'a supplement follows a sent notification only (API)');
+SELECT throws_ok(format($$INSERT INTO sqm.ivo_answer (org_id, notification_id, answered_at, answer, entered_by)
+                          VALUES (%s, %s, sqm.now(), 'criticism', 'x')$$, :org, :n2), 'SQ002',
+                 format('IVO notification %s is draft, not sent; IVO knows nothing of it yet', :n2),
+                 'and an answer too (direct writer)');
 SELECT throws_ok(format($$SELECT sqm.withdraw_ivo_notification(%s, %s, 'draft', '')$$, :org, :n2), 'SQ002', NULL,
                  'withdrawing without a reason is refused');
 SELECT lives_ok(format($$SELECT sqm.withdraw_ivo_notification(%s, %s, 'draft', 'Skickas som ny anmälan')$$, :org, :n2), 'a draft is withdrawn');

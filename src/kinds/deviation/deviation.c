@@ -131,16 +131,19 @@ type_valid(DevType *types, int n, const char *code, const char *regime, DateADT 
  */
 
 static const char *const deviation_fields[] = {
-	"org_id", "id", "unit_id", "regime", "happened_at", "reported_at", "types"
+	"org_id", "id", "unit_id", "regime", "happened_at", "reported_at", "types",
+	"collab_direction", "collab_replied_at"
 };
 
 enum
 {
-	DF_ORG, DF_ID, DF_UNIT, DF_REGIME, DF_HAPPENED, DF_REPORTED, DF_TYPES, DF_COUNT
+	DF_ORG, DF_ID, DF_UNIT, DF_REGIME, DF_HAPPENED, DF_REPORTED, DF_TYPES,
+	DF_DIRECTION, DF_REPLIED, DF_COUNT
 };
 
 static const Oid deviation_field_types[DF_COUNT] = {
-	INT8OID, INT8OID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTARRAYOID
+	INT8OID, INT8OID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTARRAYOID,
+	TEXTOID, TIMESTAMPTZOID
 };
 
 /*
@@ -194,6 +197,32 @@ sqm_deviation_check(PG_FUNCTION_ARGS)
 						(long long) id, sqm_timestamptz_text(DatumGetTimestampTz(nv[DF_HAPPENED])),
 						sqm_timestamptz_text(reported)),
 				 errhint("Give when it happened, at or before the report.")));
+
+	/*
+	 * The receiver's reply to a collaboration deviation we sent (domain.md
+	 * §3.1; the regional agreement's reply clock): only for a sent one, and
+	 * between its report and now.
+	 */
+	if ((changed[DF_REPLIED] || changed[DF_DIRECTION] || changed[DF_REPORTED]) && !nn[DF_REPLIED])
+	{
+		TimestampTz replied = DatumGetTimestampTz(nv[DF_REPLIED]);
+
+		if (nn[DF_DIRECTION] || strcmp(TextDatumGetCString(nv[DF_DIRECTION]), "sent") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("deviation %lld is not a collaboration deviation sent to another organisation",
+							(long long) id),
+					 errdetail("Its reply was given as %s.", sqm_timestamptz_text(replied)),
+					 errhint("Only the receiver's reply to a sent collaboration deviation is recorded.")));
+		if (replied < reported || (changed[DF_REPLIED] && replied > sqm_current_time()))
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("the reply to deviation %lld cannot be recorded at %s", (long long) id,
+							sqm_timestamptz_text(replied)),
+					 errdetail("It was reported at %s; it is now %s.", sqm_timestamptz_text(reported),
+							   sqm_timestamptz_text(sqm_current_time())),
+					 errhint("Give when the receiver replied, between the report and now.")));
+	}
 
 	if (!(changed[DF_UNIT] || changed[DF_REPORTED] || changed[DF_TYPES] || changed[DF_REGIME] ||
 		  changed[DF_ORG]))

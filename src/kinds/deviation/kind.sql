@@ -113,7 +113,7 @@ COMMENT ON COLUMN sqm.deviation_detail.withdrawn_reason IS 'Why it was withdrawn
 CREATE FUNCTION sqm.deviation_check(new sqm.deviation, old sqm.deviation) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_deviation_check' LANGUAGE C;
 COMMENT ON FUNCTION sqm.deviation_check(sqm.deviation, sqm.deviation) IS
-  'Row check of deviations (C, called by the lifecycle engine): reported at the latest now and not before it happened (23514), its unit existed on the report date (23503), its types are the organisation''s, valid then, of its regime (23503), each named once (22023)';
+  'Row check of deviations (C, called by the lifecycle engine): reported at the latest now and not before it happened (23514), its unit existed on the report date (23503), its types are the organisation''s, valid then, of its regime (23503), each named once (22023), a collaboration reply only to a sent collaboration deviation, between its report and now (23514)';
 
 -- Rules of a deviation's details, for every writer (deviation.c): the
 -- investigation summary is written only while the deviation is under
@@ -144,7 +144,7 @@ SELECT sqm.govern('deviation', 'sqm.deviation',
     visible => 'sqm.may_see(org_id, unit_id, NULL) OR sqm.caller_reported(org_id, ''deviation'', id)',
     details_visible => 'sqm.caller_reported(org_id, ''deviation'', id)',
     row_check => 'sqm.deviation_check(sqm.deviation, sqm.deviation)',
-    row_check_on => '{unit_id,types,reported_at,regime,happened_at}',
+    row_check_on => '{unit_id,types,reported_at,regime,happened_at,collab_direction,collab_replied_at}',
     details_check => 'sqm.deviation_detail_check(sqm.deviation_detail, sqm.deviation_detail)',
     details_check_on => '{summary,no_new_measure_reason}',
     announce => true,

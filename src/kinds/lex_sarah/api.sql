@@ -441,10 +441,7 @@ AS $$
 DECLARE
     at     timestamptz := coalesce(sent_at, sqm.now());
 BEGIN
-    IF at > sqm.now() THEN
-        RAISE EXCEPTION 'IVO notification % cannot be sent at %, which is in the future', id, at
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    -- the row check (lex_sarah.c) refuses a sending time in the future
     -- the registry number is claimed in the organisation's registry by the
     -- trigger sqm.registry_claim (23505 if another case holds it)
     PERFORM sqm.write('ivo_notification', org, id, expected_state, 'sent',
@@ -467,50 +464,20 @@ COMMENT ON FUNCTION sqm.withdraw_ivo_notification(bigint, bigint, text, text) IS
   'Withdraw a draft IVO notification that will not be sent; the reason is required';
 
 -- The notification as a supplement or an answer needs it: sent.
-CREATE FUNCTION sqm.sent_ivo_notification(org bigint, id bigint, action text)
-RETURNS timestamptz
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    n  record;
-BEGIN
-    PERFORM sqm.authorize_object('ivo_notification', org, id, action);
-    SELECT x.state, x.sent_at INTO n FROM sqm.ivo_notification x
-     WHERE x.org_id = org AND x.id = sent_ivo_notification.id FOR SHARE;
-    IF n.state <> 'sent' THEN
-        RAISE EXCEPTION 'IVO notification % is %, not sent; IVO knows nothing of it yet', id, n.state
-            USING ERRCODE = 'SQ002',
-                  HINT = 'Supplements and IVO''s answers follow a sent notification; a draft is revised instead.';
-    END IF;
-    RETURN n.sent_at;
-END
-$$;
-COMMENT ON FUNCTION sqm.sent_ivo_notification(bigint, bigint, text) IS
-  'Internal: when an IVO notification was sent, after authorising the action of the kind (42501, 42704) and checking that it was sent (SQ002)';
-
+-- A supplement and an answer are records of a sent notification; their row
+-- checks (lex_sarah.c) refuse one for a notification that was not sent, one
+-- dated outside its sending and now, and what else they must carry.
 CREATE FUNCTION sqm.supplement_ivo_notification(org bigint, id bigint, contents text, sent_at timestamptz DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    at         timestamptz := coalesce(sent_at, sqm.now());
-    notified   timestamptz;
     new_id     bigint;
 BEGIN
-    notified := sqm.sent_ivo_notification(org, id, 'supplement');
-    IF contents IS NULL OR btrim(contents) = '' THEN
-        RAISE EXCEPTION 'a supplement to IVO notification % needs its contents', id
-            USING ERRCODE = 'not_null_violation';
-    END IF;
-    IF at > sqm.now() OR at < notified THEN
-        RAISE EXCEPTION 'a supplement to IVO notification % cannot be sent at %', id, at
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('The notification was sent at %s; it is now %s.', notified, sqm.now());
-    END IF;
+    PERFORM sqm.authorize_object('ivo_notification', org, id, 'supplement');
     INSERT INTO sqm.ivo_supplement (org_id, notification_id, sent_at, contents, entered_by)
-    VALUES (org, id, at, contents, sqm.caller_identity())
+    VALUES (org, id, coalesce(sent_at, sqm.now()), contents, sqm.caller_identity())
     RETURNING ivo_supplement.id INTO new_id;
     RETURN new_id;
 END
@@ -526,31 +493,12 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    at        timestamptz := coalesce(answered_at, sqm.now());
-    notified  timestamptz;
     new_id    bigint;
 BEGIN
-    notified := sqm.sent_ivo_notification(org, notification_id, 'answer');
-    IF answer IS NULL OR answer NOT IN ('closed_no_action', 'supplement_requested', 'criticism', 'other_decision') THEN
-        RAISE EXCEPTION 'unknown answer "%" from IVO to notification %', answer, notification_id
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'The answers are closed_no_action, supplement_requested, criticism and other_decision.';
-    END IF;
-    IF at > sqm.now() OR at < notified THEN
-        RAISE EXCEPTION 'IVO''s answer to notification % cannot be dated %', notification_id, at
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('The notification was sent at %s; it is now %s.', notified, sqm.now());
-    END IF;
-    IF supplement_supplied_at IS NOT NULL
-       AND (answer <> 'supplement_requested' OR supplement_supplied_at < at OR supplement_supplied_at > sqm.now()) THEN
-        RAISE EXCEPTION 'a supplement supplied at % does not fit IVO''s answer % to notification % of %',
-                        supplement_supplied_at, answer, notification_id, at
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Only a supplement_requested answer has a supplement, supplied after the answer.';
-    END IF;
+    PERFORM sqm.authorize_object('ivo_notification', org, notification_id, 'answer');
     INSERT INTO sqm.ivo_answer (org_id, notification_id, answered_at, answer, supplement_supplied_at, note, entered_by)
-    VALUES (org, record_ivo_answer.notification_id, at, answer, supplement_supplied_at, nullif(btrim(note), ''),
-            sqm.caller_identity())
+    VALUES (org, record_ivo_answer.notification_id, coalesce(answered_at, sqm.now()), answer, supplement_supplied_at,
+            nullif(btrim(note), ''), sqm.caller_identity())
     RETURNING id INTO new_id;
     RETURN new_id;
 END
@@ -578,7 +526,6 @@ REVOKE ALL ON FUNCTION
     sqm.revise_ivo_notification(bigint, bigint, text, text),
     sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, text, timestamptz),
     sqm.withdraw_ivo_notification(bigint, bigint, text, text),
-    sqm.sent_ivo_notification(bigint, bigint, text),
     sqm.supplement_ivo_notification(bigint, bigint, text, timestamptz),
     sqm.record_ivo_answer(bigint, bigint, text, timestamptz, text, timestamptz),
     sqm.is_serious(sqm.lex_sarah_outcome)

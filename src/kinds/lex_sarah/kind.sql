@@ -393,7 +393,7 @@ COMMENT ON FUNCTION sqm.lex_sarah_investigation_check(sqm.lex_sarah_investigatio
 CREATE FUNCTION sqm.ivo_notification_check(new sqm.ivo_notification, old sqm.ivo_notification) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_ivo_notification_check' LANGUAGE C;
 COMMENT ON FUNCTION sqm.ivo_notification_check(sqm.ivo_notification, sqm.ivo_notification) IS
-  'Row check of IVO notifications (C, called by the lifecycle engine): drafted only for an investigation assessed as serious (SQ002), one per investigation that is not withdrawn (23505)';
+  'Row check of IVO notifications (C, called by the lifecycle engine): drafted only for an investigation assessed as serious (SQ002), one per investigation that is not withdrawn (23505); sent at the latest now (23514)';
 CREATE FUNCTION sqm.lex_sarah_record_check(new sqm.lex_sarah_record, old sqm.lex_sarah_record) RETURNS void
   AS 'MODULE_PATHNAME', 'sqm_lex_sarah_record_check' LANGUAGE C;
 COMMENT ON FUNCTION sqm.lex_sarah_record_check(sqm.lex_sarah_record, sqm.lex_sarah_record) IS
@@ -403,6 +403,16 @@ REVOKE ALL ON FUNCTION sqm.lex_sarah_legal_basis(bigint, text, timestamptz),
                        sqm.lex_sarah_investigation_check(sqm.lex_sarah_investigation, sqm.lex_sarah_investigation),
                        sqm.ivo_notification_check(sqm.ivo_notification, sqm.ivo_notification),
                        sqm.lex_sarah_record_check(sqm.lex_sarah_record, sqm.lex_sarah_record) FROM PUBLIC;
+CREATE FUNCTION sqm.ivo_supplement_check(new sqm.ivo_supplement, old sqm.ivo_supplement) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_ivo_supplement_check' LANGUAGE C;
+COMMENT ON FUNCTION sqm.ivo_supplement_check(sqm.ivo_supplement, sqm.ivo_supplement) IS
+  'Row check of IVO supplements (C, called by the trigger row_check): only to a sent notification (SQ002), with its contents (23502), dated between the sending and now (23514)';
+CREATE FUNCTION sqm.ivo_answer_check(new sqm.ivo_answer, old sqm.ivo_answer) RETURNS void
+  AS 'MODULE_PATHNAME', 'sqm_ivo_answer_check' LANGUAGE C;
+COMMENT ON FUNCTION sqm.ivo_answer_check(sqm.ivo_answer, sqm.ivo_answer) IS
+  'Row check of IVO''s answers (C, called by the trigger row_check): one of the answers (23514), to a sent notification (SQ002), dated between the sending and now (23514); a supplement supplied only after an answer that asked for one, at the latest now (23514)';
+REVOKE ALL ON FUNCTION sqm.ivo_supplement_check(sqm.ivo_supplement, sqm.ivo_supplement),
+                       sqm.ivo_answer_check(sqm.ivo_answer, sqm.ivo_answer) FROM PUBLIC;
 
 -- The row checks cache the reference data per backend; a change reaches
 -- every session.
@@ -453,7 +463,7 @@ SELECT sqm.govern('ivo_notification', 'sqm.ivo_notification',
     details => 'sqm.ivo_notification_detail',
     details_classes => '{"internal": ["org_id", "id"], "free_text": ["contents", "withdrawn_reason"], "personal": ["decided_by"]}',
     row_check => 'sqm.ivo_notification_check(sqm.ivo_notification, sqm.ivo_notification)',
-    row_check_on => '{investigation_id}',
+    row_check_on => '{investigation_id,sent_at}',
     -- a notification is seen with its investigation
     visible => 'EXISTS (SELECT FROM sqm.lex_sarah_investigation i
                          WHERE i.org_id OPERATOR(pg_catalog.=) ivo_notification.org_id
@@ -485,14 +495,16 @@ SELECT sqm.govern_records('ivo_notification', 'sqm.ivo_supplement',
     visible => 'EXISTS (SELECT FROM sqm.ivo_notification n
                          WHERE n.org_id OPERATOR(pg_catalog.=) ivo_supplement.org_id
                            AND n.id OPERATOR(pg_catalog.=) ivo_supplement.notification_id)',
-    readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}');
+    readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}',
+    row_check => 'sqm.ivo_supplement_check(sqm.ivo_supplement, sqm.ivo_supplement)');
 SELECT sqm.govern_records('ivo_notification', 'sqm.ivo_answer',
     classes => '{"internal": ["org_id", "id", "notification_id"], "exact_time": ["answered_at", "supplement_supplied_at"],
                  "statistic": ["answer", "answered_on"], "free_text": ["note"], "personal": ["entered_by"]}',
     visible => 'EXISTS (SELECT FROM sqm.ivo_notification n
                          WHERE n.org_id OPERATOR(pg_catalog.=) ivo_answer.org_id
                            AND n.id OPERATOR(pg_catalog.=) ivo_answer.notification_id)',
-    readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}');
+    readers => '{unit_manager,auditor,report_reader}', personal_readers => '{investigator,quality_coordinator}',
+    row_check => 'sqm.ivo_answer_check(sqm.ivo_answer, sqm.ivo_answer)');
 
 -- The days statistics count by, in the organisation's time zone, kept on
 -- the rows for every writer: a report by the day it was made, an

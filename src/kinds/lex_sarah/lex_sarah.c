@@ -77,6 +77,8 @@
 PG_FUNCTION_INFO_V1(sqm_lex_sarah_report_check);
 PG_FUNCTION_INFO_V1(sqm_lex_sarah_investigation_check);
 PG_FUNCTION_INFO_V1(sqm_ivo_notification_check);
+PG_FUNCTION_INFO_V1(sqm_ivo_supplement_check);
+PG_FUNCTION_INFO_V1(sqm_ivo_answer_check);
 PG_FUNCTION_INFO_V1(sqm_lex_sarah_record_check);
 PG_FUNCTION_INFO_V1(sqm_guard_lex_sarah_completable);
 PG_FUNCTION_INFO_V1(sqm_guard_lex_sarah_closable);
@@ -526,7 +528,7 @@ sqm_lex_sarah_investigation_check(PG_FUNCTION_ARGS)
  * ----------------------------------------------------------------
  */
 
-static const char *const notification_fields[] = {"org_id", "id", "investigation_id"};
+static const char *const notification_fields[] = {"org_id", "id", "investigation_id", "sent_at"};
 
 /*
  * sqm.ivo_notification_check(new sqm.ivo_notification, old
@@ -538,10 +540,10 @@ static const char *const notification_fields[] = {"org_id", "id", "investigation
 Datum
 sqm_ivo_notification_check(PG_FUNCTION_ARGS)
 {
-	Datum		nv[3];
-	bool		nn[3];
-	Datum		ov[3];
-	bool		on[3];
+	Datum		nv[4];
+	bool		nn[4];
+	Datum		ov[4];
+	bool		on[4];
 	int64		org;
 	int64		id;
 	int64		investigation;
@@ -553,13 +555,22 @@ sqm_ivo_notification_check(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		elog(ERROR, "unexpected: the row check of IVO notifications was called without a new row");
-	sqm_row_fields(PG_GETARG_HEAPTUPLEHEADER(0), 3, notification_fields, nv, nn);
+	sqm_row_fields(PG_GETARG_HEAPTUPLEHEADER(0), 4, notification_fields, nv, nn);
 	if (!PG_ARGISNULL(1))
-	{
-		sqm_row_fields(PG_GETARG_HEAPTUPLEHEADER(1), 3, notification_fields, ov, on);
-		if (!sqm_field_changed(nv[2], nn[2], ov[2], on[2], INT8OID))
-			PG_RETURN_VOID();
-	}
+		sqm_row_fields(PG_GETARG_HEAPTUPLEHEADER(1), 4, notification_fields, ov, on);
+
+	/* Sent at the latest now: a notification is registered as it is sent. */
+	if (!nn[3] && (PG_ARGISNULL(1) || sqm_field_changed(nv[3], nn[3], ov[3], on[3], TIMESTAMPTZOID)) &&
+		DatumGetTimestampTz(nv[3]) > sqm_current_time())
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("IVO notification %lld cannot be sent at %s, which is in the future",
+						(long long) DatumGetInt64(nv[1]), sqm_timestamptz_text(DatumGetTimestampTz(nv[3]))),
+				 errdetail("It is now %s.", sqm_timestamptz_text(sqm_current_time())),
+				 errhint("Give when it was sent, at the latest now.")));
+
+	if (!PG_ARGISNULL(1) && !sqm_field_changed(nv[2], nn[2], ov[2], on[2], INT8OID))
+		PG_RETURN_VOID();
 	if (nn[0] || nn[1] || nn[2])
 		PG_RETURN_VOID();
 	org = DatumGetInt64(nv[0]);
@@ -732,6 +743,144 @@ sqm_lex_sarah_record_check(PG_FUNCTION_ARGS)
 				 errmsg("a record of lex Sarah investigation %lld cannot be dated %s, which is in the future",
 						(long long) investigation,
 						sqm_timestamptz_text(DatumGetTimestampTz(nv[CF_RECORDED_AT])))));
+	PG_RETURN_VOID();
+}
+
+
+/*
+ * The notification a supplement or an answer follows, read FOR SHARE as the
+ * table's owner (so that a withdrawal racing the caller waits): its state
+ * and when it was sent.  False if there is no such notification.
+ */
+static bool
+notification_sent(int64 org, int64 notification, char **state, TimestampTz *sent_at, bool *sent_null)
+{
+	Oid			relid = sqm_relation_oid("ivo_notification");
+	Oid			coltype;
+	Datum		value;
+	bool		isnull;
+
+	if (!sqm_case_fetch_locked(relid, org, notification, "state", &coltype, &value, &isnull) || isnull)
+		return false;
+	*state = TextDatumGetCString(value);
+	(void) sqm_case_fetch_locked(relid, org, notification, "sent_at", &coltype, &value, sent_null);
+	*sent_at = *sent_null ? 0 : DatumGetTimestampTz(value);
+	return true;
+}
+
+/*
+ * Supplements and IVO's answers follow a sent notification (domain.md §3.2:
+ * a sent notification is never edited; later information is a
+ * supplement), dated between its sending and now.
+ */
+static TimestampTz
+require_sent(int64 org, int64 notification)
+{
+	char	   *state;
+	TimestampTz sent_at;
+	bool		sent_null;
+
+	if (!notification_sent(org, notification, &state, &sent_at, &sent_null))
+		return 0;				/* no such notification: its foreign key refuses the row */
+	if (strcmp(state, "sent") != 0 || sent_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQM_GUARD_FAILED),
+				 errmsg("IVO notification %lld is %s, not sent; IVO knows nothing of it yet",
+						(long long) notification, state),
+				 errhint("Supplements and IVO's answers follow a sent notification; a draft is revised instead.")));
+	return sent_at;
+}
+
+static void
+require_between(TimestampTz at, TimestampTz sent_at, const char *what, int64 notification)
+{
+	if (at < sent_at || at > sqm_current_time())
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("%s IVO notification %lld cannot be dated %s", what, (long long) notification,
+						sqm_timestamptz_text(at)),
+				 errdetail("The notification was sent at %s; it is now %s.", sqm_timestamptz_text(sent_at),
+						   sqm_timestamptz_text(sqm_current_time())),
+				 errhint("Give a time between the sending and now.")));
+}
+
+static const char *const supplement_fields[] = {"org_id", "notification_id", "sent_at", "contents"};
+
+/*
+ * sqm.ivo_supplement_check(new, old): a supplement to a sent notification,
+ * with its contents, dated between the sending and now.
+ */
+Datum
+sqm_ivo_supplement_check(PG_FUNCTION_ARGS)
+{
+	Datum		nv[4];
+	bool		nn[4];
+	int64		notification;
+	TimestampTz sent_at;
+
+	if (PG_ARGISNULL(0))
+		elog(ERROR, "unexpected: the row check of IVO supplements was called without a new row");
+	sqm_row_fields(PG_GETARG_HEAPTUPLEHEADER(0), 4, supplement_fields, nv, nn);
+	if (nn[0] || nn[1])
+		PG_RETURN_VOID();		/* NOT NULL refuses the row */
+	notification = DatumGetInt64(nv[1]);
+	sent_at = require_sent(DatumGetInt64(nv[0]), notification);
+	if (!sqm_text_given(nv[3], nn[3]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("a supplement to IVO notification %lld needs its contents", (long long) notification),
+				 errhint("Write the information sent to IVO.")));
+	if (!nn[2])
+		require_between(DatumGetTimestampTz(nv[2]), sent_at, "a supplement to", notification);
+	PG_RETURN_VOID();
+}
+
+static const char *const answer_fields[] = {"org_id", "notification_id", "answered_at", "answer",
+"supplement_supplied_at"};
+
+/*
+ * sqm.ivo_answer_check(new, old): IVO's answer to a sent notification, one of
+ * its answers, dated between the sending and now; a supplement supplied only
+ * after an answer that asked for one, at the latest now.
+ */
+Datum
+sqm_ivo_answer_check(PG_FUNCTION_ARGS)
+{
+	static const char *const answers[] = {"closed_no_action", "supplement_requested", "criticism",
+	"other_decision"};
+	Datum		nv[5];
+	bool		nn[5];
+	int64		notification;
+	TimestampTz sent_at;
+	char	   *answer;
+	bool		known = false;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		elog(ERROR, "unexpected: the row check of IVO answers was called without a new row");
+	sqm_row_fields(PG_GETARG_HEAPTUPLEHEADER(0), 5, answer_fields, nv, nn);
+	if (nn[0] || nn[1] || nn[3])
+		PG_RETURN_VOID();		/* NOT NULL refuses the row */
+	notification = DatumGetInt64(nv[1]);
+	answer = TextDatumGetCString(nv[3]);
+	for (i = 0; i < lengthof(answers); i++)
+		known = known || strcmp(answer, answers[i]) == 0;
+	if (!known)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("unknown answer \"%s\" from IVO to notification %lld", answer, (long long) notification),
+				 errhint("The answers are closed_no_action, supplement_requested, criticism and other_decision.")));
+	sent_at = require_sent(DatumGetInt64(nv[0]), notification);
+	if (!nn[2])
+		require_between(DatumGetTimestampTz(nv[2]), sent_at, "IVO's answer to", notification);
+	if (!nn[4] && (strcmp(answer, "supplement_requested") != 0 || nn[2] ||
+				   DatumGetTimestampTz(nv[4]) < DatumGetTimestampTz(nv[2]) ||
+				   DatumGetTimestampTz(nv[4]) > sqm_current_time()))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("a supplement supplied at %s does not fit IVO's answer %s to notification %lld",
+						sqm_timestamptz_text(DatumGetTimestampTz(nv[4])), answer, (long long) notification),
+				 errhint("Only a supplement_requested answer has a supplement, supplied after the answer and at the latest now.")));
 	PG_RETURN_VOID();
 }
 
