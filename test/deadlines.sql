@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(106);
+SELECT plan(127);
 
 SET LOCAL sqm.frozen_now = '2025-04-17 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -312,6 +312,79 @@ SELECT is(pg_temp.value_as('tdl_manager', format('SELECT count(*) FROM sqm.outbo
 SELECT is(pg_temp.value_as('tdl_coordinator', format('SELECT count(*) FROM sqm.outbox WHERE object_id = %s', :dadm)), '1',
           'which the quality coordinator sees');
 SELECT is(pg_temp.state_as('tdl_reporter', 'SELECT count(*) FROM sqm.obligation'), '42501', 'a reporter does not read obligations');
+
+-- ------------------------------------------------------------ lapsed clocks; the open obligations
+-- A clock whose stop event can no longer happen -- the case the event is
+-- recorded on (its holder) is final -- lapses: open_only and the sweep leave
+-- it out, and the open obligations are found from the cases that are not
+-- final (doc/deadlines.md).
+SET LOCAL sqm.frozen_now = '2025-05-21 09:00+02';
+SELECT sqm.report_deviation(:org, :ua, 'SoL', '2025-05-20 08:00+02', 'Fel 5', '{info}', '2025-05-20 09:00+02') AS dw \gset
+SELECT sqm.report_deviation(:org, :ua, 'SoL', '2025-05-20 08:00+02', 'Fel 6', '{info}', '2025-05-20 09:00+02') AS dk \gset
+SELECT is(pg_temp.ob(:dw, 'deviation_triage'), 'due 2025-05-24 00:00', 'an untriaged deviation: its triage is due');
+SELECT sqm.withdraw_deviation(:org, :dw, 'reported', 'Rapporterad av misstag');
+SELECT is(pg_temp.ob(:dw, 'deviation_triage'), 'lapsed 2025-05-24 00:00', 'withdrawn before triage: the triage clock lapses');
+SELECT is((SELECT string_agg(object_id::text, ',' ORDER BY object_id) FROM sqm.obligations(:org, rule => 'deviation_triage', open_only => true)
+            WHERE object_id IN (:dw, :dk)), :dk::text, 'open_only: the withdrawn deviation''s clock is not open, its sibling''s is');
+SELECT is((SELECT stopped_at FROM sqm.obligations(rule => 'deviation_triage') WHERE object_id = :dw), NULL,
+          'a lapsed clock never stopped');
+
+SELECT sqm.plan_measure(:org, 'deviation', :d1, 'Utbildning', 'chef', '2025-06-02', '2025-06-30') AS mc \gset
+SELECT sqm.cancel_measure(:org, :mc, 'planned', 'Ersatt av en annan åtgärd');
+SELECT is((SELECT string_agg(rule || ' ' || status, ', ' ORDER BY rule) FROM sqm.obligations(kind => 'measure') WHERE object_id = :mc),
+          'measure_done lapsed, measure_followed_up lapsed', 'a cancelled measure''s clocks lapse');
+SELECT is((SELECT count(*) FROM sqm.obligations(kind => 'measure', open_only => true) WHERE object_id = :mc), 0::bigint,
+          'and are not open');
+
+-- the report's clocks are recorded on its investigation: they lapse when
+-- the investigation closes without them (early, with no protective action
+-- recorded), and the completion clock is met by the close
+SELECT is(pg_temp.ob(:ls, 'lex_sarah_protective_action'), 'overdue 2025-05-08 08:00', 'no protective action recorded: overdue');
+SELECT sqm.close_lex_sarah_early(:org, :inv, 'under_investigation', 'Det stod klart att det inte var ett missförhållande');
+SELECT is(pg_temp.ob(:ls, 'lex_sarah_protective_action'), 'lapsed 2025-05-08 08:00',
+          'the investigation closed without recording one: the clock lapses');
+SELECT is(pg_temp.ob(:ls, 'lex_sarah_investigation_completed'), 'met 2025-07-07 08:00', 'an early close completes the investigation');
+SELECT is((SELECT count(*) FROM sqm.obligations(kind => 'lex_sarah_report', open_only => true) WHERE object_id = :ls), 0::bigint,
+          'no clock of the report is open once its investigation is closed');
+SELECT sqm.report_lex_sarah(:org, :ua, 'SoL', '2025-05-20 12:00+02', 'Brist', 'Bo', 'Skötare', '2025-05-20 13:00+02') AS ls2 \gset
+SELECT sqm.receive_lex_sarah(:org, :ls2, '2025-05-20 14:00+02');
+SELECT is((SELECT string_agg(rule, ', ' ORDER BY rule) FROM sqm.obligations(:org, open_only => true) WHERE object_id = :ls2),
+          'lex_sarah_investigation_completed, lex_sarah_investigation_started, lex_sarah_protective_action, lex_sarah_routed',
+          'a report not yet assigned: every clock is open, waiting for an investigation');
+
+-- the open obligations are exactly the obligations neither met nor lapsed
+SELECT set_eq('SELECT * FROM sqm.obligations(open_only => true)',
+              $$SELECT * FROM sqm.obligations() WHERE status IN ('due', 'due_soon', 'overdue')$$,
+              'open_only gives the obligations of the full computation that are due, due soon or overdue');
+SELECT set_eq(format('SELECT * FROM sqm.obligations(%s, %s, open_only => true)', :org, :ua),
+              format($$SELECT * FROM sqm.obligations(%s, %s) WHERE status IN ('due', 'due_soon', 'overdue')$$, :org, :ua),
+              'for one organisation and unit too');
+SELECT is((SELECT string_agg(rule, ', ' ORDER BY rule) FROM sqm.obligations() WHERE status = 'lapsed'),
+          'deviation_triage, lex_sarah_protective_action, measure_done, measure_followed_up, test_legal',
+          'five clocks lapsed: the withdrawn deviation''s two (triage and the test''s legal rule), the cancelled measure''s two, the protective action');
+
+-- the sweep announces no lapsed clock
+SET LOCAL sqm.frozen_now = '2025-06-10 09:00+02';
+SELECT cmp_ok(sqm.sweep(), '>', 0, 'weeks later the sweep announces what is overdue');
+SELECT is((SELECT count(*) FROM sqm.outbox WHERE object_id IN (:dw, :mc) AND event <> 'new'), 0::bigint,
+          'but nothing of a lapsed clock');
+SELECT is((SELECT string_agg(event, ',') FROM sqm.outbox WHERE object_id = :dk AND rule = 'deviation_triage'), 'overdue',
+          'while the untriaged sibling is announced overdue');
+
+-- holders as data: a column of the kind holding the id of a case of a kind
+SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, holder_column, holder_kind)
+                  VALUES ('deviation', 'x', 'o.closed_at', 'x', 'x', 'regime', 'lex_sarah_report')$$,
+                 '42804', 'deadline event "x" of kind deviation: the holder column "regime" is of type text, not bigint',
+                 'a holder column that holds no id is refused');
+SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, holder_column, holder_kind)
+                  VALUES ('deviation', 'x', 'o.closed_at', 'x', 'x', 'no_such_column', 'lex_sarah_report')$$,
+                 '42703', NULL, 'an unknown holder column is refused');
+SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, holder_column, holder_kind)
+                  VALUES ('deviation', 'x', 'o.closed_at', 'x', 'x', 'id', 'no_such_kind')$$,
+                 '23503', NULL, 'an unknown holder kind is refused');
+SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, holder_column)
+                  VALUES ('deviation', 'x', 'o.closed_at', 'x', 'x', 'id')$$,
+                 '23514', NULL, 'a holder column without its kind is refused');
 
 SELECT * FROM finish();
 ROLLBACK;

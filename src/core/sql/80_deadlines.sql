@@ -24,12 +24,20 @@ CREATE TABLE sqm.deadline_event (
     label_sv    text NOT NULL,
     label_en    text NOT NULL,
     builtin     boolean NOT NULL DEFAULT false,
-    PRIMARY KEY (kind, event)
+    -- the case the event is recorded on, when it is not the object itself:
+    -- a column of o holding its id, and its kind (doc/deadlines.md)
+    holder_column  text,
+    holder_kind    text REFERENCES sqm.lifecycle_kind,
+    PRIMARY KEY (kind, event),
+    CHECK ((holder_column IS NULL) OPERATOR(pg_catalog.=) (holder_kind IS NULL))
 );
 COMMENT ON TABLE sqm.deadline_event IS
-  'Events a deadline clock can start or stop at, per lifecycle kind: an SQL expression of type timestamptz over the governed row aliased o (a column, or a sub-select reaching another governed table); NULL while the event has not happened';
+  'Events a deadline clock can start or stop at, per lifecycle kind: an SQL expression of type timestamptz over the governed row aliased o (a column, or a sub-select reaching another governed table) and its organisation aliased g (org_id, time_zone, closed: its closed days); NULL while the event has not happened. Its holder is the case the event is recorded on: the object itself, or the case of holder_kind whose id is in o.holder_column';
 COMMENT ON COLUMN sqm.deadline_event.expression IS
-  'timestamptz expression over the kind''s governed table aliased o; checked by preparing a query when written';
+  'timestamptz expression over the kind''s governed table aliased o and its organisation aliased g (org_id, time_zone, closed); checked by preparing a query when written';
+COMMENT ON COLUMN sqm.deadline_event.holder_column IS
+  'For an event recorded on another case (e.g. the investigation a lex Sarah report is assigned to): the bigint column of o holding that case''s id; NULL: the event is recorded on o itself. Once the holder is in a terminal state the event can no longer happen (an obligation waiting for it lapses), and an open obligation is found from the holders that are not';
+COMMENT ON COLUMN sqm.deadline_event.holder_kind IS 'The lifecycle kind of the case holder_column names';
 SELECT pg_catalog.pg_extension_config_dump('sqm.deadline_event', 'WHERE NOT builtin');
 
 -- Prepare a query over a kind's governed table, aliased o, and return the
@@ -49,10 +57,16 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     -- parsed and planned, never run over a row: the left join keeps one row
-    -- whose column still has the expression's type
+    -- whose column still has the expression's type.  g is the organisation
+    -- as sqm.obligations_sql joins it (its id, time zone and closed days).
     BEGIN
         EXECUTE format('SELECT pg_catalog.pg_typeof(x.v)::pg_catalog.regtype
-                          FROM (SELECT 1) d LEFT JOIN (SELECT (%s) AS v FROM %s o WHERE (%s)) x ON false',
+                          FROM (SELECT 1) d
+                          LEFT JOIN (SELECT (%s) AS v
+                                       FROM %s o
+                                      CROSS JOIN (SELECT NULL::bigint AS org_id, NULL::text AS time_zone,
+                                                         NULL::date[] AS closed) g
+                                      WHERE (%s)) x ON false',
                        select_list, tbl, coalesce(condition, 'true'))
            INTO typ;
     EXCEPTION WHEN OTHERS THEN
@@ -63,7 +77,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sqm.deadline_check_sql(text, text, text, text) IS
-  'Internal: compile SELECT (select_list) FROM <governed table of kind> o WHERE (condition) and return the result type; an error keeps its SQLSTATE (42703, 42601, …) with a message naming what was checked';
+  'Internal: compile SELECT (select_list) FROM <governed table of kind> o, <its organisation> g WHERE (condition) and return the result type; an error keeps its SQLSTATE (42703, 42601, …) with a message naming what was checked';
 
 CREATE FUNCTION sqm.deadline_event_check() RETURNS trigger
 LANGUAGE plpgsql
@@ -78,11 +92,33 @@ BEGIN
             USING ERRCODE = 'datatype_mismatch',
                   HINT = 'Convert a date to the moment it starts in the organisation''s time zone.';
     END IF;
+    IF (NEW.holder_column IS NULL) <> (NEW.holder_kind IS NULL) THEN
+        RAISE EXCEPTION 'deadline event "%" of kind %: a holder is given by its column and its kind, not by one of them',
+                        NEW.event, NEW.kind
+            USING ERRCODE = 'check_violation',
+                  HINT = 'Give both holder_column and holder_kind, or neither (the event is recorded on the object itself).';
+    END IF;
+    IF NEW.holder_column IS NOT NULL THEN
+        typ := sqm.deadline_check_sql(NEW.kind, format('deadline event "%s" of kind %s: its holder column', NEW.event, NEW.kind),
+                                      format('o.%I', NEW.holder_column));
+        IF typ IS DISTINCT FROM 'bigint'::regtype THEN
+            RAISE EXCEPTION 'deadline event "%" of kind %: the holder column "%" is of type %, not bigint',
+                            NEW.event, NEW.kind, NEW.holder_column, typ
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'The holder column holds the id of the case the event is recorded on.';
+        END IF;
+        IF (SELECT k.governed_table FROM sqm.lifecycle_kind k WHERE k.kind = NEW.holder_kind) IS NULL THEN
+            RAISE EXCEPTION 'deadline event "%" of kind %: the holder kind "%" has no governed table', NEW.event, NEW.kind,
+                            NEW.holder_kind
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'Name the lifecycle kind whose case the holder column points to.';
+        END IF;
+    END IF;
     RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION sqm.deadline_event_check() IS
-  'Trigger: a deadline event''s expression compiles over its kind''s governed table (aliased o) and is a timestamptz';
+  'Trigger: a deadline event''s expression compiles over its kind''s governed table (aliased o) and is a timestamptz; a holder column is a bigint column of that table and the holder kind has a governed table';
 CREATE TRIGGER deadline_event_check BEFORE INSERT OR UPDATE ON sqm.deadline_event
     FOR EACH ROW EXECUTE FUNCTION sqm.deadline_event_check();
 
@@ -110,7 +146,7 @@ CREATE TABLE sqm.deadline_rule (
 );
 COMMENT ON TABLE sqm.deadline_rule IS
   'Deadline rules (domain.md §4): from a start event to a stop event of a kind, a length and unit, legal (fixed, with its basis) or routine (the organisation may set its own length, sqm.deadline_setting; this length is the documented default); one row per basis, in force for basis_valid (by the start event''s local date), never two at once';
-COMMENT ON COLUMN sqm.deadline_rule.applies IS 'Optional condition over the governed row o: the rule applies only where it is true';
+COMMENT ON COLUMN sqm.deadline_rule.applies IS 'Optional condition over the governed row o (and its organisation g): the rule applies only where it is true';
 COMMENT ON COLUMN sqm.deadline_rule.unit IS 'hours, calendar_days, working_days, months or end_of_next_quarter (sqm.deadline_due)';
 COMMENT ON COLUMN sqm.deadline_rule.legal IS 'A legal limit (fixed) rather than a routine target (the organisation''s setting)';
 COMMENT ON COLUMN sqm.deadline_rule.basis IS 'The law, agreement or routine the rule rests on, as cited';
@@ -246,7 +282,7 @@ COMMENT ON TABLE sqm.closed_day IS
 SELECT pg_catalog.pg_extension_config_dump('sqm.closed_day', '');
 
 SELECT sqm.classify('sqm.deadline_event', '{"statistic": ["kind", "event", "label_sv", "label_en"],
-    "internal": ["expression", "builtin"]}');
+    "internal": ["expression", "builtin", "holder_column", "holder_kind"]}');
 SELECT sqm.classify('sqm.deadline_rule', '{"statistic": ["rule", "kind", "length", "unit", "legal", "basis", "basis_valid",
     "label_sv", "label_en"], "internal": ["start_event", "stop_event", "applies", "warning", "builtin"]}');
 SELECT sqm.classify('sqm.deadline_setting', '{"internal": ["org_id"], "statistic": ["rule", "length", "unit"]}');
@@ -311,8 +347,20 @@ END
 $$;
 COMMENT ON FUNCTION sqm.remove_closed_day(bigint, date) IS 'Remove one of the organisation''s closed days; quality coordinators';
 
--- The query of sqm.obligations: one UNION ALL branch per rule row, the kind
+-- The query of sqm.obligations: one UNION ALL branch per rule row (two for
+-- open obligations whose stop event is recorded on another case), the kind
 -- and rule filters applied here; $1 org, $2 unit.
+--
+-- An obligation lapses when the case its stop event is recorded on (the
+-- event's holder: the object itself, or the case o.holder_column names) is
+-- in a terminal state and the event has not happened: it can no longer
+-- happen (a deviation withdrawn before triage, a measure cancelled, an
+-- investigation closed without recording a protective action).  So the open
+-- obligations -- open_only, and what the sweep announces -- are found from
+-- the cases that are not final, through the partial indexes each kind keeps
+-- on them (and on its stop columns), never from the history of closed ones:
+-- the stop event is evaluated only for those (issue 15: over 300
+-- organisations and ten years, 0.1 % of the cases open).
 CREATE FUNCTION sqm.obligations_sql(kind text DEFAULT NULL, rule text DEFAULT NULL, open_only boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql STABLE
@@ -321,34 +369,74 @@ AS $$
 DECLARE
     r         record;
     branches  text[] := '{}';
+    head      text;
+    tail      text;
+    final     text;
+    via       text;
 BEGIN
-    FOR r IN SELECT d.*, k.governed_table, s.expression AS start_expr, t.expression AS stop_expr
+    FOR r IN SELECT d.*, k.governed_table, s.expression AS start_expr, t.expression AS stop_expr,
+                    t.holder_column, h.governed_table AS holder_table,
+                    coalesce((SELECT pg_catalog.array_agg(x.state ORDER BY x.state) FROM sqm.lifecycle_state x
+                               WHERE x.kind = d.kind AND x.terminal), '{}') AS final_states,
+                    coalesce((SELECT pg_catalog.array_agg(x.state ORDER BY x.state) FROM sqm.lifecycle_state x
+                               WHERE x.kind = t.holder_kind AND x.terminal), '{}') AS holder_final_states
                FROM sqm.deadline_rule d
                JOIN sqm.lifecycle_kind k ON k.kind = d.kind
                JOIN sqm.deadline_event s ON s.kind = d.kind AND s.event = d.start_event
                JOIN sqm.deadline_event t ON t.kind = d.kind AND t.event = d.stop_event
+               LEFT JOIN sqm.lifecycle_kind h ON h.kind = t.holder_kind
               WHERE (obligations_sql.kind IS NULL OR d.kind = obligations_sql.kind)
                 AND (obligations_sql.rule IS NULL OR d.rule = obligations_sql.rule)
               ORDER BY d.rule, lower(d.basis_valid) NULLS FIRST LOOP
-        branches := branches || format(
+        -- the select list up to the final flag (%s), and everything after the FROM clause
+        head := format(
 $q$SELECT o.org_id, %1$L::text AS kind, o.id AS object_id, o.unit_id, %2$L::text AS rule, %3$L::boolean AS legal,
        %4$L::text AS basis, (%5$s) AS started_at, (%6$s) AS stopped_at, %7$s AS length, %8$s AS unit,
-       %9$L::interval AS warning, g.time_zone, g.closed
-  FROM %10$s o
-  JOIN orgs g ON g.org_id OPERATOR(pg_catalog.=) o.org_id%11$s
- WHERE ($2::bigint IS NULL OR o.unit_id OPERATOR(pg_catalog.=) $2)
-   AND ((%5$s) IS NOT NULL)%12$s%13$s%14$s$q$,
+       %9$L::interval AS warning, g.time_zone, g.closed, $q$,
             r.kind, r.rule, r.legal, r.basis, r.start_expr, r.stop_expr,
             CASE WHEN r.legal THEN r.length::text ELSE format('COALESCE(s.length, %s)', r.length) END,
             CASE WHEN r.legal THEN quote_literal(r.unit) || '::text' ELSE format('COALESCE(s.unit, %L::text)', r.unit) END,
-            r.warning, r.governed_table,
+            r.warning);
+        tail := format(
+$q$
+  JOIN orgs g ON g.org_id OPERATOR(pg_catalog.=) o.org_id%1$s
+ WHERE ($2::bigint IS NULL OR o.unit_id OPERATOR(pg_catalog.=) $2)
+   AND ((%2$s) IS NOT NULL)%3$s%4$s%5$s$q$,
             CASE WHEN r.legal THEN ''
                  ELSE format(E'\n  LEFT JOIN sqm.deadline_setting s ON s.org_id OPERATOR(pg_catalog.=) o.org_id AND s.rule OPERATOR(pg_catalog.=) %L', r.rule) END,
+            r.start_expr,
             CASE WHEN r.applies IS NULL THEN '' ELSE format(E'\n   AND (%s)', r.applies) END,
             CASE WHEN NOT open_only THEN '' ELSE format(E'\n   AND (%s) IS NULL', r.stop_expr) END,
             CASE WHEN lower_inf(r.basis_valid) AND upper_inf(r.basis_valid) THEN ''
                  ELSE format(E'\n   AND ((%s) AT TIME ZONE g.time_zone)::date OPERATOR(pg_catalog.<@) %L::daterange',
                              r.start_expr, r.basis_valid) END);
+        IF r.holder_column IS NULL AND NOT open_only THEN
+            branches := branches || (head || format('o.state OPERATOR(pg_catalog.=) ANY (%L::text[]) AS final', r.final_states)
+                                     || format(E'\n  FROM %s o', r.governed_table) || tail);
+        ELSIF r.holder_column IS NULL THEN
+            -- the objects that are not final (each kind's partial indexes)
+            branches := branches || (head || 'false AS final' || format(E'\n  FROM %s o', r.governed_table) || tail
+                                     || format(E'\n   AND o.state OPERATOR(pg_catalog.<>) ALL (%L::text[])', r.final_states));
+        ELSIF NOT open_only THEN
+            via := format('h.org_id OPERATOR(pg_catalog.=) o.org_id AND h.id OPERATOR(pg_catalog.=) o.%I', r.holder_column);
+            final := format('CASE WHEN o.%1$I IS NULL THEN o.state OPERATOR(pg_catalog.=) ANY (%2$L::text[])
+            ELSE COALESCE(h.state OPERATOR(pg_catalog.=) ANY (%3$L::text[]), false) END AS final',
+                            r.holder_column, r.final_states, r.holder_final_states);
+            branches := branches || (head || final
+                                     || format(E'\n  FROM %s o\n  LEFT JOIN %s h ON %s', r.governed_table, r.holder_table, via)
+                                     || tail);
+        ELSE
+            -- not yet linked to its holder, and not final itself ...
+            branches := branches || (head || 'false AS final' || format(E'\n  FROM %s o', r.governed_table) || tail
+                                     || format(E'\n   AND o.%I IS NULL AND o.state OPERATOR(pg_catalog.<>) ALL (%L::text[])',
+                                               r.holder_column, r.final_states));
+            -- ... or linked to a holder that is not final
+            branches := branches || (head || 'false AS final'
+                                     || format(E'\n  FROM %s h\n  JOIN %s o ON h.org_id OPERATOR(pg_catalog.=) o.org_id AND h.id OPERATOR(pg_catalog.=) o.%I',
+                                               r.holder_table, r.governed_table, r.holder_column)
+                                     || tail
+                                     || format(E'\n   AND h.state OPERATOR(pg_catalog.<>) ALL (%L::text[])', r.holder_final_states));
+        END IF;
     END LOOP;
     IF cardinality(branches) = 0 THEN
         RETURN NULL;
@@ -363,6 +451,7 @@ $q$WITH orgs AS MATERIALIZED (
 SELECT x.org_id, x.kind, x.object_id, x.unit_id, x.rule, x.legal, x.basis, x.started_at, x.due_at, x.stopped_at,
        CASE WHEN x.stopped_at IS NOT NULL
             THEN CASE WHEN x.stopped_at OPERATOR(pg_catalog.<=) x.due_at THEN 'met' ELSE 'met_late' END
+            WHEN x.final THEN 'lapsed'
             WHEN sqm.now() OPERATOR(pg_catalog.>=) x.due_at THEN 'overdue'
             WHEN sqm.now() OPERATOR(pg_catalog.>=) (x.due_at OPERATOR(pg_catalog.-) x.warning) THEN 'due_soon'
             ELSE 'due' END
@@ -373,7 +462,7 @@ SELECT x.org_id, x.kind, x.object_id, x.unit_id, x.rule, x.legal, x.basis, x.sta
 END
 $$;
 COMMENT ON FUNCTION sqm.obligations_sql(text, text, boolean) IS
-  'Internal: the query sqm.obligations runs, built from sqm.deadline_rule and sqm.deadline_event ($1 organisation, $2 unit); NULL when no rule matches';
+  'Internal: the query sqm.obligations runs, built from sqm.deadline_rule, sqm.deadline_event and the terminal states of the lifecycles ($1 organisation, $2 unit); open_only reads only the cases that are not final; NULL when no rule matches';
 
 -- plpgsql cannot take parameters named like its result columns (kind, rule):
 -- the work is done here, sqm.obligations is its SQL face.
@@ -382,6 +471,9 @@ RETURNS TABLE (r_org_id bigint, r_kind text, r_object_id bigint, r_unit_id bigin
                r_basis text, r_started_at timestamptz, r_due_at timestamptz, r_stopped_at timestamptz, r_status text)
 LANGUAGE plpgsql STABLE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
+-- one branch per rule: over many organisations the planner's cost crosses
+-- the JIT thresholds, and compiling took 90 % of the time (design.md §3b)
+SET jit = off
 AS $$
 DECLARE
     q  text := sqm.obligations_sql(q_kind, q_rule, coalesce(q_open, false));
@@ -405,7 +497,7 @@ BEGIN ATOMIC
     SELECT * FROM sqm.obligations_run(org, unit, kind, rule, open_only);
 END;
 COMMENT ON FUNCTION sqm.obligations(bigint, bigint, text, text, boolean) IS
-  'Deadline obligations: one row per (object, rule) whose start event has happened, with the basis in force on the start date, when it is due (sqm.deadline_due in the organisation''s time zone, working days without its closed days and the eves), when it stopped, and its status at sqm.now(): met, met_late, overdue, due_soon (within the rule''s warning) or due. SECURITY INVOKER: row-level security and column privileges of the caller apply. Filters: organisation, unit (exactly), kind, rule, open only';
+  'Deadline obligations: one row per (object, rule) whose start event has happened, with the basis in force on the start date, when it is due (sqm.deadline_due in the organisation''s time zone, working days without its closed days and the eves), when it stopped, and its status at sqm.now(): met, met_late, lapsed (the case its stop event is recorded on is final without it: it can no longer stop), overdue, due_soon (within the rule''s warning) or due. SECURITY INVOKER: row-level security and column privileges of the caller apply. Filters: organisation, unit (exactly), kind, rule, open only (due, due_soon and overdue: read from the cases that are not final)';
 
 CREATE VIEW sqm.obligation WITH (security_invoker = true) AS
 SELECT * FROM sqm.obligations();
@@ -446,6 +538,9 @@ CREATE TABLE sqm.outbox (
 );
 CREATE UNIQUE INDEX outbox_event_key ON sqm.outbox (org_id, kind, object_id, COALESCE(rule, ''), event);
 CREATE INDEX outbox_unacknowledged_idx ON sqm.outbox (org_id, seq) WHERE acknowledged_at IS NULL;
+-- what the sweep looks up: the events of obligations (a rule), apart from the
+-- event of every new report
+CREATE INDEX outbox_due_idx ON sqm.outbox (org_id, kind, object_id, rule, event) WHERE rule IS NOT NULL;
 COMMENT ON TABLE sqm.outbox IS
   'Durable notifications, also sent with NOTIFY on channel sqm_org_<org_id>: every new report (event new) and every obligation that became due soon or overdue (sqm.sweep), once each; no personal data. Append-only (SQ010) except the first acknowledgement (sqm.acknowledge_outbox)';
 COMMENT ON COLUMN sqm.outbox.seq IS 'Number of the event (increasing; one sequence for all organisations)';
@@ -491,6 +586,7 @@ COMMENT ON FUNCTION sqm.announce() IS
 CREATE FUNCTION sqm.sweep() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
     e  sqm.outbox;
@@ -503,9 +599,11 @@ BEGIN
          WHERE b.status IN ('due_soon', 'overdue')
            -- what was announced before is skipped here rather than by a failed
            -- insertion per obligation and run
+           -- (through outbox_due_idx: the events of obligations, not the
+           -- event of every report ever made)
            AND NOT EXISTS (SELECT FROM sqm.outbox x
                             WHERE x.org_id = b.org_id AND x.kind = b.kind AND x.object_id = b.object_id
-                              AND COALESCE(x.rule, '') = COALESCE(b.rule, '') AND x.event = b.status)
+                              AND x.rule = b.rule AND x.event = b.status)
          ORDER BY b.due_at, b.org_id, b.kind, b.object_id, b.rule
         ON CONFLICT DO NOTHING
         RETURNING *

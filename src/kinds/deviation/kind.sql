@@ -286,7 +286,11 @@ INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, len
      60, 'calendar_days', false, 'regional överenskommelse', '(,)', '7 days',
      'Mottagaren har svarat på samverkansavvikelsen', 'Collaboration deviation answered by the receiver', true);
 
--- Open items are found through partial indexes on the stop columns.
+-- Open items are found through partial indexes on the stop columns and on
+-- the deviations that are not final (the predicate is the one
+-- sqm.obligations_sql writes: the terminal states in order).
+CREATE INDEX deviation_not_final_idx ON sqm.deviation (org_id)
+    WHERE state OPERATOR(pg_catalog.<>) ALL ('{closed,reclassified,withdrawn}'::text[]);
 CREATE INDEX deviation_untriaged_idx ON sqm.deviation (org_id) WHERE triaged_at IS NULL;
 CREATE INDEX deviation_collab_unreplied_idx ON sqm.deviation (org_id)
     WHERE collab_replied_at IS NULL AND collab_direction OPERATOR(pg_catalog.=) 'sent';

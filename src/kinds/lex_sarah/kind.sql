@@ -661,34 +661,38 @@ INSERT INTO sqm.role_capability (role, capability) VALUES
 -- ---------------------------------------------------------------------------
 -- Deadlines (doc/deadlines.md) and notifications.
 
-INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, builtin) VALUES
-    ('lex_sarah_report', 'reported', 'o.reported_at', 'rapporterad', 'reported', true),
-    ('lex_sarah_report', 'received', 'o.received_at', 'mottagen', 'received', true),
-    ('lex_sarah_report', 'assigned', 'o.assigned_at', 'kopplad till utredning', 'assigned to an investigation', true),
+-- The events of a report's investigation are recorded on the investigation
+-- it is assigned to (its holder): once that is closed they can no longer
+-- happen, and the open clocks are found from the investigations that are
+-- not closed (lex_sarah_investigation_not_final_idx below).
+INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, builtin, holder_column, holder_kind) VALUES
+    ('lex_sarah_report', 'reported', 'o.reported_at', 'rapporterad', 'reported', true, NULL, NULL),
+    ('lex_sarah_report', 'received', 'o.received_at', 'mottagen', 'received', true, NULL, NULL),
+    ('lex_sarah_report', 'assigned', 'o.assigned_at', 'kopplad till utredning', 'assigned to an investigation', true, NULL, NULL),
     ('lex_sarah_report', 'protective_action',
      '(SELECT pg_catalog.min(r.recorded_at) FROM sqm.lex_sarah_record r
         WHERE r.org_id OPERATOR(pg_catalog.=) o.org_id AND r.investigation_id OPERATOR(pg_catalog.=) o.investigation_id
           AND r.item OPERATOR(pg_catalog.=) ''protective_action'')',
-     'omedelbar skyddsåtgärd dokumenterad', 'protective action recorded', true),
+     'omedelbar skyddsåtgärd dokumenterad', 'protective action recorded', true, 'investigation_id', 'lex_sarah_investigation'),
     ('lex_sarah_report', 'investigation_started',
      '(SELECT i.started_at FROM sqm.lex_sarah_investigation i
         WHERE i.org_id OPERATOR(pg_catalog.=) o.org_id AND i.id OPERATOR(pg_catalog.=) o.investigation_id)',
-     'utredningen påbörjad', 'investigation started', true),
+     'utredningen påbörjad', 'investigation started', true, 'investigation_id', 'lex_sarah_investigation'),
     ('lex_sarah_report', 'investigation_completed',
      -- an early close (no impropriety, clear at once) completes it too
      '(SELECT COALESCE(i.completed_at,
                          CASE WHEN i.state OPERATOR(pg_catalog.=) ''closed'' THEN i.closed_at END)
          FROM sqm.lex_sarah_investigation i
         WHERE i.org_id OPERATOR(pg_catalog.=) o.org_id AND i.id OPERATOR(pg_catalog.=) o.investigation_id)',
-     'utredningen slutförd', 'investigation completed', true),
+     'utredningen slutförd', 'investigation completed', true, 'investigation_id', 'lex_sarah_investigation'),
     ('lex_sarah_investigation', 'serious_decided',
      'CASE WHEN sqm.is_serious(o.outcome) THEN o.seriousness_decided_at END',
-     'bedömd som allvarlig', 'assessed as serious', true),
+     'bedömd som allvarlig', 'assessed as serious', true, NULL, NULL),
     ('lex_sarah_investigation', 'ivo_notified',
      '(SELECT pg_catalog.min(n.sent_at) FROM sqm.ivo_notification n
         WHERE n.org_id OPERATOR(pg_catalog.=) o.org_id AND n.investigation_id OPERATOR(pg_catalog.=) o.id
           AND n.state OPERATOR(pg_catalog.=) ''sent'')',
-     'anmäld till IVO', 'notified to IVO', true);
+     'anmäld till IVO', 'notified to IVO', true, NULL, NULL);
 
 INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, length, unit, legal, basis, basis_valid,
                                warning, label_sv, label_en, builtin) VALUES
@@ -707,8 +711,13 @@ INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, len
     ('ivo_notification', 'lex_sarah_investigation', 'serious_decided', 'ivo_notified', NULL, 2, 'working_days', false,
      '27 kap. SoL (2025:400)', '[2025-07-01,)', '1 day', 'Anmälan till IVO', 'Notification to IVO', true);
 
--- Open items are found through partial indexes on the stop columns.
+-- Open items are found through partial indexes on the stop columns and on
+-- the cases that are not final (the predicate is the one sqm.obligations_sql
+-- writes: the terminal states in order); an unassigned report through
+-- lex_sarah_report_unassigned_idx.
 CREATE INDEX lex_sarah_report_unrouted_idx ON sqm.lex_sarah_report (org_id) WHERE assigned_at IS NULL;
+CREATE INDEX lex_sarah_investigation_not_final_idx ON sqm.lex_sarah_investigation (org_id)
+    WHERE state OPERATOR(pg_catalog.<>) ALL ('{closed}'::text[]);
 
 -- ---------------------------------------------------------------------------
 -- Privileges of the group roles (sqm.grant_privilege): reference data and

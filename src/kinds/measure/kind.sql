@@ -109,12 +109,9 @@ INSERT INTO sqm.role_capability (role, capability) VALUES
 -- Deadlines (doc/deadlines.md): the measure's own due and follow-up dates.
 
 INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, builtin) VALUES
-    ('measure', 'due',
-     '(o.due_on::timestamp AT TIME ZONE (SELECT g.time_zone FROM sqm.organisation g WHERE g.org_id OPERATOR(pg_catalog.=) o.org_id))',
-     'planerat klart', 'due date', true),
-    ('measure', 'follow_up',
-     '(o.follow_up_on::timestamp AT TIME ZONE (SELECT g.time_zone FROM sqm.organisation g WHERE g.org_id OPERATOR(pg_catalog.=) o.org_id))',
-     'uppföljningsdatum', 'follow-up date', true),
+    -- the start of the day in the organisation's time zone (g: its organisation)
+    ('measure', 'due', '(o.due_on::timestamp AT TIME ZONE g.time_zone)', 'planerat klart', 'due date', true),
+    ('measure', 'follow_up', '(o.follow_up_on::timestamp AT TIME ZONE g.time_zone)', 'uppföljningsdatum', 'follow-up date', true),
     ('measure', 'done', 'o.done_at', 'genomförd', 'done', true),
     ('measure', 'evaluated', 'o.evaluated_at', 'utvärderad', 'evaluated', true);
 
@@ -125,6 +122,10 @@ INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, len
     ('measure_followed_up', 'measure', 'follow_up', 'evaluated', NULL, 1, 'calendar_days', false,
      'beslut om åtgärd', '(,)', '7 days', 'Åtgärden uppföljd', 'Measure followed up', true);
 
--- Open items are found through partial indexes on the stop columns.
+-- Open items are found through partial indexes on the stop columns and on
+-- the measures that are not final (the predicate is the one
+-- sqm.obligations_sql writes: the terminal states in order).
+CREATE INDEX measure_not_final_idx ON sqm.measure (org_id)
+    WHERE state OPERATOR(pg_catalog.<>) ALL ('{cancelled,evaluated}'::text[]);
 CREATE INDEX measure_not_done_idx ON sqm.measure (org_id) WHERE done_at IS NULL;
 CREATE INDEX measure_not_evaluated_idx ON sqm.measure (org_id) WHERE evaluated_at IS NULL;
