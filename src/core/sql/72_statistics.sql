@@ -258,6 +258,10 @@ COMMENT ON FUNCTION sqm.stat_period_of(bigint, sqm.period) IS
 
 -- An organisation's periods: its reporting years (quality years), calendar
 -- quarters and months, from the month its first unit began to today's.
+-- Every statistics view reads them (its filter on period applies to these
+-- rows), so they are computed in one pass: the organisation, its labels and
+-- today once, then each period from its first month (the row of
+-- sqm.stat_period_of for each, without joining again per period).
 CREATE FUNCTION sqm.stat_periods(org bigint)
 RETURNS TABLE (org_id bigint, period text, period_kind text, period_kind_label text, first_day date, last_day date,
                previous_period text, previous_first_day date, previous_last_day date, follow_up_day date,
@@ -270,23 +274,32 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        SELECT x.org_id, x.period, x.period_kind, x.period_kind_label, x.first_day, x.last_day,
-               x.previous_period, x.previous_first_day, x.previous_last_day, x.follow_up_day,
-               x.today, x.complete, x.label_language
-          FROM sqm.organisation o
-         CROSS JOIN LATERAL (SELECT pg_catalog.timezone(o.time_zone, sqm.now())::date AS today,
-                                    (SELECT pg_catalog.min(pg_catalog.lower(v.valid)) FROM sqm.unit_version v
-                                      WHERE v.org_id OPERATOR(pg_catalog.=) o.org_id) AS since) r
-         CROSS JOIN LATERAL pg_catalog.generate_series(pg_catalog.date_trunc('month', r.since::timestamp),
-                                                       r.today::timestamp, '1 month'::interval) WITH ORDINALITY m(month, n)
-         CROSS JOIN LATERAL (VALUES (sqm.period_of('quality_year', m.month::date, o.quality_year_start)),
-                                    (sqm.period_of('quarter', m.month::date)),
-                                    (sqm.period_of('month', m.month::date))) c(p)
-         CROSS JOIN LATERAL sqm.stat_period_of(o.org_id, c.p) x
+        WITH g AS MATERIALIZED (
+            SELECT o.org_id, o.quality_year_start, o.label_language,
+                   pg_catalog.timezone(o.time_zone, sqm.now())::date AS today,
+                   (SELECT pg_catalog.min(pg_catalog.lower(v.valid)) FROM sqm.unit_version v
+                     WHERE v.org_id OPERATOR(pg_catalog.=) o.org_id) AS since,
+                   (SELECT pg_catalog.jsonb_object_agg(l.code, CASE WHEN o.label_language OPERATOR(pg_catalog.=) 'en'
+                                                                    THEN l.label_en ELSE l.label_sv END)
+                      FROM sqm.label l WHERE l.kind OPERATOR(pg_catalog.=) 'period_kind') AS labels
+              FROM sqm.organisation o
+             WHERE o.org_id OPERATOR(pg_catalog.=) org
+        )
+        SELECT g.org_id, c.p::text, c.kind, g.labels OPERATOR(pg_catalog.->>) c.kind, d.first_day, d.last_day,
+               d.prev::text, sqm.first_day(d.prev), sqm.last_day(d.prev),
+               (((d.last_day OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog.+) '1 month'::interval)::date
+                   OPERATOR(pg_catalog.-) 1),
+               g.today, d.last_day OPERATOR(pg_catalog.<) g.today, g.label_language
+          FROM g
+         CROSS JOIN LATERAL pg_catalog.generate_series(pg_catalog.date_trunc('month', g.since::timestamp),
+                                                       g.today::timestamp, '1 month'::interval) WITH ORDINALITY m(month, n)
+         CROSS JOIN LATERAL (VALUES ('year', sqm.period_of('quality_year', m.month::date, g.quality_year_start)),
+                                    ('quarter', sqm.period_of('quarter', m.month::date)),
+                                    ('month', sqm.period_of('month', m.month::date))) c(kind, p)
+         CROSS JOIN LATERAL (SELECT sqm.first_day(c.p) AS first_day, sqm.last_day(c.p) AS last_day, sqm.prev(c.p) AS prev) d
          -- each period from its first month, and those the first month is in
-         WHERE o.org_id OPERATOR(pg_catalog.=) org
-           AND (sqm.first_day(c.p) OPERATOR(pg_catalog.=) m.month::date OR m.n OPERATOR(pg_catalog.=) 1)
-         ORDER BY x.first_day, x.last_day DESC;
+         WHERE d.first_day OPERATOR(pg_catalog.=) m.month::date OR m.n OPERATOR(pg_catalog.=) 1
+         ORDER BY d.first_day, d.last_day DESC;
 END
 $$;
 COMMENT ON FUNCTION sqm.stat_periods(bigint) IS
@@ -366,7 +379,51 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_column
 BEGIN
+    -- The organisation's units and their versions are read once (a few dozen
+    -- rows, through the keys on org_id) and everything else is computed from
+    -- those copies: per-unit lookups into sqm.unit_version would be planned
+    -- once for every organisation of the database (a generic plan) and could
+    -- read the versions of all of them (issue 15).
     RETURN QUERY
+        WITH v AS MATERIALIZED (
+            SELECT v.unit_id, v.valid, v.name, v.parent_id FROM sqm.unit_version v WHERE v.org_id OPERATOR(pg_catalog.=) org
+        ), un AS MATERIALIZED (
+            SELECT u.unit_id, u.kind FROM sqm.unit u WHERE u.org_id OPERATOR(pg_catalog.=) org
+        ), cur AS MATERIALIZED (
+            -- each unit's version current on the reference day (today under
+            -- attribution today, else the period's last day), else the latest
+            -- before it, else the first after it
+            SELECT DISTINCT ON (v.unit_id) v.unit_id, v.name, v.parent_id,
+                   pg_catalog.date_larger(pg_catalog.lower(v.valid),
+                       coalesce(pg_catalog.date_smaller(r.ref, pg_catalog.upper(v.valid) OPERATOR(pg_catalog.-) 1), r.ref)) AS day
+              FROM v
+             CROSS JOIN (SELECT CASE WHEN attribution OPERATOR(pg_catalog.=) 'today' THEN today ELSE last_day END AS ref) r
+             ORDER BY v.unit_id, pg_catalog.lower(v.valid) OPERATOR(pg_catalog.<=) r.ref DESC,
+                      pg_catalog.abs(pg_catalog.lower(v.valid) OPERATOR(pg_catalog.-) r.ref)
+        ), life AS MATERIALIZED (
+            SELECT v.unit_id, pg_catalog.min(pg_catalog.lower(v.valid)) AS valid_from,
+                   CASE WHEN pg_catalog.bool_or(pg_catalog.upper_inf(v.valid)) THEN NULL
+                        ELSE pg_catalog.max(pg_catalog.upper(v.valid)) OPERATOR(pg_catalog.-) 1 END AS valid_until,
+                   pg_catalog.bool_or(v.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]')) AS cur,
+                   CASE WHEN previous_first IS NOT NULL THEN
+                        pg_catalog.bool_or(v.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(previous_first, previous_last, '[]')) END AS prv
+              FROM v GROUP BY v.unit_id
+        ), dep AS MATERIALIZED (
+            -- the unit itself if it is a department, else the nearest department
+            -- above it, on the day of its current version
+            WITH RECURSIVE up(unit_id, at_unit, kind, day, depth) AS (
+                SELECT c.unit_id, c.unit_id, k.kind, c.day, 0
+                  FROM cur c JOIN un k ON k.unit_id OPERATOR(pg_catalog.=) c.unit_id
+                UNION ALL
+                SELECT up.unit_id, pv.parent_id, pu.kind, up.day, up.depth OPERATOR(pg_catalog.+) 1
+                  FROM up
+                  JOIN v pv ON pv.unit_id OPERATOR(pg_catalog.=) up.at_unit AND pv.valid OPERATOR(pg_catalog.@>) up.day
+                  JOIN un pu ON pu.unit_id OPERATOR(pg_catalog.=) pv.parent_id
+                 WHERE up.kind OPERATOR(pg_catalog.<>) 'department' AND up.depth OPERATOR(pg_catalog.<) 100)
+            SELECT DISTINCT ON (up.unit_id) up.unit_id, up.at_unit AS department_id, up.day
+              FROM up WHERE up.kind OPERATOR(pg_catalog.=) 'department'
+             ORDER BY up.unit_id, up.depth
+        )
         SELECT u.unit_id, u.kind,
                (SELECT CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END FROM sqm.label l
                  WHERE l.kind OPERATOR(pg_catalog.=) 'unit_kind' AND l.code OPERATOR(pg_catalog.=) u.kind),
@@ -379,13 +436,11 @@ BEGIN
                          OPERATOR(pg_catalog.||) ')'
                     ELSE '' END) COLLATE sqm.swedish,
                cv.parent_id,
-               (SELECT pv.name FROM sqm.unit_version pv
-                 WHERE pv.org_id OPERATOR(pg_catalog.=) org AND pv.unit_id OPERATOR(pg_catalog.=) cv.parent_id
-                   AND pv.valid OPERATOR(pg_catalog.@>) cv.day) COLLATE sqm.swedish,
-               dep.unit_id,
-               (SELECT dv.name FROM sqm.unit_version dv
-                 WHERE dv.org_id OPERATOR(pg_catalog.=) org AND dv.unit_id OPERATOR(pg_catalog.=) dep.unit_id
-                   AND dv.valid OPERATOR(pg_catalog.@>) cv.day) COLLATE sqm.swedish,
+               (SELECT pv.name FROM v pv
+                 WHERE pv.unit_id OPERATOR(pg_catalog.=) cv.parent_id AND pv.valid OPERATOR(pg_catalog.@>) cv.day) COLLATE sqm.swedish,
+               dp.department_id,
+               (SELECT dv.name FROM v dv
+                 WHERE dv.unit_id OPERATOR(pg_catalog.=) dp.department_id AND dv.valid OPERATOR(pg_catalog.@>) cv.day) COLLATE sqm.swedish,
                ex.valid_from, ex.valid_until,
                ex.cur, ex.prv,
                u.kind OPERATOR(pg_catalog.=) 'unit' AND ex.cur
@@ -394,50 +449,19 @@ BEGIN
                                       WHERE s.org_id OPERATOR(pg_catalog.=) org
                                         AND s.predecessor_id OPERATOR(pg_catalog.=) u.unit_id AND s.carries_history
                                         AND s.effective OPERATOR(pg_catalog.<=) today))
-          FROM sqm.unit u
-         CROSS JOIN LATERAL (SELECT CASE WHEN attribution OPERATOR(pg_catalog.=) 'today' THEN today ELSE last_day END AS ref) r
+          FROM un u
+          JOIN cur cv ON cv.unit_id OPERATOR(pg_catalog.=) u.unit_id
+          JOIN life ex ON ex.unit_id OPERATOR(pg_catalog.=) u.unit_id
          CROSS JOIN LATERAL (
-            -- the version current on the reference day, else the latest before it, else the first after it
-            SELECT v.name, v.parent_id,
-                   pg_catalog.date_larger(pg_catalog.lower(v.valid),
-                       coalesce(pg_catalog.date_smaller(r.ref, pg_catalog.upper(v.valid) OPERATOR(pg_catalog.-) 1), r.ref)) AS day
-              FROM sqm.unit_version v
-             WHERE v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) u.unit_id
-             ORDER BY pg_catalog.lower(v.valid) OPERATOR(pg_catalog.<=) r.ref DESC,
-                      pg_catalog.abs(pg_catalog.lower(v.valid) OPERATOR(pg_catalog.-) r.ref)
-             LIMIT 1) cv
-         CROSS JOIN LATERAL (
-            SELECT pg_catalog.min(pg_catalog.lower(v.valid)) AS valid_from,
-                   CASE WHEN pg_catalog.bool_or(pg_catalog.upper_inf(v.valid)) THEN NULL
-                        ELSE pg_catalog.max(pg_catalog.upper(v.valid)) OPERATOR(pg_catalog.-) 1 END AS valid_until,
-                   pg_catalog.bool_or(v.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]')) AS cur,
-                   CASE WHEN previous_first IS NOT NULL THEN
-                        pg_catalog.bool_or(v.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(previous_first, previous_last, '[]')) END AS prv
-              FROM sqm.unit_version v
-             WHERE v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) u.unit_id) ex
-         CROSS JOIN LATERAL (
-            SELECT EXISTS (SELECT FROM sqm.unit_version w
-                            WHERE w.org_id OPERATOR(pg_catalog.=) org AND w.unit_id OPERATOR(pg_catalog.<>) u.unit_id
+            SELECT EXISTS (SELECT FROM v w
+                            WHERE w.unit_id OPERATOR(pg_catalog.<>) u.unit_id
                               AND pg_catalog.lower(w.name) OPERATOR(pg_catalog.=) pg_catalog.lower(cv.name)) AS same_name,
-                   EXISTS (SELECT FROM sqm.unit_version w
-                            WHERE w.org_id OPERATOR(pg_catalog.=) org AND w.unit_id OPERATOR(pg_catalog.<>) u.unit_id
+                   EXISTS (SELECT FROM v w
+                            WHERE w.unit_id OPERATOR(pg_catalog.<>) u.unit_id
                               AND pg_catalog.lower(w.name) OPERATOR(pg_catalog.=) pg_catalog.lower(cv.name)
                               AND pg_catalog.date_part('year', pg_catalog.lower(w.valid))
                                   OPERATOR(pg_catalog.=) pg_catalog.date_part('year', ex.valid_from)) AS same_years) dup
-          LEFT JOIN LATERAL (
-            -- the unit itself if it is a department, else the nearest department above it
-            WITH RECURSIVE up(unit_id, kind, depth) AS (
-                SELECT u.unit_id, u.kind, 0
-                UNION ALL
-                SELECT pv.parent_id, pu.kind, up.depth OPERATOR(pg_catalog.+) 1
-                  FROM up
-                  JOIN sqm.unit_version pv ON pv.org_id OPERATOR(pg_catalog.=) org
-                                          AND pv.unit_id OPERATOR(pg_catalog.=) up.unit_id
-                                          AND pv.valid OPERATOR(pg_catalog.@>) cv.day
-                  JOIN sqm.unit pu ON pu.org_id OPERATOR(pg_catalog.=) org AND pu.unit_id OPERATOR(pg_catalog.=) pv.parent_id
-                 WHERE up.kind OPERATOR(pg_catalog.<>) 'department' AND up.depth OPERATOR(pg_catalog.<) 100)
-            SELECT up.unit_id FROM up WHERE up.kind OPERATOR(pg_catalog.=) 'department' LIMIT 1) dep ON true
-         WHERE u.org_id OPERATOR(pg_catalog.=) org;
+          LEFT JOIN dep dp ON dp.unit_id OPERATOR(pg_catalog.=) u.unit_id;
 END
 $$;
 COMMENT ON FUNCTION sqm.stat_units(bigint, date, date, date, date, text, date, text) IS

@@ -12,12 +12,21 @@
 --
 -- Each table is a set-returning PL/pgSQL function of an organisation and a
 -- period's first and last day, reading that range of sqm.deviation through
--- the index on (org_id, reported_on); the sqm.stat_deviation_* views apply it
+-- the index on (org_id, regime, reported_on); the sqm.stat_deviation_* views apply it
 -- to the periods of sqm.stat_period, the functions for parameters
 -- (sqm.deviations_per_unit …) to any period (src/core/sql/70_statistics.sql).
 
--- A period's reports are an index range.
-CREATE INDEX deviation_reported_on_idx ON sqm.deviation (org_id, reported_on);
+-- A period's reports of a regime are an index range, and the index holds
+-- every column the tables read: the statistics of one organisation read its
+-- own entries of the period, not the heap pages they share with every other
+-- organisation's reports of the same days (issue 15: 300 organisations
+-- interleaved in one database).
+CREATE INDEX deviation_stat_idx ON sqm.deviation (org_id, regime, reported_on)
+    INCLUDE (state, unit_id, types, collab_direction, investigated_on, escalated_on, closed_on);
+-- The reports open on a day: not closed, or closed after it; withdrawn and
+-- reclassified reports are never open (sqm.stat_deviation_open).
+CREATE INDEX deviation_open_on_idx ON sqm.deviation (org_id, closed_on, reported_on)
+    WHERE state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
 
 -- ---------------------------------------------------------------------------
 -- Codes and column names.
@@ -81,8 +90,8 @@ COMMENT ON FUNCTION sqm.deviation_check_regime_group(text) IS
 -- Reports per unit beside the period before: every unit of kind unit that
 -- existed in the period (zero where it had none), and every unit with
 -- reports in either period.  Under attribution today a report counts under
--- the unit holding it today (sqm.unit_attribution_map, one lookup per unit
--- and range of days, not per report).
+-- the unit holding it today (sqm.unit_attribution_map: computed once per
+-- unit and range of days, and each report looked up in it).
 CREATE FUNCTION sqm.stat_deviation_units(org bigint, first_day date, last_day date, previous_first date, previous_last date,
                                          regime_group text, attribution text, today date, lang text)
 RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
@@ -96,23 +105,21 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH per_day AS (
-            SELECT d.unit_id, d.reported_on, pg_catalog.count(*) AS n
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+             WHERE attribution OPERATOR(pg_catalog.=) 'today'
+        ), counted AS (
+            SELECT coalesce(m.attributed_to, d.unit_id) AS unit_id,
+                   pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.>=) first_day) AS cur,
+                   pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.<=) previous_last) AS prv
               FROM sqm.deviation d
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) d.unit_id AND m.days OPERATOR(pg_catalog.@>) d.reported_on
              WHERE d.org_id OPERATOR(pg_catalog.=) org
                AND d.reported_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
                AND d.reported_on OPERATOR(pg_catalog.<=) last_day
                AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
                AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-             GROUP BY d.unit_id, d.reported_on
-        ), counted AS (
-            SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id,
-                   pg_catalog.sum(x.n) FILTER (WHERE x.reported_on OPERATOR(pg_catalog.>=) first_day) AS cur,
-                   pg_catalog.sum(x.n) FILTER (WHERE x.reported_on OPERATOR(pg_catalog.<=) previous_last) AS prv
-              FROM per_day x
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) x.reported_on
              GROUP BY 1
         )
         SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
@@ -235,20 +242,19 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH per_day AS (
-            SELECT d.unit_id, d.reported_on, t.code, pg_catalog.count(*) AS n
-              FROM sqm.deviation d CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+             WHERE attribution OPERATOR(pg_catalog.=) 'today'
+        ), counted AS (
+            SELECT coalesce(m.attributed_to, d.unit_id) AS unit_id, t.code, pg_catalog.count(*) AS n
+              FROM sqm.deviation d
+             CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) d.unit_id AND m.days OPERATOR(pg_catalog.@>) d.reported_on
              WHERE d.org_id OPERATOR(pg_catalog.=) org
                AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
                AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
                AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-             GROUP BY d.unit_id, d.reported_on, t.code
-        ), counted AS (
-            SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id, x.code, pg_catalog.sum(x.n) AS n
-              FROM per_day x
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) x.reported_on
              GROUP BY 1, 2
         )
         SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
@@ -328,23 +334,35 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_column
 BEGIN
+    -- open on status_on: not closed, or closed after it -- two ranges of
+    -- deviation_open_on_idx, so that what is read is what was open, not
+    -- every report of the organisation's history
     RETURN QUERY
+        WITH open AS (
+            SELECT d.id, d.unit_id, d.reported_on, d.regime, d.investigated_on, d.escalated_on
+              FROM sqm.deviation d
+             WHERE d.org_id OPERATOR(pg_catalog.=) org AND d.closed_on IS NULL
+               AND d.reported_on OPERATOR(pg_catalog.<=) pg_catalog.date_smaller(last_day, status_on)
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+            UNION ALL
+            SELECT d.id, d.unit_id, d.reported_on, d.regime, d.investigated_on, d.escalated_on
+              FROM sqm.deviation d
+             WHERE d.org_id OPERATOR(pg_catalog.=) org AND d.closed_on OPERATOR(pg_catalog.>) status_on
+               AND d.reported_on OPERATOR(pg_catalog.<=) pg_catalog.date_smaller(last_day, status_on)
+               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+        )
         SELECT (pg_catalog.row_number() OVER (ORDER BY d.reported_on, d.id))::integer,
                d.id, d.unit_id, v.name COLLATE sqm.swedish, d.reported_on,
                status_on OPERATOR(pg_catalog.-) d.reported_on,
                coalesce(d.escalated_on OPERATOR(pg_catalog.<=) status_on, false),
                l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en
-          FROM sqm.deviation d
+          FROM open d
           LEFT JOIN sqm.unit_version v ON v.org_id OPERATOR(pg_catalog.=) org AND v.unit_id OPERATOR(pg_catalog.=) d.unit_id
                                       AND v.valid OPERATOR(pg_catalog.@>) d.reported_on
           JOIN sqm.label l ON l.kind OPERATOR(pg_catalog.=) 'deviation_status'
                           AND l.code OPERATOR(pg_catalog.=) CASE WHEN d.investigated_on OPERATOR(pg_catalog.<=) status_on
                                                                  THEN 'investigated' ELSE 'investigating' END
-         WHERE d.org_id OPERATOR(pg_catalog.=) org
-           AND d.reported_on OPERATOR(pg_catalog.<=) pg_catalog.date_smaller(last_day, status_on)
-           AND (d.closed_on IS NULL OR d.closed_on OPERATOR(pg_catalog.>) status_on)
-           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+         WHERE d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group));
 END
 $$;
 COMMENT ON FUNCTION sqm.stat_deviation_open(bigint, date, date, text, text) IS
