@@ -36,7 +36,7 @@ COMMENT ON TABLE sqm.deadline_event IS
 COMMENT ON COLUMN sqm.deadline_event.expression IS
   'timestamptz expression over the kind''s governed table aliased o and its organisation aliased g (org_id, time_zone, closed); checked by preparing a query when written';
 COMMENT ON COLUMN sqm.deadline_event.holder_column IS
-  'For an event recorded on another case (e.g. the investigation a lex Sarah report is assigned to): the bigint column of o holding that case''s id; NULL: the event is recorded on o itself. Once the holder is in a terminal state the event can no longer happen (an obligation waiting for it lapses), and an open obligation is found from the holders that are not';
+  'For an event recorded on another case (e.g. the case another case is assigned to): the bigint column of o holding that case''s id; NULL: the event is recorded on o itself. Once the holder is in a terminal state the event can no longer happen (an obligation waiting for it lapses), and an open obligation is found from the holders that are not';
 COMMENT ON COLUMN sqm.deadline_event.holder_kind IS 'The lifecycle kind of the case holder_column names';
 SELECT pg_catalog.pg_extension_config_dump('sqm.deadline_event', 'WHERE NOT builtin');
 
@@ -354,13 +354,16 @@ COMMENT ON FUNCTION sqm.remove_closed_day(bigint, date) IS 'Remove one of the or
 -- An obligation lapses when the case its stop event is recorded on (the
 -- event's holder: the object itself, or the case o.holder_column names) is
 -- in a terminal state and the event has not happened: it can no longer
--- happen (a deviation withdrawn before triage, a measure cancelled, an
--- investigation closed without recording a protective action).  So the open
+-- happen (a case withdrawn before the move that stops its clock, or the
+-- case holding the event closed without it; doc/deadlines.md).  So the open
 -- obligations -- open_only, and what the sweep announces -- are found from
 -- the cases that are not final, through the partial indexes each kind keeps
 -- on them (and on its stop columns), never from the history of closed ones:
 -- the stop event is evaluated only for those (issue 15: over 300
--- organisations and ten years, 0.1 % of the cases open).
+-- organisations and ten years, 0.1 % of the cases open).  The organisation's
+-- own lengths of routine rules (sqm.deadline_setting) come with its row of
+-- orgs, looked up there, not joined per branch: the planner, expecting few
+-- open items, rescanned the settings once per open item.
 CREATE FUNCTION sqm.obligations_sql(kind text DEFAULT NULL, rule text DEFAULT NULL, open_only boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql STABLE
@@ -394,16 +397,19 @@ $q$SELECT o.org_id, %1$L::text AS kind, o.id AS object_id, o.unit_id, %2$L::text
        %4$L::text AS basis, (%5$s) AS started_at, (%6$s) AS stopped_at, %7$s AS length, %8$s AS unit,
        %9$L::interval AS warning, g.time_zone, g.closed, $q$,
             r.kind, r.rule, r.legal, r.basis, r.start_expr, r.stop_expr,
-            CASE WHEN r.legal THEN r.length::text ELSE format('COALESCE(s.length, %s)', r.length) END,
-            CASE WHEN r.legal THEN quote_literal(r.unit) || '::text' ELSE format('COALESCE(s.unit, %L::text)', r.unit) END,
+            CASE WHEN r.legal THEN r.length::text
+                 ELSE format($f$COALESCE((g.settings OPERATOR(pg_catalog.->) %L OPERATOR(pg_catalog.->>) 'length')::integer, %s)$f$,
+                             r.rule, r.length) END,
+            CASE WHEN r.legal THEN quote_literal(r.unit) || '::text'
+                 ELSE format($f$COALESCE(g.settings OPERATOR(pg_catalog.->) %L OPERATOR(pg_catalog.->>) 'unit', %L::text)$f$,
+                             r.rule, r.unit) END,
             r.warning);
         tail := format(
 $q$
-  JOIN orgs g ON g.org_id OPERATOR(pg_catalog.=) o.org_id%1$s
- WHERE ($2::bigint IS NULL OR o.unit_id OPERATOR(pg_catalog.=) $2)
-   AND ((%2$s) IS NOT NULL)%3$s%4$s%5$s$q$,
-            CASE WHEN r.legal THEN ''
-                 ELSE format(E'\n  LEFT JOIN sqm.deadline_setting s ON s.org_id OPERATOR(pg_catalog.=) o.org_id AND s.rule OPERATOR(pg_catalog.=) %L', r.rule) END,
+  JOIN orgs g ON g.org_id OPERATOR(pg_catalog.=) o.org_id
+ WHERE ($1::bigint IS NULL OR o.org_id OPERATOR(pg_catalog.=) $1)
+   AND ($2::bigint IS NULL OR o.unit_id OPERATOR(pg_catalog.=) $2)
+   AND ((%1$s) IS NOT NULL)%2$s%3$s%4$s$q$,
             r.start_expr,
             CASE WHEN r.applies IS NULL THEN '' ELSE format(E'\n   AND (%s)', r.applies) END,
             CASE WHEN NOT open_only THEN '' ELSE format(E'\n   AND (%s) IS NULL', r.stop_expr) END,
@@ -445,7 +451,9 @@ $q$
 $q$WITH orgs AS MATERIALIZED (
     SELECT g.org_id, g.time_zone,
            COALESCE((SELECT pg_catalog.array_agg(c.day) FROM sqm.closed_day c
-                                 WHERE c.org_id OPERATOR(pg_catalog.=) g.org_id), '{}'::date[]) AS closed
+                                 WHERE c.org_id OPERATOR(pg_catalog.=) g.org_id), '{}'::date[]) AS closed,
+           (SELECT pg_catalog.jsonb_object_agg(s.rule, pg_catalog.jsonb_build_object('length', s.length, 'unit', s.unit))
+              FROM sqm.deadline_setting s WHERE s.org_id OPERATOR(pg_catalog.=) g.org_id) AS settings
       FROM sqm.organisation g
      WHERE $1::bigint IS NULL OR g.org_id OPERATOR(pg_catalog.=) $1)
 SELECT x.org_id, x.kind, x.object_id, x.unit_id, x.rule, x.legal, x.basis, x.started_at, x.due_at, x.stopped_at,
@@ -595,7 +603,10 @@ BEGIN
     FOR e IN
         INSERT INTO sqm.outbox (org_id, at, kind, object_id, unit_id, rule, event, due_at)
         SELECT b.org_id, sqm.now(), b.kind, b.object_id, b.unit_id, b.rule, b.status, b.due_at
-          FROM sqm.obligations(open_only => true) b
+          -- sqm.obligations(open_only => true) without its SQL wrapper (a
+          -- second copy of every open obligation)
+          FROM sqm.obligations_run(NULL, NULL, NULL, NULL, true)
+               AS b(org_id, kind, object_id, unit_id, rule, legal, basis, started_at, due_at, stopped_at, status)
          WHERE b.status IN ('due_soon', 'overdue')
            -- what was announced before is skipped here rather than by a failed
            -- insertion per obligation and run

@@ -288,10 +288,15 @@ INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, len
 
 -- Open items are found through partial indexes on the stop columns and on
 -- the deviations that are not final (the predicate is the one
--- sqm.obligations_sql writes: the terminal states in order).
+-- sqm.obligations_sql writes: the terminal states in order).  They include
+-- every column the rules above read, so that the open clocks are read from
+-- the index alone (no heap page per open deviation: each is on a page of
+-- its own among the closed ones, issue 15).
 CREATE INDEX deviation_not_final_idx ON sqm.deviation (org_id)
+    INCLUDE (id, unit_id, reported_at, triaged_at, regime, collab_direction, collab_replied_at)
     WHERE state OPERATOR(pg_catalog.<>) ALL ('{closed,reclassified,withdrawn}'::text[]);
-CREATE INDEX deviation_untriaged_idx ON sqm.deviation (org_id) WHERE triaged_at IS NULL;
+CREATE INDEX deviation_untriaged_idx ON sqm.deviation (org_id) INCLUDE (id, unit_id, reported_at, state)
+    WHERE triaged_at IS NULL;
 CREATE INDEX deviation_collab_unreplied_idx ON sqm.deviation (org_id)
     WHERE collab_replied_at IS NULL AND collab_direction OPERATOR(pg_catalog.=) 'sent';
 

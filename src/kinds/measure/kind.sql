@@ -124,8 +124,10 @@ INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, len
 
 -- Open items are found through partial indexes on the stop columns and on
 -- the measures that are not final (the predicate is the one
--- sqm.obligations_sql writes: the terminal states in order).
-CREATE INDEX measure_not_final_idx ON sqm.measure (org_id)
+-- sqm.obligations_sql writes: the terminal states in order), including
+-- every column the rules above read: the open clocks are read from the
+-- index alone.
+CREATE INDEX measure_not_final_idx ON sqm.measure (org_id) INCLUDE (id, unit_id, due_on, follow_up_on, done_at, evaluated_at)
     WHERE state OPERATOR(pg_catalog.<>) ALL ('{cancelled,evaluated}'::text[]);
 CREATE INDEX measure_not_done_idx ON sqm.measure (org_id) WHERE done_at IS NULL;
 CREATE INDEX measure_not_evaluated_idx ON sqm.measure (org_id) WHERE evaluated_at IS NULL;
