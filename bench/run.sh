@@ -2,7 +2,8 @@
 # make bench: sqm's benchmarks on a throwaway cluster.  Prints the machine, then
 # each measurement beside its baseline measured in the same run, as a ratio.
 # Not part of the tests.  BENCH_N (default 10000) rows per measurement,
-# BENCH_MOVES (default 1000000) moves for the memory check.
+# BENCH_MOVES (default 1000000) moves for the memory check; the national part
+# (bench/national.sh) has its own settings (BENCH_SIZE=quick, BENCH_ORGS …).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/cluster.sh
@@ -27,9 +28,9 @@ echo
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE sqm_bench"
 psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "CREATE EXTENSION sqm"
 psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "ALTER DATABASE sqm_bench SET bench.moves = ${BENCH_MOVES:-1000000}"
-psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "ALTER DATABASE sqm_bench SET bench.objects = ${BENCH_OBJECTS:-10000000}"
 
-# BENCH_ONLY=engine|audit|deadlines runs one part.
+# BENCH_ONLY=engine|audit|national runs one part (deadlines: the national part,
+# which measures the deadline engine over every organisation).
 only=${BENCH_ONLY:-all}
 if [ "$only" = all ] || [ "$only" = engine ]; then
 	echo "== engine and API against bare baselines (bench/bench.sql)"
@@ -40,11 +41,8 @@ if [ "$only" = all ] || [ "$only" = audit ]; then
 	echo "== audit trail overhead (server CPU time, median of 5; bench/audit.sh)"
 	bench/audit.sh sqm_bench "${BENCH_AUDIT_N:-100000}" 5
 fi
-if [ "$only" = all ] || [ "$only" = deadlines ]; then
+if [ "$only" = all ] || [ "$only" = national ] || [ "$only" = deadlines ]; then
 	echo
-	echo "== deadline engine over ${BENCH_OBJECTS:-10000000} deviations (bench/deadlines.sql)"
-	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE sqm_bench_dl"
-	psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench_dl -c "CREATE EXTENSION sqm"
-	psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench_dl -c "ALTER DATABASE sqm_bench_dl SET bench.objects = ${BENCH_OBJECTS:-10000000}"
-	psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench_dl -f bench/deadlines.sql
+	echo "== the yearly report and the deadline engine at national scale (bench/national.sh)"
+	bench/national.sh "$work"
 fi
