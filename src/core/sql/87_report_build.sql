@@ -127,7 +127,7 @@ RETURN CASE WHEN v IS NULL THEN 'null'::jsonb
             WHEN jsonb_typeof(v) OPERATOR(pg_catalog.=) ANY ('{number,string,null}'::text[]) THEN v
             WHEN jsonb_typeof(v) OPERATOR(pg_catalog.=) 'boolean'
                  THEN to_jsonb(sqm.report_text(CASE WHEN v OPERATOR(pg_catalog.=) 'true'::jsonb THEN 'yes' ELSE 'no' END, lang))
-            ELSE to_jsonb(v #>> '{}') END;
+            ELSE to_jsonb(v OPERATOR(pg_catalog.#>>) '{}') END;
 COMMENT ON FUNCTION sqm.report_cell(jsonb, text) IS 'Internal: a value of a statistics view as a cell of the report document';
 
 -- The WHERE clause of a section's query: the organisation, the section's
@@ -135,14 +135,14 @@ COMMENT ON FUNCTION sqm.report_cell(jsonb, text) IS 'Internal: a value of a stat
 CREATE FUNCTION sqm.report_where(rel regclass, org bigint, filter jsonb, department bigint) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-RETURN format('v.org_id OPERATOR(pg_catalog.=) %s', org)
-    || coalesce((SELECT string_agg(format(' AND v.%I::text OPERATOR(pg_catalog.=) %L', f.key, f.value #>> '{}'), '' ORDER BY f.key)
-                   FROM jsonb_each(coalesce(filter, '{}')) f
-                  WHERE EXISTS (SELECT FROM pg_attribute a
-                                 WHERE a.attrelid OPERATOR(pg_catalog.=) rel AND a.attname OPERATOR(pg_catalog.=) f.key
-                                   AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)), '')
-    || CASE WHEN department IS NULL THEN ''
-            ELSE format(' AND v.department_id OPERATOR(pg_catalog.=) %s', department) END;
+RETURN format('v.org_id OPERATOR(pg_catalog.=) %s%s%s', org,
+              coalesce((SELECT string_agg(format(' AND v.%I::text OPERATOR(pg_catalog.=) %L', f.key, f.value OPERATOR(pg_catalog.#>>) '{}'),
+                                          '' ORDER BY f.key)
+                          FROM jsonb_each(coalesce(filter, '{}')) f
+                         WHERE EXISTS (SELECT FROM pg_attribute a
+                                        WHERE a.attrelid OPERATOR(pg_catalog.=) rel AND a.attname OPERATOR(pg_catalog.=) f.key
+                                          AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)), ''),
+              CASE WHEN department IS NULL THEN '' ELSE format(' AND v.department_id OPERATOR(pg_catalog.=) %s', department) END);
 COMMENT ON FUNCTION sqm.report_where(regclass, bigint, jsonb, bigint) IS
   'Internal: the conditions of a report section''s query on a view (v): organisation, the section''s filter on the columns the view has, a department';
 
@@ -303,8 +303,9 @@ BEGIN
         END LOOP;
     END IF;
 
-    -- notes: the section's own, then where a case counts in several rows
-    notes := to_jsonb(CASE WHEN en THEN sec.notes_en ELSE sec.notes_sv END);
+    -- notes: the section's own (once: not again under each department), then
+    -- where a case counts in several rows
+    notes := CASE WHEN department IS NULL THEN to_jsonb(CASE WHEN en THEN sec.notes_en ELSE sec.notes_sv END) ELSE '[]' END;
     IF tot IS NOT NULL AND (CASE WHEN en THEN sec.several_en ELSE sec.several_sv END) IS NOT NULL THEN
         FOR r IN SELECT x.j FROM (VALUES
                      (1, jsonb_build_object('period', sqm.report_period_label(period), 'cases', tot -> 'cases',
