@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(109);
+SELECT plan(114);
 
 SET LOCAL sqm.frozen_now = '2026-02-15 12:00+01';
 SET LOCAL TimeZone = 'Europe/Stockholm';
@@ -60,6 +60,19 @@ DECLARE v text;
 BEGIN
     EXECUTE format('SET LOCAL ROLE %I', r);
     v := pg_temp.try(q);
+    RESET ROLE;
+    RETURN v;
+END $$;
+-- A query's value as a role (SET ROLE), then back; an error as its SQLSTATE and message.
+CREATE FUNCTION pg_temp.val_as(r text, q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE v text;
+BEGIN
+    EXECUTE format('SET LOCAL ROLE %I', r);
+    BEGIN
+        EXECUTE q INTO v;
+    EXCEPTION WHEN OTHERS THEN
+        v := SQLSTATE || ': ' || SQLERRM;
+    END;
     RESET ROLE;
     RETURN v;
 END $$;
@@ -193,6 +206,9 @@ SELECT is(pg_temp.blk(:'doc', 'deadlines_per_rule', 'table') -> 'rows' -> 0,
 SELECT is((SELECT cases || ' ' || met_in_time || ' ' || met_late || ' ' || overdue || ' ' || not_yet_due FROM sqm.stat_obligation
             WHERE org_id = :org AND period = '2025' AND rule = 'deviation_triage'), '3 0 0 3 0',
           'three reports of 2025, none triaged, all overdue at the follow-up');
+SELECT is(pg_temp.val_as('tst_rep_um', format($$SELECT cases FROM sqm.stat_obligation WHERE org_id = %s AND period = '2025'
+                                                  AND rule = 'deviation_triage'$$, :org)), '2',
+          'a unit''s manager counts the obligations of the unit''s cases only (its two, not three)');
 SELECT is(sqm.report_markdown(:org, '2025') ~ E'\\| Alfa \\| 2 \\| 1 \\|\n\\| Beta \\| 0 \\| 2 \\|\n\\| Gamma \\| 1 \\| – \\|', true,
           'the Markdown shows the same rows');
 SELECT is(sqm.report_html(:org, '2025') ~ '<th class="a-left" scope="row">Gamma</th><td class="a-right">1</td><td class="a-right na">–</td>', true,
@@ -240,6 +256,11 @@ SELECT is(pg_temp.try_as('tst_rep_coord', format($$SELECT sqm.set_report_analysi
           '22023: the quality report has no section "avvikelser"', 'analysis belongs to a chapter or section of the report');
 SELECT is(pg_temp.try_as('tst_rep_coord', format($$SELECT sqm.set_report_analysis(%s, '2025', 'deviation_dep_%s', 'Text')$$, :org, :alfa)),
           '22023: the quality report has no section "deviation_dep_' || :alfa || '"', 'a department subsection is a department''s');
+
+SELECT is(pg_temp.try_as('tst_rep_rr', 'SELECT count(*) FROM sqm.quality_report_detail'),
+          '42501: permission denied for table quality_report_detail', 'the report reader reads no report text');
+SELECT is(pg_temp.try_as('tst_rep_rr', 'SELECT html FROM sqm.report_publication'),
+          '42501: permission denied for table report_publication', 'nor a published version''s document');
 
 -- the coordinator writes the header, the summary and the analysis
 SELECT is(pg_temp.try_as('tst_rep_coord', format($$SELECT sqm.set_report_metadata(%s, '2025', deciding_body => 'Socialnämnden',
@@ -367,6 +388,11 @@ SELECT is((SELECT e.hash FROM sqm.audit_event e JOIN sqm.report_publication p ON
 SELECT is((SELECT object_kind || ' ' || change FROM sqm.audit_event e JOIN sqm.report_publication p ON p.org_id = e.org_id AND p.audit_seq = e.seq
             WHERE p.report_id = :report AND p.lang = 'sv'), 'quality_report edit', 'the one that recorded the decision');
 
+SELECT is(pg_temp.val_as('tst_rep_um', format('SELECT count(*) FROM sqm.quality_report WHERE org_id = %s', :org)), '0',
+          'a unit''s manager does not see the organisation''s report');
+SELECT is(pg_temp.val_as('tst_rep_aud', format($$SELECT count(*) FROM sqm.report_publication WHERE org_id = %s
+                                                   AND html LIKE '%%Antagen 2026-02-15%%'$$, :org)), '1',
+          'the auditor reads the published version');
 -- a case changed after the adoption leaves the published version identical
 SELECT sqm.report_deviation(:org, :gamma, 'SoL', '2025-10-01 09:00+02', 'Sent inrapporterad', '{info}', '2025-10-01 10:00+02') AS late \gset
 SELECT is((SELECT cases FROM sqm.stat_deviation_per_unit_total WHERE org_id = :org AND period = '2025' AND regime_group = 'SoL/LSS'
