@@ -22,6 +22,8 @@ CREATE FUNCTION pg_temp.md_rows(md text, caption text) RETURNS SETOF text LANGUA
       FROM l, c, e WHERE l.i > c.i + 3 AND l.i < e.i ORDER BY l.i
 $$;
 CREATE FUNCTION pg_temp.n(v integer) RETURNS text LANGUAGE sql AS $$ SELECT coalesce(v::text, '–') $$;
+-- A row's name as a table shows it: with a capital.
+CREATE FUNCTION pg_temp.cap(t text) RETURNS text LANGUAGE sql AS $$ SELECT upper(left(t, 1)) || substr(t, 2) $$;
 
 -- Deviations per year: the years up to 2025.
 (SELECT * FROM pg_temp.md_rows(:'md', 'Avvikelser per år')
@@ -45,7 +47,7 @@ UNION ALL
 
 -- Deviation types: this year's row of each type beside last year's.
 (SELECT * FROM pg_temp.md_rows(:'md', 'Avvikelser per typ 2025 och 2024')
- EXCEPT (SELECT coalesce(a.label, b.label) || '|' || pg_temp.n(a.cases) || '|' || pg_temp.n(b.cases)
+ EXCEPT (SELECT pg_temp.cap(coalesce(a.label, b.label)) || '|' || pg_temp.n(a.cases) || '|' || pg_temp.n(b.cases)
            FROM (SELECT * FROM sqm.stat_deviation_per_type WHERE org_id = :org AND period = '2025' AND regime_group = 'SoL/LSS') a
            FULL JOIN (SELECT * FROM sqm.stat_deviation_per_type WHERE org_id = :org AND period = '2024' AND regime_group = 'SoL/LSS') b
              ON b.type_code = a.type_code
@@ -57,21 +59,21 @@ UNION ALL
 
 -- Status at the follow-up, HSL types, collaboration.
 (SELECT * FROM pg_temp.md_rows(:'md', 'Status vid uppföljningen för avvikelser rapporterade 2025 och 2024')
- EXCEPT (SELECT a.label || '|' || a.cases || '|' || b.cases FROM sqm.stat_deviation_status a JOIN sqm.stat_deviation_status b
+ EXCEPT (SELECT pg_temp.cap(a.label) || '|' || a.cases || '|' || b.cases FROM sqm.stat_deviation_status a JOIN sqm.stat_deviation_status b
           ON b.org_id = a.org_id AND b.period = a.previous_period AND b.regime_group = a.regime_group AND b.status = a.status
          WHERE a.org_id = :org AND a.period = '2025' AND a.regime_group = 'SoL/LSS'
         UNION ALL SELECT 'Totalt|' || a.cases || '|' || b.cases FROM sqm.stat_deviation_status_total a
           JOIN sqm.stat_deviation_status_total b ON b.org_id = a.org_id AND b.period = a.previous_period AND b.regime_group = a.regime_group
          WHERE a.org_id = :org AND a.period = '2025' AND a.regime_group = 'SoL/LSS'));
 (SELECT * FROM pg_temp.md_rows(:'md', 'Avvikelser inom hälso- och sjukvården (HSL) per typ 2025 och 2024')
- EXCEPT (SELECT a.label || '|' || a.cases || '|' || b.cases FROM sqm.stat_deviation_per_type a JOIN sqm.stat_deviation_per_type b
+ EXCEPT (SELECT pg_temp.cap(a.label) || '|' || a.cases || '|' || b.cases FROM sqm.stat_deviation_per_type a JOIN sqm.stat_deviation_per_type b
           ON b.org_id = a.org_id AND b.period = a.previous_period AND b.regime_group = a.regime_group AND b.type_code = a.type_code
          WHERE a.org_id = :org AND a.period = '2025' AND a.regime_group = 'HSL'
         UNION ALL SELECT 'Totalt|' || a.cases || '|' || b.cases FROM sqm.stat_deviation_per_type_total a
           JOIN sqm.stat_deviation_per_type_total b ON b.org_id = a.org_id AND b.period = a.previous_period AND b.regime_group = a.regime_group
          WHERE a.org_id = :org AND a.period = '2025' AND a.regime_group = 'HSL'));
 (SELECT * FROM pg_temp.md_rows(:'md', 'Avvikelser i samverkan med andra huvudmän 2025 och 2024')
- EXCEPT (SELECT a.label || '|' || a.cases || '|' || b.cases FROM sqm.stat_deviation_collaboration a JOIN sqm.stat_deviation_collaboration b
+ EXCEPT (SELECT pg_temp.cap(a.label) || '|' || a.cases || '|' || b.cases FROM sqm.stat_deviation_collaboration a JOIN sqm.stat_deviation_collaboration b
           ON b.org_id = a.org_id AND b.period = a.previous_period AND b.collab_direction = a.collab_direction
          WHERE a.org_id = :org AND a.period = '2025'
         UNION ALL SELECT 'Totalt|' || a.cases || '|' || b.cases FROM sqm.stat_deviation_collaboration_total a
@@ -92,7 +94,7 @@ UNION ALL
   WHERE org_id = :org AND period = '2025' AND attribution = 'today' AND (cases > 0 OR previous_cases > 0)
  EXCEPT SELECT * FROM pg_temp.md_rows(:'md', 'Lex Sarah-utredningar per enhet 2025 och 2024'));
 (SELECT * FROM pg_temp.md_rows(:'md', 'Utfall av lex Sarah-utredningarna 2025 och 2024')
- EXCEPT (SELECT a.label || '|' || a.cases || '|' || b.cases || '|' || a.notified_to_ivo || '|' || b.notified_to_ivo
+ EXCEPT (SELECT pg_temp.cap(a.label) || '|' || a.cases || '|' || b.cases || '|' || a.notified_to_ivo || '|' || b.notified_to_ivo
           FROM sqm.stat_lex_sarah_outcome a JOIN sqm.stat_lex_sarah_outcome b
             ON b.org_id = a.org_id AND b.period = a.previous_period AND b.outcome = a.outcome
          WHERE a.org_id = :org AND a.period = '2025'
@@ -100,14 +102,14 @@ UNION ALL
           JOIN sqm.stat_lex_sarah_outcome_total b ON b.org_id = a.org_id AND b.period = a.previous_period
          WHERE a.org_id = :org AND a.period = '2025'));
 (SELECT * FROM pg_temp.md_rows(:'md', 'Brister som utredningarna fann 2025 och 2024')
- EXCEPT (SELECT a.label || '|' || a.cases || '|' || b.cases FROM sqm.stat_lex_sarah_theme a JOIN sqm.stat_lex_sarah_theme b
+ EXCEPT (SELECT pg_temp.cap(a.label) || '|' || a.cases || '|' || b.cases FROM sqm.stat_lex_sarah_theme a JOIN sqm.stat_lex_sarah_theme b
           ON b.org_id = a.org_id AND b.period = a.previous_period AND b.theme = a.theme
          WHERE a.org_id = :org AND a.period = '2025'
         UNION ALL SELECT 'Totalt|' || a.cases || '|' || b.cases FROM sqm.stat_lex_sarah_theme_total a
           JOIN sqm.stat_lex_sarah_theme_total b ON b.org_id = a.org_id AND b.period = a.previous_period
          WHERE a.org_id = :org AND a.period = '2025'));
 (SELECT * FROM pg_temp.md_rows(:'md', 'IVO:s svar på anmälningarna 2025 och 2024')
- EXCEPT (SELECT a.label || '|' || a.cases || '|' || b.cases FROM sqm.stat_ivo_answer a JOIN sqm.stat_ivo_answer b
+ EXCEPT (SELECT pg_temp.cap(a.label) || '|' || a.cases || '|' || b.cases FROM sqm.stat_ivo_answer a JOIN sqm.stat_ivo_answer b
           ON b.org_id = a.org_id AND b.period = a.previous_period AND b.answer = a.answer
          WHERE a.org_id = :org AND a.period = '2025'
         UNION ALL SELECT 'Totalt|' || a.cases || '|' || b.cases FROM sqm.stat_ivo_answer_total a
@@ -116,7 +118,7 @@ UNION ALL
 
 -- Deadlines: started, met in time, late, overdue (and last year's), not yet due.
 (SELECT * FROM pg_temp.md_rows(:'md', 'Tidsfrister som startade 2025, vid uppföljningen')
- EXCEPT SELECT a.label || '|' || a.cases || '|' || a.met_in_time || '|' || a.met_late || '|' || a.overdue || '|' || b.overdue
+ EXCEPT SELECT pg_temp.cap(a.label) || '|' || a.cases || '|' || a.met_in_time || '|' || a.met_late || '|' || a.overdue || '|' || b.overdue
                || '|' || a.not_yet_due
           FROM sqm.stat_obligation a JOIN sqm.stat_obligation b ON b.org_id = a.org_id AND b.period = a.previous_period AND b.rule = a.rule
          WHERE a.org_id = :org AND a.period = '2025');

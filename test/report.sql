@@ -149,8 +149,8 @@ SELECT sqm.register_report_section('tst_widget_per_kind', 'tst_widget', 10, 'Man
 SELECT sqm.report_json(:org, '2025') AS doc \gset
 SELECT is(pg_temp.sec(:'doc', 'tst_widget') ->> 'title', 'Manicker', 'the test kind''s chapter appears in the report');
 SELECT is(pg_temp.blk(:'doc', 'tst_widget_per_kind', 'table') -> 'rows',
-          '[{"cases": 25, "category": "kugge", "key_label": "kugge", "cases_previous": 24},
-            {"cases": 50, "category": "hjul", "key_label": "hjul", "cases_previous": 48}]',
+          '[{"cases": 25, "category": "Kugge", "key_label": "kugge", "cases_previous": 24},
+            {"cases": 50, "category": "Hjul", "key_label": "hjul", "cases_previous": 48}]',
           'with its section''s table: the view''s rows of the period, the previous period beside');
 SELECT is(pg_temp.blk(:'doc', 'tst_widget_per_kind', 'chart') -> 'series',
           '[{"name": "2025", "values": [25, 50]}, {"name": "2024", "values": [24, 48]}]', 'and its chart');

@@ -221,17 +221,17 @@ Bemötande|5|–
 Annat|–|19
 ROWS
 t='Status vid uppföljningen för avvikelser rapporterade 2025 och 2024'
-published "$t" 'avslutade\|[0-9]+\|78' "2024: 78 closed at the follow-up"
-published "$t" 'utredning pågår\|[0-9]+\|6' "2024: 6 under investigation"
-published "$t" 'utredda, åtgärder ej genomförda och uppföljda\|[0-9]+\|9' "2024: 9 investigated, measures not carried out and followed up"
+published "$t" 'Avslutade\|[0-9]+\|78' "2024: 78 closed at the follow-up"
+published "$t" 'Utredning pågår\|[0-9]+\|6' "2024: 6 under investigation"
+published "$t" 'Utredda, åtgärder ej genomförda och uppföljda\|[0-9]+\|9' "2024: 9 investigated, measures not carried out and followed up"
 t='Avvikelser inom hälso- och sjukvården (HSL) per typ 2025 och 2024'
 published "$t" 'Läkemedel \(missad, sen, saknad\)\|[0-9]+\|1' "HSL 2024: 1 medication"
 published "$t" 'Fall utan skada\|[0-9]+\|6' "HSL 2024: 6 falls without injury"
 published "$t" 'Fall med skada\|[0-9]+\|2' "HSL 2024: 2 falls with injury"
 published "$t" 'Totalt\|18\|9' "HSL: 18 in 2025, 9 in 2024"
 t='Avvikelser i samverkan med andra huvudmän 2025 och 2024'
-published "$t" 'mottagna\|0\|2' "collaboration: 2 received 2024, none 2025"
-published "$t" 'skickade\|0\|3' "collaboration: 3 sent 2024, none 2025"
+published "$t" 'Mottagna\|0\|2' "collaboration: 2 received 2024, none 2025"
+published "$t" 'Skickade\|0\|3' "collaboration: 3 sent 2024, none 2025"
 t='Lex Sarah per år'
 published "$t" '2023\|6\|1\|[0-9]+' "6 investigations 2023, 1 notified to IVO"
 published "$t" '2024\|20\|10\|[0-9]+' "20 investigations 2024, 10 notified to IVO"

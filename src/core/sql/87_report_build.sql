@@ -260,8 +260,12 @@ BEGIN
             CONTINUE WHEN seen ? k;
             seen := seen || jsonb_build_object(k, true);
         END IF;
+        -- a row's name starts with a capital, as a table's rows do (the
+        -- labels are written for use in a sentence: "avslutade")
         cells := jsonb_build_object('category',
                    CASE WHEN sec.layout = 'years' THEN to_jsonb(sqm.report_period_label(r ->> 'period'))
+                        WHEN jsonb_typeof(r -> cat_col) = 'string'
+                        THEN to_jsonb(upper(left(r ->> cat_col, 1)) || substr(r ->> cat_col, 2))
                         ELSE sqm.report_cell(r -> cat_col, lang) END);
         FOR spec IN SELECT e FROM jsonb_array_elements(sec.value_columns) e LOOP
             c := spec ->> 'column';
