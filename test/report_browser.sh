@@ -108,7 +108,7 @@ SQL
 	# the whole page as a picture, and as A4 pages
 	height=$(sed -n 's/.*<html [^>]*data-page-height="\([0-9]*\)".*/\1/p' "$art/$name-dom.html" | head -1)
 	height=${height:-3000}
-	[ "$height" -gt 16000 ] && height=16000
+	[ "$height" -gt 24000 ] && height=24000
 	chromium_run --window-size=1000,"$height" --screenshot="$art/$name.png" "file://$art/$name.html" >/dev/null
 	[ "$(head -c 8 "$art/$name.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
 		[ "$(stat -c %s "$art/$name.png")" -gt 20000 ]
