@@ -588,7 +588,7 @@ DECLARE
     l  text := sqm.stat_language(org, lang);
 BEGIN
     PERFORM sqm.stat_check(period);
-    PERFORM sqm.authorize(org, NULL, 'read_statistics', format('for the quality report %s of organisation %s', period, org));
+    PERFORM sqm.authorize(org, NULL, 'read_statistics', format('read the quality report %s of organisation %s', period, org));
     RETURN l;
 END
 $$;
@@ -676,7 +676,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM sqm.authorize(org, NULL, 'manage_report',
-                          format('(%s) for the quality report %s of organisation %s', action, coalesce(period::text, 'NULL'), org));
+                          format('%s the quality report %s of organisation %s', action, coalesce(period::text, 'NULL'), org));
     IF NOT EXISTS (SELECT FROM sqm.organisation o WHERE o.org_id = org) THEN
         RAISE EXCEPTION 'organisation % does not exist', org
             USING ERRCODE = 'undefined_object';
@@ -713,7 +713,7 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM sqm.authorize(org, NULL, 'manage_report', format('for the report settings of organisation %s', org));
+    PERFORM sqm.authorize(org, NULL, 'manage_report', format('change the report settings of organisation %s', org));
     IF NOT EXISTS (SELECT FROM sqm.organisation o WHERE o.org_id = org) THEN
         RAISE EXCEPTION 'organisation % does not exist', org
             USING ERRCODE = 'undefined_object';
