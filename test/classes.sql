@@ -31,7 +31,8 @@ SELECT is_empty($$SELECT k.kind || ': ' || c.table_name::text || '.' || c.column
 SELECT results_eq($$SELECT k.kind::text, k.details_table::text FROM sqm.lifecycle_kind k WHERE k.builtin ORDER BY k.kind COLLATE "C"$$,
                   $$VALUES ('deviation', 'sqm.deviation_detail'), ('ivo_notification', 'sqm.ivo_notification_detail'),
                            ('lex_sarah_investigation', 'sqm.lex_sarah_investigation_detail'),
-                           ('lex_sarah_report', 'sqm.lex_sarah_report_detail'), ('measure', 'sqm.measure_detail')$$,
+                           ('lex_sarah_report', 'sqm.lex_sarah_report_detail'), ('measure', 'sqm.measure_detail'),
+                           ('quality_report', 'sqm.quality_report_detail')$$,
                   'every kind keeps its personal data and free text in a details table');
 SELECT is_empty($$SELECT k.kind FROM sqm.lifecycle_kind k
                    WHERE NOT EXISTS (SELECT FROM sqm.column_class c WHERE c.table_name = k.governed_table AND c.part = 'case' AND c.kind = k.kind)
@@ -50,7 +51,11 @@ SELECT results_eq($$SELECT (c.table_name::text || '.' || c.column_name::text) CO
                            ('sqm.lex_sarah_investigation_detail.seriousness_decided_by', 'personal'),
                            ('sqm.lex_sarah_report_detail.description', 'free_text'),
                            ('sqm.measure_detail.cancel_reason', 'free_text'), ('sqm.measure_detail.responsible', 'personal'),
-                           ('sqm.measure_detail.title', 'free_text')$$,
+                           ('sqm.measure_detail.title', 'free_text'),
+                           ('sqm.quality_report_detail.analysis', 'free_text'), ('sqm.quality_report_detail.deciding_body', 'free_text'),
+                           ('sqm.quality_report_detail.document_owner', 'free_text'), ('sqm.quality_report_detail.scope', 'free_text'),
+                           ('sqm.quality_report_detail.subtitle', 'free_text'), ('sqm.quality_report_detail.summary', 'free_text'),
+                           ('sqm.quality_report_detail.validity', 'free_text')$$,
                   'the personal data and free text of every kind''s cases');
 SELECT is((SELECT count(*) FROM sqm.column_class WHERE NOT builtin), 0::bigint,
           'the extension''s own classes are builtin (not dumped: the script recreates them)');
