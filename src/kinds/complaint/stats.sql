@@ -635,6 +635,6 @@ SELECT sqm.register_report_section('complaint_per_subject', 'complaint', 50,
     {"column": "cases_4_periods", "label_sv": "Fyra år t.o.m. {period}", "label_en": "Four years to {period}"}]',
   keys => '{subject_code}', chart => 'hbar', chart_column => 'cases',
   axis_label_sv => 'Antal ärenden', axis_label_en => 'Number of matters', hide_empty => true,
-  several_sv => 'Ett ärende kan gälla flera ämnen: ämnena {period} summerar till {sum} för {cases} ärenden ({several} med mer än ett ämne).',
-  several_en => 'A matter can concern several subjects: the subjects of {period} sum to {sum} for {cases} matters ({several} with more than one subject).',
+  several_sv => 'Ett ärende kan gälla flera ämnen: ämnena {period} summerar till {sum} för {cases} ärenden.',
+  several_en => 'A matter can concern several subjects: the subjects of {period} sum to {sum} for {cases} matters.',
   builtin => true);
