@@ -56,8 +56,8 @@ CREATE FUNCTION pg_temp.ob(obj bigint, r text) RETURNS text LANGUAGE sql AS $$
 $$;
 
 -- ------------------------------------------------------------ rules as data
-SELECT is((SELECT count(DISTINCT rule) FROM sqm.deadline_rule WHERE builtin), 9::bigint, 'nine builtin rules');
-SELECT is((SELECT count(*) FROM sqm.deadline_event WHERE builtin), 16::bigint, 'sixteen builtin events');
+SELECT is((SELECT count(DISTINCT rule) FROM sqm.deadline_rule WHERE builtin), 13::bigint, 'thirteen builtin rules');
+SELECT is((SELECT count(*) FROM sqm.deadline_event WHERE builtin), 23::bigint, 'twenty-three builtin events');
 SELECT is((SELECT string_agg(rule || ':' || length || ' ' || unit, ', ' ORDER BY rule) FROM sqm.deadline_rule WHERE rule IN ('deviation_triage', 'collaboration_reply', 'lex_sarah_routed')),
           'collaboration_reply:60 calendar_days, deviation_triage:3 working_days, lex_sarah_routed:1 working_days',
           'documented defaults of the routine rules');

@@ -93,7 +93,7 @@ CREATE FUNCTION pg_temp.blk(doc jsonb, id text, typ text) RETURNS jsonb LANGUAGE
 $$;
 
 -- ==================================================================== sections are data
-SELECT is((SELECT string_agg(chapter, ',' ORDER BY ord) FROM sqm.report_chapter), 'deviation,lex_sarah,deadlines',
+SELECT is((SELECT string_agg(chapter, ',' ORDER BY ord) FROM sqm.report_chapter), 'deviation,lex_sarah,complaint,data_incident,lex_maja,deadlines',
           'each kind registers its chapter in its stats.sql, and the core its own (deadlines), in order');
 SELECT is_empty($$SELECT s.section FROM sqm.report_section s WHERE NOT EXISTS (SELECT FROM sqm.stat_view v WHERE v.view_name = s.view_name)$$,
                 'every section reads a registered statistics view');
@@ -147,7 +147,7 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
   FROM sqm.stat_period p CROSS JOIN (VALUES ('kugge', 1), ('hjul', 2)) w(code, n);
 SELECT sqm.register_stat_view('sqm.tst_stat_widget', NULL, 'Manicker', 'Widgets', 'Widgets per period (a test)',
                               columns => '{"label": "The widget", "cases": "Widgets"}');
-SELECT sqm.register_report_chapter('tst_widget', 50, 'Manicker', 'Widgets', 'Manicker räknas per år.', 'Widgets count per year.');
+SELECT sqm.register_report_chapter('tst_widget', 60, 'Manicker', 'Widgets', 'Manicker räknas per år.', 'Widgets count per year.');
 SELECT sqm.register_report_section('tst_widget_per_kind', 'tst_widget', 10, 'Manicker {period} och {previous_period}',
     'Widgets, {period} and {previous_period}', 'sqm.tst_stat_widget', 'label', 'Manick', 'Widget',
     '[{"column": "cases", "label_sv": "{period}", "label_en": "{period}", "previous": true}]',
@@ -161,7 +161,7 @@ SELECT is(pg_temp.blk(:'doc', 'tst_widget_per_kind', 'table') -> 'rows',
 SELECT is(pg_temp.blk(:'doc', 'tst_widget_per_kind', 'chart') -> 'series',
           '[{"name": "2025", "values": [25, 50]}, {"name": "2024", "values": [24, 48]}]', 'and its chart');
 SELECT is((SELECT array_agg(s ->> 'id') FROM jsonb_array_elements(:'doc'::jsonb -> 'sections') s),
-          '{deviation,lex_sarah,tst_widget,deadlines,about}', 'in the place its order gives it');
+          '{deviation,lex_sarah,complaint,data_incident,lex_maja,tst_widget,deadlines,about}', 'in the place its order gives it');
 SELECT is(pg_temp.try(format($$SELECT sqm.set_report_analysis(%s, '2025', 'tst_widget_per_kind', 'Fler hjul.')$$, :org)), 'ok',
           'and analysis can be written for it');
 
