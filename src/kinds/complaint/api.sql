@@ -77,8 +77,8 @@ BEGIN
                   HINT = 'Give the day the organisation compiles the period''s report, e.g. the last working day of January after the year.';
     END IF;
     INSERT INTO sqm.complaint_follow_up AS f (org_id, period, follow_up_on)
-    VALUES (org, set_complaint_follow_up.period, follow_up_on)
-    ON CONFLICT (org_id, period) DO UPDATE SET follow_up_on = EXCLUDED.follow_up_on;
+    VALUES (org, set_complaint_follow_up.period, set_complaint_follow_up.follow_up_on)
+    ON CONFLICT ON CONSTRAINT complaint_follow_up_pkey DO UPDATE SET follow_up_on = EXCLUDED.follow_up_on;
 END
 $$;
 COMMENT ON FUNCTION sqm.set_complaint_follow_up(bigint, sqm.period, date) IS
