@@ -52,6 +52,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
@@ -66,6 +67,7 @@
 #include "nodes/nodes.h"
 #include "rewrite/prs2lock.h"
 #include "utils/builtins.h"
+#include "utils/catcache.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -76,16 +78,27 @@
 
 #include "sqm.h"
 
-/* The state of one table for the transaction that appends to it. */
+/*
+ * What one table needs for its rows, kept for the life of the backend until
+ * the table changes (a relcache invalidation) or a (sub)transaction aborts.
+ * No relation stays open between rows: the table and its indexes are
+ * opened (and locked, to the end of the transaction) for each row and
+ * closed after it, so that nothing here keeps the session from altering
+ * the table; the pointers kept are those the relcache hands out as long as
+ * the entries are not invalidated, which the callback sees.
+ */
 struct SqmAppendXact
 {
-	MemoryContext cxt;			/* holds all of it; under TopTransactionContext */
-	Relation	rel;			/* open, RowExclusiveLock, TopTransactionResourceOwner */
+	MemoryContext cxt;			/* holds all of it; under CacheMemoryContext */
+	bool		stale;			/* a relcache callback saw the table, or an abort */
+	Relation	rel;			/* as the relcache handed it out */
 	Oid			owner;
-	bool		stale;			/* a relcache callback saw the table */
 	bool		direct;			/* the direct path may write it */
 	Oid			instead;		/* a DO INSTEAD rule on INSERT: its pg_rewrite OID */
 	int		   *attnos;			/* 0-based attribute of each of the table's columns */
+	int			nindexes;
+	Oid		   *indexoids;
+	Relation   *indexrels;		/* as ExecOpenIndices got them */
 	EState	   *estate;			/* direct path only, from here on */
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
@@ -101,60 +114,37 @@ PG_FUNCTION_INFO_V1(sqm_append_stats);
 
 
 /* ----------------------------------------------------------------
- *		Per-transaction state
+ *		The state of a table
  * ----------------------------------------------------------------
  */
 
-/*
- * Closes the table's indexes and relation (held by the top transaction's
- * resource owner, so that no subtransaction's end closes them) and frees
- * the state.  Before commit or prepare, and when the table changed.
- */
 static void
-append_close(SqmAppendTable *t)
-{
-	SqmAppendXact *x = t->xact;
-	ResourceOwner save = CurrentResourceOwner;
-
-	if (x == NULL)
-		return;
-	t->xact = NULL;
-	CurrentResourceOwner = TopTransactionResourceOwner;
-	if (x->rri != NULL)
-		ExecCloseIndices(x->rri);
-	if (x->estate != NULL)
-	{
-		ExecResetTupleTable(x->estate->es_tupleTable, false);
-		FreeExecutorState(x->estate);
-	}
-	table_close(x->rel, NoLock);
-	CurrentResourceOwner = save;
-	MemoryContextDelete(x->cxt);
-}
-
-static void
-append_xact_callback(XactEvent event, void *arg)
+append_mark_stale(void)
 {
 	SqmAppendTable *t;
 
 	for (t = append_tables; t != NULL; t = t->next)
-	{
-		switch (event)
-		{
-			case XACT_EVENT_PRE_COMMIT:
-			case XACT_EVENT_PARALLEL_PRE_COMMIT:
-			case XACT_EVENT_PRE_PREPARE:
-				append_close(t);
-				break;
-			case XACT_EVENT_ABORT:
-			case XACT_EVENT_PARALLEL_ABORT:
-				/* the abort releases the relations; the memory goes with the transaction */
-				t->xact = NULL;
-				break;
-			default:
-				break;
-		}
-	}
+		if (t->xact != NULL)
+			t->xact->stale = true;
+}
+
+/*
+ * An abort may leave the executor's state half-built (the CHECK constraints
+ * are prepared on the first row): build it again.
+ */
+static void
+append_xact_callback(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+		append_mark_stale();
+}
+
+static void
+append_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		append_mark_stale();
 }
 
 /*
@@ -167,13 +157,22 @@ void
 sqm_append_relcache(Oid relid)
 {
 	SqmAppendTable *t;
+	int			i;
 
 	for (t = append_tables; t != NULL; t = t->next)
 	{
-		if (t->xact != NULL && (!OidIsValid(relid) || relid == RelationGetRelid(t->xact->rel)))
-			t->xact->stale = true;
 		if (!OidIsValid(relid) || relid == t->relid)
+		{
 			t->relid_checked = false;
+			if (t->xact != NULL)
+				t->xact->stale = true;
+		}
+		else if (t->xact != NULL)
+		{
+			for (i = 0; i < t->xact->nindexes; i++)
+				if (t->xact->indexoids[i] == relid)
+					t->xact->stale = true;
+		}
 	}
 }
 
@@ -195,9 +194,14 @@ sqm_append_init(void)
 							 NULL,
 							 NULL);
 	RegisterXactCallback(append_xact_callback, NULL);
+	RegisterSubXactCallback(append_subxact_callback, NULL);
 }
 
-/* The table, looked up by name in schema sqm once and again after it changed. */
+/*
+ * The table, opened for one row (RowExclusiveLock, held to the end of the
+ * transaction); looked up by name in schema sqm once and again after it
+ * changed.
+ */
 static Relation
 append_open_relation(SqmAppendTable *t)
 {
@@ -237,9 +241,8 @@ append_open_relation(SqmAppendTable *t)
  * comment for the list.
  */
 static bool
-append_direct_possible(SqmAppendTable *t, SqmAppendXact *x)
+append_direct_possible(SqmAppendTable *t, SqmAppendXact *x, Relation rel)
 {
-	Relation	rel = x->rel;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	TriggerDesc *trig = rel->trigdesc;
 	bool		possible = true;
@@ -298,60 +301,107 @@ append_direct_possible(SqmAppendTable *t, SqmAppendXact *x)
 	return possible;
 }
 
-/* The table's state in this transaction, built on its first row. */
-static SqmAppendXact *
-append_xact(SqmAppendTable *t)
+static void
+append_free(SqmAppendTable *t)
 {
-	SqmAppendXact *x;
-	MemoryContext cxt;
+	SqmAppendXact *x = t->xact;
+
+	if (x == NULL)
+		return;
+	t->xact = NULL;
+	if (x->slot != NULL)
+		ExecDropSingleTupleTableSlot(x->slot);
+	if (x->estate != NULL)
+		FreeExecutorState(x->estate);
+	MemoryContextDelete(x->cxt);
+}
+
+/*
+ * The state of the table for a row: the relation is open (rel); the indexes
+ * are opened here, into the ResultRelInfo.  Built again when the table
+ * changed.
+ */
+static SqmAppendXact *
+append_state(SqmAppendTable *t, Relation rel)
+{
+	SqmAppendXact *x = t->xact;
 	MemoryContext oldcxt;
-	ResourceOwner save = CurrentResourceOwner;
+	int			i;
 
-	if (t->xact != NULL && !t->xact->stale)
-		return t->xact;
-	append_close(t);
-
-	cxt = AllocSetContextCreate(TopTransactionContext, "sqm append", ALLOCSET_SMALL_SIZES);
-	x = MemoryContextAllocZero(cxt, sizeof(SqmAppendXact));
-	x->cxt = cxt;
-	x->attnos = MemoryContextAlloc(cxt, sizeof(int) * t->ncolumns);
-
-	/*
-	 * The relation and indexes stay open for the whole transaction, owned
-	 * by its top resource owner: a subtransaction that opened them may end
-	 * before the transaction does.
-	 */
-	CurrentResourceOwner = TopTransactionResourceOwner;
-	PG_TRY();
+	if (x != NULL && !x->stale && x->rel == rel)
 	{
-		x->rel = append_open_relation(t);
-		x->owner = x->rel->rd_rel->relowner;
-		x->direct = append_direct_possible(t, x);
-		if (x->direct)
+		if (!x->direct)
+			return x;
+		for (i = 0; i < x->nindexes; i++)
 		{
-			oldcxt = MemoryContextSwitchTo(cxt);
-			x->estate = CreateExecutorState();
-			x->rri = makeNode(ResultRelInfo);
-			InitResultRelInfo(x->rri, x->rel, 0, NULL, 0);
-			ExecOpenIndices(x->rri, false);
-			x->slot = table_slot_create(x->rel, &x->estate->es_tupleTable);
-			MemoryContextSwitchTo(oldcxt);
-		}
-	}
-	PG_FINALLY();
-	{
-		CurrentResourceOwner = save;
-	}
-	PG_END_TRY();
+			Relation	index = index_open(x->indexoids[i], RowExclusiveLock);
 
+			if (index != x->indexrels[i] || x->stale)
+			{
+				/* the relcache gave another entry: start again */
+				index_close(index, NoLock);
+				while (--i >= 0)
+					index_close(x->indexrels[i], NoLock);
+				break;
+			}
+		}
+		if (i == x->nindexes && !x->stale)
+			return x;
+	}
+	append_free(t);
+
+	if (CacheMemoryContext == NULL)
+		CreateCacheMemoryContext();
+	{
+		MemoryContext cxt = AllocSetContextCreate(CacheMemoryContext, "sqm append", ALLOCSET_SMALL_SIZES);
+
+		x = MemoryContextAllocZero(cxt, sizeof(SqmAppendXact));
+		x->cxt = cxt;
+	}
+	x->rel = rel;
+	x->owner = rel->rd_rel->relowner;
+	x->attnos = MemoryContextAlloc(x->cxt, sizeof(int) * t->ncolumns);
+	t->xact = x;				/* freed by the next rebuild if this one fails */
+	x->direct = append_direct_possible(t, x, rel);
+	if (x->direct)
+	{
+		oldcxt = MemoryContextSwitchTo(x->cxt);
+		x->estate = CreateExecutorState();
+		x->rri = makeNode(ResultRelInfo);
+		InitResultRelInfo(x->rri, rel, 0, NULL, 0);
+		ExecOpenIndices(x->rri, false);
+		x->nindexes = x->rri->ri_NumIndices;
+		x->indexoids = palloc(sizeof(Oid) * Max(x->nindexes, 1));
+		x->indexrels = palloc(sizeof(Relation) * Max(x->nindexes, 1));
+		for (i = 0; i < x->nindexes; i++)
+		{
+			x->indexrels[i] = x->rri->ri_IndexRelationDescs[i];
+			x->indexoids[i] = RelationGetRelid(x->indexrels[i]);
+		}
+		/* a copy of the row type: a slot would pin the relcache's to the resource owner */
+		x->slot = MakeSingleTupleTableSlot(CreateTupleDescCopy(RelationGetDescr(rel)),
+										   table_slot_callbacks(rel));
+		MemoryContextSwitchTo(oldcxt);
+	}
 	if (!t->registered)
 	{
 		t->next = append_tables;
 		append_tables = t;
 		t->registered = true;
 	}
-	t->xact = x;
 	return x;
+}
+
+/* After a row: the indexes and the table are closed, their locks kept. */
+static void
+append_close(SqmAppendXact *x, Relation rel)
+{
+	int			i;
+
+	if (x != NULL && x->direct)
+		for (i = 0; i < x->nindexes; i++)
+			index_close(x->indexrels[i], NoLock);
+	table_close(rel, NoLock);
 }
 
 
@@ -409,9 +459,9 @@ append_direct(SqmAppendTable *t, SqmAppendXact *x, Datum *values, const bool *is
 
 	estate->es_output_cid = GetCurrentCommandId(true);
 	estate->es_snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : InvalidSnapshot;
-	if (x->rel->rd_att->constr != NULL)
+	if (x->rri->ri_RelationDesc->rd_att->constr != NULL)
 		ExecConstraints(x->rri, slot, estate);
-	simple_table_tuple_insert(x->rel, slot);
+	simple_table_tuple_insert(x->rri->ri_RelationDesc, slot);
 	if (x->rri->ri_NumIndices > 0)
 		recheck = ExecInsertIndexTuples(x->rri, slot, estate, false, false, NULL, NIL);
 	/* only a deferrable index asks for a recheck, and its trigger keeps this path away */
@@ -464,7 +514,8 @@ append_spi(SqmAppendTable *t, Datum *values, const bool *isnull, const char *wha
 void
 sqm_append_row(SqmAppendTable *t, Datum *values, const bool *isnull, const char *what)
 {
-	SqmAppendXact *x = append_xact(t);
+	Relation	rel = append_open_relation(t);
+	SqmAppendXact *x = append_state(t, rel);
 	SqmSavedUser saved;
 
 	if (OidIsValid(x->instead))
@@ -481,6 +532,7 @@ sqm_append_row(SqmAppendTable *t, Datum *values, const bool *isnull, const char 
 		t->nspi++;
 	}
 	sqm_restore_user(&saved);
+	append_close(x, rel);
 }
 
 /* sqm.append_stats(): per table, the rows this session appended by each path. */
