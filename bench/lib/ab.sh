@@ -43,7 +43,7 @@ ab_compare() {
 	for ((r = 1; r <= rounds; r++)); do
 		for ((k = 0; k < n; k++)); do
 			if ((r % 2)); then i=$k; else i=$((n - 1 - k)); fi
-			value=$(eval "${cmds[$i]}" 2>>"$tmp/err" | tail -n 1 | tr -d ' ')
+			value=$(eval "${cmds[$i]}" 2>>"$tmp/err" | tail -n 1 | tr -d ' ') || true
 			if ! [[ $value =~ ^[0-9.eE+-]+$ ]]; then
 				echo "ab_compare: \"${names[$i]}\" printed no number (round $r): $(tail -n 3 "$tmp/err")" >&2
 				value=nan
