@@ -1754,9 +1754,8 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 							(long long) DatumGetInt64(newvalues[org_i])),
 					 errdetail("The outbox keeps the unit of each event, so that who may read it can be told."),
 					 errhint("Give the case its unit_id.")));
-		(void) sqm_outbox_append(DatumGetInt64(newvalues[org_i]), trigdata->tg_trigger->tgargs[0],
-								 DatumGetInt64(newvalues[id_i]), DatumGetInt64(newvalues[unit_i]),
-								 "new", NULL, true, 0);
+		(void) sqm_outbox_announce(DatumGetInt64(newvalues[org_i]), trigdata->tg_trigger->tgargs[0],
+								   DatumGetInt64(newvalues[id_i]), DatumGetInt64(newvalues[unit_i]));
 	}
 
 	return PointerGetDatum(NULL);

@@ -47,8 +47,17 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
+#include "executor/tuptable.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -79,6 +88,76 @@ static SqmAppendTable outbox_table = {.name = "outbox", .ncolumns = lengthof(out
 static SPIPlanPtr outbox_exists_plan = NULL;
 
 PG_FUNCTION_INFO_V1(sqm_outbox_append_sql);
+
+/*
+ * Whether the outbox has a case's "new" event already: a case re-created
+ * behind the trail's back (deleted with the triggers off, inserted again;
+ * sqm.verify names it "created twice") is announced once, as the unique
+ * index outbox_event_key (org_id, kind, object_id, COALESCE(rule, ''),
+ * event) demands.  One probe of that index, without SPI; if a DBA dropped
+ * or changed the index there is nothing to keep unique, and no probe.
+ */
+static bool
+outbox_has_new_event(int64 org, const char *kind, int64 object_id)
+{
+	Oid			nsp = get_namespace_oid("sqm", true);
+	Oid			heapoid = OidIsValid(nsp) ? get_relname_relid("outbox", nsp) : InvalidOid;
+	Oid			indexoid = OidIsValid(nsp) ? get_relname_relid("outbox_event_key", nsp) : InvalidOid;
+	Relation	heap;
+	Relation	index;
+	ScanKeyData keys[5];
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	bool		found = false;
+	Datum		values[5];
+	RegProcedure procs[5] = {F_INT8EQ, F_TEXTEQ, F_INT8EQ, F_TEXTEQ, F_TEXTEQ};
+	Oid			types[5] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID};
+	int			i;
+
+	if (!OidIsValid(heapoid) || !OidIsValid(indexoid))
+		return false;
+	heap = table_open(heapoid, AccessShareLock);
+	index = index_open(indexoid, AccessShareLock);
+	if (index->rd_index->indrelid == heapoid && index->rd_index->indisunique &&
+		index->rd_index->indnkeyatts == 5)
+	{
+		for (i = 0; i < 5; i++)
+			if (TupleDescAttr(RelationGetDescr(index), i)->atttypid != types[i])
+				break;
+		if (i == 5)
+		{
+			values[0] = Int64GetDatum(org);
+			values[1] = CStringGetTextDatum(kind);
+			values[2] = Int64GetDatum(object_id);
+			values[3] = CStringGetTextDatum("");
+			values[4] = CStringGetTextDatum("new");
+			for (i = 0; i < 5; i++)
+				ScanKeyEntryInitialize(&keys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid,
+									   index->rd_indcollation[i], procs[i], values[i]);
+			slot = table_slot_create(heap, NULL);
+			scan = index_beginscan(heap, index, GetLatestSnapshot(), 5, 0);
+			index_rescan(scan, keys, 5, NULL, 0);
+			found = index_getnext_slot(scan, ForwardScanDirection, slot);
+			index_endscan(scan);
+			ExecDropSingleTupleTableSlot(slot);
+		}
+	}
+	index_close(index, NoLock);
+	table_close(heap, NoLock);
+	return found;
+}
+
+/*
+ * The "new" event of a case, beside its create event (audit.c), unless the
+ * outbox has it already; its number, or 0.
+ */
+int64
+sqm_outbox_announce(int64 org, const char *kind, int64 object_id, int64 unit)
+{
+	if (outbox_has_new_event(org, kind, object_id))
+		return 0;
+	return sqm_outbox_append(org, kind, object_id, unit, "new", NULL, true, 0);
+}
 
 /*
  * Appends an outbox row for the organisation, numbered next in its chain,

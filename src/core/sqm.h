@@ -240,6 +240,7 @@ extern void sqm_chain_outbox_moved(int64 org, int64 seq);
 /* outbox.c: a row of the outbox, numbered in its organisation's chain. */
 extern int64 sqm_outbox_append(int64 org, const char *kind, int64 object_id, int64 unit,
 							   const char *event, const char *rule, bool due_null, TimestampTz due_at);
+extern int64 sqm_outbox_announce(int64 org, const char *kind, int64 object_id, int64 unit);
 
 /* reference.c: whether an organisation's writers send NOTIFY themselves. */
 extern bool sqm_org_notifies(int64 org);
