@@ -82,20 +82,17 @@
  * role's name by a syscache callback; who the caller is and whether it is
  * an application are syscache look-ups (access.c).
  *
- * Writing the event.  An INSERT through the executor costs several times
- * the row it records (measured: ~25 us per event through a kept SPI plan,
- * most of it executor start-up and re-planning the CHECK constraints, which
- * the executor does for every statement, against ~3 us for the heap and
- * index insertions themselves).  So while sqm.audit_event is what this file
- * expects -- a plain heap table with exactly its columns, no insert
- * triggers, no forced row security and only plain immediate indexes -- the
- * event is inserted as logical replication inserts rows: into the table
- * and each index, without the executor (audit_append_direct).  The values
- * satisfy the table's NOT NULL and CHECK constraints by construction.
- * Anything else on the table (an outbox trigger, say) makes the trigger
- * insert through a kept SPI plan instead, so that it runs.  The head is
- * read once per transaction and organisation, through a kept SPI plan; the
- * kept values of an event go to sqm.audit_value in one kept SPI plan.
+ * Writing the event.  The event and its kept values are appended by
+ * append.c: through the executor's row routines (the tables' NOT NULL and
+ * CHECK constraints, every index) without an executor start-up per row, or
+ * through a kept SPI INSERT when the table has a trigger or rule on INSERT
+ * (or sqm.append_through_spi is on), so that they run; a rule or trigger
+ * that would keep the event out fails the write (SQ010).  The head is read
+ * once per transaction and organisation, through a kept SPI plan, together
+ * with the head of the organisation's outbox numbers, which outbox.c takes
+ * under the same lock (sqm_chain_outbox_seq): a kind that announces its
+ * cases (trigger argument 'announce') has its new cases' outbox rows written
+ * here, beside their create events.
  *
  * The trail is read and written on behalf of the owner of sqm.audit_event
  * (as foreign-key checks run as the referenced table's owner; the direct
