@@ -26,7 +26,7 @@ trap 'rm -rf "$work"' EXIT
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$here/write.sql" >/dev/null
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 batch() { q -c "BEGIN" -c "SELECT round(bench_report('$1', $n)::numeric, 2)" -c "ROLLBACK"; }
-move() { q -c "BEGIN" -c "SELECT round(bench_move('$1', $n)::numeric, 2)" -c "ROLLBACK"; }
+move() { q -c "SELECT round(bench_move('$1', $n)::numeric, 2)"; }
 
 cat >"$work/api.sql" <<'SQL'
 \set org :client_id + 1
