@@ -271,10 +271,10 @@ SELECT is(pg_temp.state_as('tdl_reader', format('SELECT sqm.acknowledge_outbox(%
           'a report reader cannot acknowledge');
 SELECT is(pg_temp.state_as('tdl_manager', format('SELECT sqm.acknowledge_outbox(%s, %s)', :org, :ev)), 'ok',
           'the unit manager acknowledges');
-SELECT is((SELECT acknowledged_by FROM sqm.outbox WHERE seq = :ev), 'tdl_manager', 'who acknowledged is recorded');
+SELECT is((SELECT acknowledged_by FROM sqm.outbox WHERE org_id = :org AND seq = :ev), 'tdl_manager', 'who acknowledged is recorded');
 SELECT is(pg_temp.state_as('tdl_coordinator', format('SELECT sqm.acknowledge_outbox(%s, %s)', :org, :ev)), 'ok',
           'a second acknowledgement is accepted');
-SELECT is((SELECT acknowledged_by FROM sqm.outbox WHERE seq = :ev), 'tdl_manager', 'the first acknowledgement counts');
+SELECT is((SELECT acknowledged_by FROM sqm.outbox WHERE org_id = :org AND seq = :ev), 'tdl_manager', 'the first acknowledgement counts');
 SELECT throws_ok(format('SELECT sqm.acknowledge_outbox(%s, -1)', :org), '42704', NULL, 'an unknown event');
 SELECT throws_ok(format('UPDATE sqm.outbox SET event = %L WHERE seq = %s', 'overdue', :ev), 'SQ010', NULL, 'the outbox is append-only');
 SELECT throws_ok(format('DELETE FROM sqm.outbox WHERE seq = %s', :ev), 'SQ010', NULL, 'outbox events are never deleted');
