@@ -168,7 +168,10 @@ ok $? "demo-2025: the page is the adopted report (status Antagen 2026-02-24)"
 # published report does not give.  Vuxenstöd's 2024 lex Sarah figure is 0
 # where the published table printed "–": the unit existed in 2024 with none
 # (doc/statistics.md, "Where the published tables differ").
-q -d sqm_report_browser -v dom="$(cat "$art/demo-2025-dom.html")" -F $'\t' >"$art/demo-2025-tables.tsv" <<'SQL'
+# The page is read by psql itself (\set with a backquoted cat): as a command
+# line argument it would exceed the system's limit on argument length.
+DOMFILE="$art/demo-2025-dom.html" q -d sqm_report_browser -F $'\t' >"$art/demo-2025-tables.tsv" <<'SQL'
+\set dom `cat "$DOMFILE"`
 SELECT regexp_replace(c[1], '^<span class="label">[^<]*</span> ', ''),
        (SELECT string_agg(regexp_replace(replace(x[1], '&amp;', '&'), ' \(\d{4}–\d{0,4}\)$', ''), '|' ORDER BY i)
           FROM regexp_matches(r[1], '<t[hd][^>]*>([^<]*)</t[hd]>', 'g') WITH ORDINALITY AS y(x, i))
