@@ -4,7 +4,7 @@
 # Not part of the tests.  BENCH_N (default 10000) rows per measurement,
 # BENCH_MOVES (default 1000000) moves for the memory check.  BENCH_QUICK=1
 # runs every part with small sizes, in a few minutes; BENCH_ONLY=write|
-# engine|audit|deadlines runs one part.
+# kinds|engine|audit|deadlines runs one part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/cluster.sh
@@ -35,13 +35,20 @@ psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "CREATE EXTENSION sqm"
 psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "ALTER DATABASE sqm_bench SET bench.moves = ${BENCH_MOVES:-1000000}"
 psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench -c "ALTER DATABASE sqm_bench SET bench.objects = ${BENCH_OBJECTS:-10000000}"
 
-# BENCH_ONLY=write|engine|audit|deadlines runs one part.
+# BENCH_ONLY=write|kinds|engine|audit|deadlines runs one part.
 only=${BENCH_ONLY:-all}
 if [ "$only" = all ] || [ "$only" = write ]; then
 	echo "== writes against the physical limit (bench/write.sh; issue 11)"
 	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE sqm_bench_write"
 	psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench_write -c "CREATE EXTENSION sqm"
 	bench/write.sh sqm_bench_write
+	echo
+fi
+if [ "$only" = all ] || [ "$only" = kinds ]; then
+	echo "== registering a complaint and a personal data incident against the write baselines (bench/kinds.sh; issue 16)"
+	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE sqm_bench_kinds"
+	psql -X -q -v ON_ERROR_STOP=1 -d sqm_bench_kinds -c "CREATE EXTENSION sqm"
+	bench/kinds.sh sqm_bench_kinds
 	echo
 fi
 if [ "$only" = all ] || [ "$only" = engine ]; then
