@@ -355,8 +355,10 @@ SELECT v.org_id, :id_ans + row_number() OVER (ORDER BY v.sent_at, v.g), v.ivo_id
  ORDER BY v.sent_at;
 
 -- ---------------------------------------------------------------- the outbox: every new report, announced and acknowledged
+-- (numbered per organisation in the order of the reports, as the audit trigger would)
 INSERT INTO sqm.outbox (org_id, seq, at, kind, object_id, unit_id, event, acknowledged_at, acknowledged_by)
-SELECT x.org_id, nextval('sqm.outbox_seq'), x.at, x.kind, x.id, x.unit_id, 'new', x.at + interval '5 minutes', 'verksamhetssystem'
+SELECT x.org_id, row_number() OVER (PARTITION BY x.org_id ORDER BY x.at, x.kind, x.id), x.at, x.kind, x.id, x.unit_id, 'new',
+       x.at + interval '5 minutes', 'verksamhetssystem'
   FROM (SELECT d.org_id, d.reported_at AS at, 'deviation' AS kind, d.id, d.unit_id FROM b_dev_row d
         UNION ALL
         SELECT l.org_id, l.reported_at, 'lex_sarah_report', l.report_id, l.unit_id FROM b_ls l) x

@@ -139,6 +139,58 @@ SELECT reported_at AS "rapporterad", waited AS "väntat", CASE WHEN overdue THEN
   FROM sqm.lex_sarah_unassigned WHERE org_id = :org;
 RESET sqm.frozen_now;
 
+-- -------------------------------------------------- complaints, incidents, lex Maja
+SET sqm.frozen_now = '2026-02-15 12:00+01';
+\echo 'Synpunkter och klagomål per år, och hur många som hade ett registrerat svar vid uppföljningen (sqm.stat_complaint_summary):'
+SELECT period AS "år", matters AS "synpunkter och klagomål", complaints AS "klagomål", feedback AS "synpunkter",
+       praise AS "beröm", improvement_proposals AS "förbättringsförslag",
+       answered || ' av ' || matters AS "besvarade", follow_up_day AS "uppföljning"
+  FROM sqm.stat_complaint_summary WHERE org_id = :org AND period_kind = 'year' AND last_day <= '2025-12-31';
+
+\echo 'Klagomål och synpunkter 2024 per enhet, som organisationen var då (sqm.stat_complaint_per_unit):'
+SELECT k.unit_label AS "enhet", k.cases AS "klagomål", f.cases AS "synpunkter"
+  FROM sqm.stat_complaint_per_unit k
+  JOIN sqm.stat_complaint_per_unit f ON f.org_id = k.org_id AND f.period = k.period AND f.attribution = k.attribution
+                                    AND f.complaint_kind = 'feedback' AND f.unit_id IS NOT DISTINCT FROM k.unit_id
+ WHERE k.org_id = :org AND k.period = '2024' AND k.attribution = 'as_it_was' AND k.complaint_kind = 'complaint'
+   AND k.cases + f.cases > 0
+UNION ALL
+SELECT 'Totalt', k.cases, f.cases
+  FROM sqm.stat_complaint_per_unit_total k
+  JOIN sqm.stat_complaint_per_unit_total f ON f.org_id = k.org_id AND f.period = k.period AND f.attribution = k.attribution
+                                          AND f.complaint_kind = 'feedback'
+ WHERE k.org_id = :org AND k.period = '2024' AND k.attribution = 'as_it_was' AND k.complaint_kind = 'complaint';
+
+\echo 'Besvarade vid uppföljningen, per slag (sqm.stat_complaint_per_kind):'
+SELECT period AS "år", label AS "slag", answered || ' av ' || cases AS "besvarade", not_answered AS "utan svar", status_on AS "per"
+  FROM sqm.stat_complaint_per_kind WHERE org_id = :org AND period IN ('2024', '2025') AND cases > 0;
+
+\echo 'Synpunkter och klagomål per ämne 2022–2025 (ett ärende kan ha flera ämnen; sqm.stat_complaint_per_subject):'
+SELECT label AS "ämne", cases_3_before AS "2022", cases_2_before AS "2023", previous_cases AS "2024", cases AS "2025",
+       cases_4_periods AS "totalt"
+  FROM sqm.stat_complaint_per_subject WHERE org_id = :org AND period = '2025' AND cases_4_periods > 0
+ ORDER BY cases_4_periods DESC, label;
+
+\echo 'Personuppgiftsincidenter per år: anmälda till IMY, de registrerade informerade, handlingsplaner (sqm.stat_data_incident_summary):'
+SELECT period AS "år", incidents AS "incidenter", assessed_unlikely AS "osannolik risk", notified_to_imy AS "anmälda till IMY",
+       notified_late AS "efter 72 timmar", people_informed AS "informerade", action_plans AS "med handlingsplan"
+  FROM sqm.stat_data_incident_summary WHERE org_id = :org AND period_kind = 'year' AND last_day <= '2025-12-31';
+
+\echo 'Personuppgiftsincidenter 2024 per enhet, som organisationen var då, och per orsak (sqm.stat_data_incident_per_unit, sqm.stat_data_incident_per_cause):'
+SELECT unit_label AS "enhet", cases AS "incidenter"
+  FROM sqm.stat_data_incident_per_unit WHERE org_id = :org AND period = '2024' AND attribution = 'as_it_was' AND cases > 0
+UNION ALL
+SELECT 'Totalt', cases FROM sqm.stat_data_incident_per_unit_total WHERE org_id = :org AND period = '2024' AND attribution = 'as_it_was';
+SELECT period AS "år", label AS "orsak", cases AS "incidenter"
+  FROM sqm.stat_data_incident_per_cause WHERE org_id = :org AND period IN ('2024', '2025') AND cases > 0;
+SELECT label AS "typ 2024", cases AS "incidenter"
+  FROM sqm.stat_data_incident_per_type WHERE org_id = :org AND period = '2024' AND cases > 0;
+
+\echo 'Lex Maja-anmälningar per år (sqm.stat_lex_maja_summary):'
+SELECT period AS "år", reports AS "anmälningar", sent_to_county_board AS "till länsstyrelsen", sent_to_police AS "till polisen"
+  FROM sqm.stat_lex_maja_summary WHERE org_id = :org AND period_kind = 'year' AND last_day <= '2025-12-31';
+RESET sqm.frozen_now;
+
 -- ---------------------------------------------------------------- deadlines
 \echo 'Öppna åligganden som är försenade eller snart förfaller den 8 januari 2026 (sqm.obligation):'
 SET sqm.frozen_now = '2026-01-08 09:00+01';

@@ -11,12 +11,14 @@ SELECT plan(382);
 SELECT sqm.create_roles() \g /dev/null
 -- ids of cases, organisations and units never alike (the probes below write an id as N)
 SELECT setval('sqm.case_id_seq', greatest(100000, nextval('sqm.case_id_seq'))) \g /dev/null
-SELECT setval('sqm.outbox_seq', greatest(200000, nextval('sqm.outbox_seq'))) \g /dev/null
 
 -- Organisation A: department D1 with unit UA, department D2 with unit UB.
 -- Organisation B: unit B1.
 SELECT sqm.create_organisation('A', 'SN') AS a \gset
 SELECT sqm.create_organisation('B', 'KS') AS b \gset
+-- outbox events are numbered per organisation: A's start at 200001 (a row
+-- its chain continues from), so that they are unlike every other id
+INSERT INTO sqm.outbox (org_id, seq, at, kind, object_id, unit_id, event) VALUES (:a, 200000, now(), 'none', 0, 0, 'new');
 SELECT (current_date - 400)::text AS since \gset
 SELECT sqm.create_unit(:a, 'Förvaltning A', 'administration', :'since') AS adm \gset
 SELECT sqm.create_unit(:a, 'Avdelning 1', 'department', :'since', :adm) AS d1 \gset

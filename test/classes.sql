@@ -29,9 +29,12 @@ SELECT is_empty($$SELECT k.kind || ': ' || c.table_name::text || '.' || c.column
                      AND NOT (c.column_name IN ('org_id', 'id') AND c.class = 'internal')$$,
                 'a details table holds its case''s key and personal data and free text only');
 SELECT results_eq($$SELECT k.kind::text, k.details_table::text FROM sqm.lifecycle_kind k WHERE k.builtin ORDER BY k.kind COLLATE "C"$$,
-                  $$VALUES ('deviation', 'sqm.deviation_detail'), ('ivo_notification', 'sqm.ivo_notification_detail'),
+                  $$VALUES ('complaint', 'sqm.complaint_detail'), ('data_incident', 'sqm.data_incident_detail'),
+                           ('deviation', 'sqm.deviation_detail'), ('ivo_notification', 'sqm.ivo_notification_detail'),
+                           ('lex_maja', 'sqm.lex_maja_detail'),
                            ('lex_sarah_investigation', 'sqm.lex_sarah_investigation_detail'),
-                           ('lex_sarah_report', 'sqm.lex_sarah_report_detail'), ('measure', 'sqm.measure_detail')$$,
+                           ('lex_sarah_report', 'sqm.lex_sarah_report_detail'), ('measure', 'sqm.measure_detail'),
+                           ('quality_report', 'sqm.quality_report_detail')$$,
                   'every kind keeps its personal data and free text in a details table');
 SELECT is_empty($$SELECT k.kind FROM sqm.lifecycle_kind k
                    WHERE NOT EXISTS (SELECT FROM sqm.column_class c WHERE c.table_name = k.governed_table AND c.part = 'case' AND c.kind = k.kind)
@@ -39,18 +42,35 @@ SELECT is_empty($$SELECT k.kind FROM sqm.lifecycle_kind k
                 'the classes say which tables are a kind''s cases and details');
 SELECT results_eq($$SELECT (c.table_name::text || '.' || c.column_name::text) COLLATE "default", c.class FROM sqm.column_class c
                      WHERE c.class IN ('personal', 'free_text') AND c.part = 'details' ORDER BY c.table_name::text COLLATE "C", c.column_name COLLATE "C"$$,
-                  $$VALUES ('sqm.deviation_detail.description', 'free_text'),
+                  $$VALUES ('sqm.complaint_detail.answer', 'free_text'), ('sqm.complaint_detail.answered_by', 'personal'),
+                           ('sqm.complaint_detail.sender_name', 'personal'), ('sqm.complaint_detail.summary', 'free_text'),
+                           ('sqm.complaint_detail.withdrawn_reason', 'free_text'),
+                           ('sqm.data_incident_detail.action_plan', 'free_text'),
+                           ('sqm.data_incident_detail.action_plan_responsible', 'personal'),
+                           ('sqm.data_incident_detail.assessed_by', 'personal'), ('sqm.data_incident_detail.description', 'free_text'),
+                           ('sqm.data_incident_detail.imy_late_reason', 'free_text'),
+                           ('sqm.data_incident_detail.imy_reference', 'free_text'),
+                           ('sqm.data_incident_detail.informing_exception', 'free_text'),
+                           ('sqm.data_incident_detail.reported_by', 'personal'),
+                           ('sqm.data_incident_detail.risk_justification', 'free_text'),
+                           ('sqm.deviation_detail.description', 'free_text'),
                            ('sqm.deviation_detail.no_measure_reason', 'free_text'),
                            ('sqm.deviation_detail.no_new_measure_reason', 'free_text'),
                            ('sqm.deviation_detail.reported_by', 'personal'), ('sqm.deviation_detail.summary', 'free_text'),
                            ('sqm.deviation_detail.withdrawn_reason', 'free_text'),
                            ('sqm.ivo_notification_detail.contents', 'free_text'), ('sqm.ivo_notification_detail.decided_by', 'personal'),
                            ('sqm.ivo_notification_detail.withdrawn_reason', 'free_text'),
+                           ('sqm.lex_maja_detail.reported_by', 'personal'), ('sqm.lex_maja_detail.reporter_title', 'personal'),
+                           ('sqm.lex_maja_detail.summary', 'free_text'), ('sqm.lex_maja_detail.withdrawn_reason', 'free_text'),
                            ('sqm.lex_sarah_investigation_detail.early_position', 'free_text'),
                            ('sqm.lex_sarah_investigation_detail.seriousness_decided_by', 'personal'),
                            ('sqm.lex_sarah_report_detail.description', 'free_text'),
                            ('sqm.measure_detail.cancel_reason', 'free_text'), ('sqm.measure_detail.responsible', 'personal'),
-                           ('sqm.measure_detail.title', 'free_text')$$,
+                           ('sqm.measure_detail.title', 'free_text'),
+                           ('sqm.quality_report_detail.analysis', 'free_text'), ('sqm.quality_report_detail.deciding_body', 'free_text'),
+                           ('sqm.quality_report_detail.document_owner', 'free_text'), ('sqm.quality_report_detail.scope', 'free_text'),
+                           ('sqm.quality_report_detail.subtitle', 'free_text'), ('sqm.quality_report_detail.summary', 'free_text'),
+                           ('sqm.quality_report_detail.validity', 'free_text')$$,
                   'the personal data and free text of every kind''s cases');
 SELECT is((SELECT count(*) FROM sqm.column_class WHERE NOT builtin), 0::bigint,
           'the extension''s own classes are builtin (not dumped: the script recreates them)');

@@ -56,8 +56,8 @@ CREATE FUNCTION pg_temp.ob(obj bigint, r text) RETURNS text LANGUAGE sql AS $$
 $$;
 
 -- ------------------------------------------------------------ rules as data
-SELECT is((SELECT count(DISTINCT rule) FROM sqm.deadline_rule WHERE builtin), 9::bigint, 'nine builtin rules');
-SELECT is((SELECT count(*) FROM sqm.deadline_event WHERE builtin), 16::bigint, 'sixteen builtin events');
+SELECT is((SELECT count(DISTINCT rule) FROM sqm.deadline_rule WHERE builtin), 13::bigint, 'thirteen builtin rules');
+SELECT is((SELECT count(*) FROM sqm.deadline_event WHERE builtin), 23::bigint, 'twenty-three builtin events');
 SELECT is((SELECT string_agg(rule || ':' || length || ' ' || unit, ', ' ORDER BY rule) FROM sqm.deadline_rule WHERE rule IN ('deviation_triage', 'collaboration_reply', 'lex_sarah_routed')),
           'collaboration_reply:60 calendar_days, deviation_triage:3 working_days, lex_sarah_routed:1 working_days',
           'documented defaults of the routine rules');
@@ -271,10 +271,10 @@ SELECT is(pg_temp.state_as('tdl_reader', format('SELECT sqm.acknowledge_outbox(%
           'a report reader cannot acknowledge');
 SELECT is(pg_temp.state_as('tdl_manager', format('SELECT sqm.acknowledge_outbox(%s, %s)', :org, :ev)), 'ok',
           'the unit manager acknowledges');
-SELECT is((SELECT acknowledged_by FROM sqm.outbox WHERE seq = :ev), 'tdl_manager', 'who acknowledged is recorded');
+SELECT is((SELECT acknowledged_by FROM sqm.outbox WHERE org_id = :org AND seq = :ev), 'tdl_manager', 'who acknowledged is recorded');
 SELECT is(pg_temp.state_as('tdl_coordinator', format('SELECT sqm.acknowledge_outbox(%s, %s)', :org, :ev)), 'ok',
           'a second acknowledgement is accepted');
-SELECT is((SELECT acknowledged_by FROM sqm.outbox WHERE seq = :ev), 'tdl_manager', 'the first acknowledgement counts');
+SELECT is((SELECT acknowledged_by FROM sqm.outbox WHERE org_id = :org AND seq = :ev), 'tdl_manager', 'the first acknowledgement counts');
 SELECT throws_ok(format('SELECT sqm.acknowledge_outbox(%s, -1)', :org), '42704', NULL, 'an unknown event');
 SELECT throws_ok(format('UPDATE sqm.outbox SET event = %L WHERE seq = %s', 'overdue', :ev), 'SQ010', NULL, 'the outbox is append-only');
 SELECT throws_ok(format('DELETE FROM sqm.outbox WHERE seq = %s', :ev), 'SQ010', NULL, 'outbox events are never deleted');

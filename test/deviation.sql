@@ -153,7 +153,7 @@ SELECT sqm.plan_measure(:org, 'deviation', :d1, 'Genomgång av rutin', 'enhetsch
 SELECT sqm.plan_measure(:org, 'deviation', :d1, 'Utbildning', 'enhetschef', '2025-04-01', '2025-05-01') AS m2 \gset
 SELECT throws_ok(format($$SELECT sqm.plan_measure(%s, 'deviation', %s, 'x', 'y', '2025-05-01', '2025-04-01')$$, :org, :d1),
                  '23514', NULL, 'a follow-up before the due date is refused');
-SELECT throws_ok(format($$SELECT sqm.plan_measure(%s, 'complaint', %s, 'x', 'y', '2025-05-01', '2025-06-01')$$, :org, :d1),
+SELECT throws_ok(format($$SELECT sqm.plan_measure(%s, 'no_such_kind', %s, 'x', 'y', '2025-05-01', '2025-06-01')$$, :org, :d1),
                  '22023', NULL, 'a measure for an unknown kind of object is refused');
 SELECT lives_ok(format($$SELECT sqm.move_object('deviation', %s, %s, 'investigating', 'measures_decided')$$, :org, :d1),
                 'measures decided after the summary');

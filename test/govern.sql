@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(74);
+SELECT plan(75);
 
 SET LOCAL sqm.frozen_now = '2025-03-03 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -86,11 +86,14 @@ SELECT is((SELECT (governed_table, details_table, row_check, row_check_on, built
 SELECT results_eq($$SELECT tgrelid::regclass::text COLLATE "C", tgname::text COLLATE "C", pg_get_triggerdef(oid) ~ 'DEFERRABLE INITIALLY DEFERRED'
                       FROM pg_trigger WHERE tgrelid IN ('sqm.tst_case'::regclass, 'sqm.tst_case_detail'::regclass) AND NOT tgisinternal
                      ORDER BY 1, 2$$,
-                  $$VALUES ('sqm.tst_case' COLLATE "C", 'announce' COLLATE "C", false), ('sqm.tst_case', 'audit', false),
+                  $$VALUES ('sqm.tst_case' COLLATE "C", 'audit' COLLATE "C", false),
                            ('sqm.tst_case', 'details_present', true), ('sqm.tst_case', 'lifecycle', false),
                            ('sqm.tst_case_detail', 'audit', false), ('sqm.tst_case_detail', 'details', false),
                            ('sqm.tst_case_detail', 'no_truncate', false)$$,
                   'the triggers of both tables, the details check deferred to commit');
+SELECT is((SELECT pg_get_triggerdef(oid) ~ 'sqm\.audit_record\(''tst'', ''announce''\)' FROM pg_trigger
+            WHERE tgrelid = 'sqm.tst_case'::regclass AND tgname = 'audit'),
+          true, 'announce: the audit trigger writes a new case''s outbox row (no trigger of its own)');
 SELECT is((SELECT array_agg(relrowsecurity ORDER BY relname) FROM pg_class WHERE oid IN ('sqm.tst_case'::regclass, 'sqm.tst_case_detail'::regclass)),
           '{t,t}', 'row-level security on both');
 SELECT is((SELECT array_agg(polname ORDER BY polname) FROM pg_policy WHERE polrelid IN ('sqm.tst_case'::regclass, 'sqm.tst_case_detail'::regclass)),

@@ -780,7 +780,7 @@ SELECT is_empty($$SELECT f::text FROM (SELECT row_check FROM sqm.lifecycle_kind 
                    JOIN pg_proc p ON p.oid = x.f JOIN pg_language l ON l.oid = p.prolang WHERE l.lanname <> 'c'$$,
                 'every row check and guard of sqm''s kinds is C');
 SELECT is((SELECT string_agg(table_name::text, ', ' ORDER BY table_name::text) FROM sqm.row_check),
-          'sqm.deviation_detail, sqm.ivo_answer, sqm.ivo_supplement, sqm.lex_sarah_record',
+          'sqm.complaint_detail, sqm.data_incident_detail, sqm.deviation_detail, sqm.ivo_answer, sqm.ivo_supplement, sqm.lex_sarah_record, sqm.report_publication',
           'the details and record tables with rules have their row checks');
 
 SELECT * FROM finish();

@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(111);
+SELECT plan(123);
 
 SET LOCAL sqm.frozen_now = '2025-03-01 10:00+01';
 SELECT sqm.create_roles() \g /dev/null

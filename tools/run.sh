@@ -30,7 +30,20 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION sqm"
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f demo/load.sql >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f demo/show.sql
 
+# The demo's quality report for 2025 (doc/report.md): the coordinator's text,
+# the committee's adoption, and the published version written to files.
+echo
+echo "Kvalitetsberättelse 2025, antagen (demo/report.sql, tools/report.sh):"
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f demo/report.sql
+report=$(PSQL_OPTS="-d $db" tools/report.sh -o "$dir/kvalitetsberattelse-2025.html" "Socialförvaltningen, Alingsås kommun" 2025 sv html)
+PSQL_OPTS="-d $db" tools/report.sh -o "$dir/kvalitetsberattelse-2025.md" "Socialförvaltningen, Alingsås kommun" 2025 sv md >/dev/null
+PSQL_OPTS="-d $db" tools/report.sh -o "$dir/kvalitetsberattelse-2025.json" "Socialförvaltningen, Alingsås kommun" 2025 sv json >/dev/null
+
 cat <<MSG
+
+The demo organisation's quality report 2025 (HTML, open it in a browser; print it to PDF from there):
+  $report
+  (also as Markdown and JSON: ${report%.html}.md, ${report%.html}.json)
 
 sqm is running in a throwaway cluster (data, socket and log in $dir).
   explore:  psql -h $dir -p $port -U postgres $db

@@ -82,20 +82,17 @@
  * role's name by a syscache callback; who the caller is and whether it is
  * an application are syscache look-ups (access.c).
  *
- * Writing the event.  An INSERT through the executor costs several times
- * the row it records (measured: ~25 us per event through a kept SPI plan,
- * most of it executor start-up and re-planning the CHECK constraints, which
- * the executor does for every statement, against ~3 us for the heap and
- * index insertions themselves).  So while sqm.audit_event is what this file
- * expects -- a plain heap table with exactly its columns, no insert
- * triggers, no forced row security and only plain immediate indexes -- the
- * event is inserted as logical replication inserts rows: into the table
- * and each index, without the executor (audit_append_direct).  The values
- * satisfy the table's NOT NULL and CHECK constraints by construction.
- * Anything else on the table (an outbox trigger, say) makes the trigger
- * insert through a kept SPI plan instead, so that it runs.  The head is
- * read once per transaction and organisation, through a kept SPI plan; the
- * kept values of an event go to sqm.audit_value in one kept SPI plan.
+ * Writing the event.  The event and its kept values are appended by
+ * append.c: through the executor's row routines (the tables' NOT NULL and
+ * CHECK constraints, every index) without an executor start-up per row, or
+ * through a kept SPI INSERT when the table has a trigger or rule on INSERT
+ * (or sqm.append_through_spi is on), so that they run; a rule or trigger
+ * that would keep the event out fails the write (SQ010).  The head is read
+ * once per transaction and organisation, through a kept SPI plan, together
+ * with the head of the organisation's outbox numbers, which outbox.c takes
+ * under the same lock (sqm_chain_outbox_seq): a kind that announces its
+ * cases (trigger argument 'announce') has its new cases' outbox rows written
+ * here, beside their create events.
  *
  * The trail is read and written on behalf of the owner of sqm.audit_event
  * (as foreign-key checks run as the referenced table's owner; the direct
@@ -249,21 +246,15 @@ static const char *const audit_sources[] =
 	AUDIT_SOURCE_API, AUDIT_SOURCE_DIRECT, AUDIT_SOURCE_IMPORT, AUDIT_SOURCE_RESTORE
 };
 
+/*
+ * The heads of an organisation's chain and of its outbox numbers, in one
+ * query: both are read once per transaction, with the chain's lock held.
+ */
 #define AUDIT_HEAD_SQL \
-	"SELECT seq, hash, recorded_at FROM sqm.audit_event" \
-	" WHERE org_id OPERATOR(pg_catalog.=) $1 ORDER BY seq DESC LIMIT 1"
-
-#define AUDIT_INSERT_SQL \
-	"INSERT INTO sqm.audit_event (org_id, seq, format, recorded_at, source, batch," \
-	" actor, db_role, object_kind, object_id, change, from_state, to_state, before," \
-	" after, reason, prev_hash, hash)" \
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-
-#define AUDIT_VALUE_INSERT_SQL \
-	"INSERT INTO sqm.audit_value (org_id, seq, side, column_name, salt, value)" \
-	" SELECT $1, $2, u.side, u.column_name, u.salt, u.value" \
-	" FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5)," \
-	" pg_catalog.unnest($6)) AS u(side, column_name, salt, value)"
+	"SELECT e.seq, e.hash, e.recorded_at," \
+	" (SELECT pg_catalog.max(o.seq) FROM sqm.outbox o WHERE o.org_id OPERATOR(pg_catalog.=) $1)" \
+	" FROM (SELECT) x LEFT JOIN LATERAL (SELECT a.seq, a.hash, a.recorded_at FROM sqm.audit_event a" \
+	" WHERE a.org_id OPERATOR(pg_catalog.=) $1 ORDER BY a.seq DESC LIMIT 1) e ON true"
 
 #define AUDIT_CLASSES_SQL \
 	"SELECT c.column_name::pg_catalog.text, c.class FROM sqm.column_class c" \
@@ -275,8 +266,13 @@ static const char *const audit_sources[] =
 	"EXECUTE FUNCTION sqm.audit_record('<kind>'); its details table carries " \
 	"sqm.audit_record('<kind>', 'details')."
 
-/* The second trigger argument of a details table's audit trigger. */
+/*
+ * The second trigger argument: on a details table (its every insert or
+ * update is an edit of the case), or on a case table whose new cases are
+ * announced in the outbox (sqm.govern(..., announce => true)).
+ */
 #define AUDIT_DETAILS_ARG	"details"
+#define AUDIT_ANNOUNCE_ARG	"announce"
 
 /* The layout of one governed table, cached by relation id. */
 typedef struct AuditRelInfo
@@ -289,6 +285,7 @@ typedef struct AuditRelInfo
 	AttrNumber	org_attnum;
 	AttrNumber	id_attnum;
 	AttrNumber	state_attnum;
+	AttrNumber	unit_attnum;	/* unit_id bigint; InvalidAttrNumber if none */
 	/* per attribute, indexed by attnum - 1 */
 	FmgrInfo   *outfuncs;
 	char	  **names;			/* NULL for a dropped column */
@@ -305,6 +302,7 @@ typedef struct AuditHead
 	int64		seq;
 	uint8		hash[AUDIT_HASH_LEN];
 	TimestampTz recorded_at;	/* of the event at seq */
+	int64		outbox_seq;		/* the organisation's last outbox number */
 	SubTransactionId subid;		/* subtransaction that last moved it */
 } AuditHead;
 
@@ -360,9 +358,22 @@ static AuditContext *audit_context = NULL;
 static HTAB *audit_rels = NULL;
 static HTAB *audit_heads = NULL;	/* in TopTransactionContext */
 static SPIPlanPtr audit_head_plan = NULL;
-static SPIPlanPtr audit_insert_plan = NULL;
-static SPIPlanPtr audit_value_plan = NULL;
 static SPIPlanPtr audit_classes_plan = NULL;
+
+/* The two tables this file appends to (append.c). */
+static const char *const audit_event_columns[AF_NFIELDS] = {
+	"org_id", "seq", "format", "recorded_at", "source", "batch", "actor", "db_role",
+	"object_kind", "object_id", "change", "from_state", "to_state", "before", "after",
+	"reason", "prev_hash", "hash"
+};
+static Oid	audit_event_types[AF_NFIELDS];
+static SqmAppendTable audit_event_table = {.name = "audit_event", .ncolumns = AF_NFIELDS,
+	.columns = audit_event_columns, .types = audit_event_types};
+
+static const char *const audit_value_columns[] = {"org_id", "seq", "side", "column_name", "salt", "value"};
+static const Oid audit_value_types[] = {INT8OID, INT8OID, TEXTOID, TEXTOID, BYTEAOID, TEXTOID};
+static SqmAppendTable audit_value_table = {.name = "audit_value", .ncolumns = 6,
+	.columns = audit_value_columns, .types = audit_value_types};
 static Oid	audit_trail_relid = InvalidOid;	/* sqm.audit_event */
 static Oid	audit_trail_nsp = InvalidOid;	/* schema sqm */
 static bool audit_trail_valid = false;	/* the two below */
@@ -931,6 +942,7 @@ audit_relcache_callback(Datum arg, Oid relid)
 	}
 	if (!OidIsValid(relid) || relid == audit_trail_relid)
 		audit_trail_valid = false;
+	sqm_append_relcache(relid);
 }
 
 static void
@@ -1099,7 +1111,7 @@ audit_rel_build(AuditRelInfo *info, Relation rel, bool details)
 		MemoryContextDelete(info->cxt);
 	info->cxt = NULL;
 	info->valid = false;
-	info->org_attnum = info->id_attnum = info->state_attnum = InvalidAttrNumber;
+	info->org_attnum = info->id_attnum = info->state_attnum = info->unit_attnum = InvalidAttrNumber;
 
 	if (details)
 		sqm_details_columns(rel, &info->org_attnum, &info->id_attnum);
@@ -1130,6 +1142,8 @@ audit_rel_build(AuditRelInfo *info, Relation rel, bool details)
 		info->typids[i] = att->atttypid;
 		if (att->attisdropped)
 			continue;
+		if (att->atttypid == INT8OID && strcmp(NameStr(att->attname), "unit_id") == 0)
+			info->unit_attnum = att->attnum;
 		getTypeOutputInfo(att->atttypid, &outfunc, &isvarlena);
 		fmgr_info_cxt(outfunc, &info->outfuncs[i], info->cxt);
 		info->names[i] = pstrdup(NameStr(att->attname));
@@ -1226,6 +1240,8 @@ audit_head(int64 org_id)
 	int64		seq = 0;
 	uint8		hash[AUDIT_HASH_LEN];
 	TimestampTz recorded_at = DT_NOBEGIN;
+	int64		outbox_seq = 0;
+	bool		isnull;
 	Oid			save_userid;
 	int			save_sec_context;
 	int			ret;
@@ -1254,11 +1270,10 @@ audit_head(int64 org_id)
 		elog(ERROR, "unexpected result %s of reading the audit head",
 			 SPI_result_code_string(ret));
 	memset(hash, 0, AUDIT_HASH_LEN);
-	if (SPI_processed > 0)
+	if (SPI_processed > 0 && (SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull), !isnull))
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[0];
 		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
-		bool		isnull;
 		bytea	   *stored;
 
 		seq = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 1, &isnull));
@@ -1273,167 +1288,78 @@ audit_head(int64 org_id)
 		memcpy(hash, VARDATA_ANY(stored), AUDIT_HASH_LEN);
 		recorded_at = DatumGetTimestampTz(SPI_getbinval(tuple, tupdesc, 3, &isnull));
 	}
+	if (SPI_processed > 0)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
+
+		outbox_seq = isnull ? 0 : DatumGetInt64(d);
+	}
 	audit_spi_end(save_userid, save_sec_context);
 
 	head = hash_search(audit_heads, &org_id, HASH_ENTER, NULL);
 	head->seq = seq;
 	memcpy(head->hash, hash, AUDIT_HASH_LEN);
 	head->recorded_at = recorded_at;
+	head->outbox_seq = outbox_seq;
 	head->subid = GetCurrentSubTransactionId();
 	return head;
 }
 
 
 /*
- * Inserts the event into sqm.audit_event and its indexes without the
- * executor, as logical replication's apply does (ExecSimpleRelationInsert)
- * minus what the table does not have.  Returns false, having written
- * nothing, if the table has anything that needs the executor.
+ * The outbox number an organisation's next outbox row gets is the head's
+ * plus one: taken under the chain's lock, which the writer holds until its
+ * commit is visible, so that the numbers of an organisation become visible
+ * in their order and without gaps -- a reader (sqm.dispatch, an
+ * application) that sees number n of an organisation sees every lower one
+ * (README "Notifications").  Takes the lock if this transaction has not.
  */
-static bool
-audit_append_direct(Relation rel, const Datum *values, const bool *isnull)
+int64
+sqm_chain_outbox_seq(int64 org)
 {
-	TriggerDesc *trigdesc = rel->trigdesc;
-	List	   *indexoids;
-	ListCell   *lc;
-	Relation   *indexrels;
-	IndexInfo **indexinfos;
-	int			nindexes = 0;
-	bool		plain;
-	int			i;
+	Relation	trail = audit_trail_open();	/* its owner reads the heads */
+	int64		seq = audit_head(org)->outbox_seq;
 
-	plain = audit_trail_map.exact &&
-		rel->rd_rel->relkind == RELKIND_RELATION &&
-		!rel->rd_rel->relforcerowsecurity &&
-		(trigdesc == NULL ||
-		 !(trigdesc->trig_insert_before_row || trigdesc->trig_insert_after_row ||
-		   trigdesc->trig_insert_instead_row || trigdesc->trig_insert_before_statement ||
-		   trigdesc->trig_insert_after_statement)) &&
-		!(rel->rd_att->constr && rel->rd_att->constr->has_generated_stored);
-	if (!plain)
-		return false;
-
-	indexoids = RelationGetIndexList(rel);
-	indexrels = palloc(list_length(indexoids) * sizeof(Relation));
-	indexinfos = palloc(list_length(indexoids) * sizeof(IndexInfo *));
-	foreach(lc, indexoids)
-	{
-		Relation	index = index_open(lfirst_oid(lc), RowExclusiveLock);
-		IndexInfo  *ii = BuildIndexInfo(index);
-
-		indexrels[nindexes] = index;
-		indexinfos[nindexes++] = ii;
-		if (ii->ii_Expressions != NIL || ii->ii_Predicate != NIL ||
-			ii->ii_ExclusionOps != NULL || !index->rd_index->indimmediate)
-			plain = false;
-	}
-
-	if (plain)
-	{
-		TupleTableSlot *slot = table_slot_create(rel, NULL);
-		int			f;
-
-		/* what the table's NOT NULL and CHECK constraints demand */
-		Assert(!isnull[AF_ORG_ID] && !isnull[AF_SEQ] && DatumGetInt64(values[AF_SEQ]) > 0 &&
-			   !isnull[AF_FORMAT] && DatumGetInt16(values[AF_FORMAT]) > 0 &&
-			   !isnull[AF_RECORDED_AT] && !isnull[AF_SOURCE] &&
-			   !isnull[AF_ACTOR] && !isnull[AF_DB_ROLE] &&
-			   !isnull[AF_OBJECT_KIND] && !isnull[AF_OBJECT_ID] && !isnull[AF_CHANGE] &&
-			   !isnull[AF_PREV_HASH] && !isnull[AF_HASH]);
-
-		ExecClearTuple(slot);
-		memset(slot->tts_isnull, true, slot->tts_tupleDescriptor->natts * sizeof(bool));
-		for (f = 0; f < AF_NFIELDS; f++)
-		{
-			slot->tts_values[audit_trail_map.attnums[f]] = values[f];
-			slot->tts_isnull[audit_trail_map.attnums[f]] = isnull[f];
-		}
-		ExecStoreVirtualTuple(slot);
-
-		simple_table_tuple_insert(rel, slot);
-		for (i = 0; i < nindexes; i++)
-		{
-			Datum		ivalues[INDEX_MAX_KEYS];
-			bool		inulls[INDEX_MAX_KEYS];
-
-			if (!indexinfos[i]->ii_ReadyForInserts)
-				continue;
-			FormIndexDatum(indexinfos[i], slot, NULL, ivalues, inulls);
-			index_insert(indexrels[i], ivalues, inulls, &slot->tts_tid, rel,
-						 indexinfos[i]->ii_Unique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
-						 false, indexinfos[i]);
-		}
-		ExecDropSingleTupleTableSlot(slot);
-	}
-
-	for (i = 0; i < nindexes; i++)
-		index_close(indexrels[i], NoLock);
-	list_free(indexoids);
-	return plain;
+	table_close(trail, NoLock);
+	return seq;
 }
 
-/* Inserts the event through a kept SPI plan: every trigger and rule runs. */
-static void
-audit_append_spi(Datum *values, const bool *isnull)
+/* The outbox row numbered seq is in place: the head moves. */
+void
+sqm_chain_outbox_moved(int64 org, int64 seq)
 {
-	char		nulls[AF_NFIELDS];
-	Oid			save_userid;
-	int			save_sec_context;
-	int			ret;
-	int			f;
+	AuditHead  *head = audit_heads ? hash_search(audit_heads, &org, HASH_FIND, NULL) : NULL;
 
-	audit_spi_begin(&save_userid, &save_sec_context);
-	if (audit_insert_plan == NULL)
-	{
-		Oid			argtypes[AF_NFIELDS];
-
-		for (f = 0; f < AF_NFIELDS; f++)
-			argtypes[f] = audit_fields[f].type;
-		audit_insert_plan = sqm_prepare_kept(AUDIT_INSERT_SQL, AF_NFIELDS, argtypes);
-	}
-	for (f = 0; f < AF_NFIELDS; f++)
-		nulls[f] = isnull[f] ? 'n' : ' ';
-	ret = SPI_execute_plan(audit_insert_plan, values, nulls, false, 0);
-	if (ret != SPI_OK_INSERT || SPI_processed != 1)
-		elog(ERROR, "unexpected result %s of appending an audit event",
-			 SPI_result_code_string(ret));
-	audit_spi_end(save_userid, save_sec_context);
+	if (head == NULL)
+		elog(ERROR, "unexpected: the outbox head of organisation %lld moved without its lock", (long long) org);
+	head->outbox_seq = seq;
+	head->subid = GetCurrentSubTransactionId();
 }
 
 /*
- * Inserts the kept values of the event (org_id, seq) into sqm.audit_value
- * through one kept SPI plan; the trail must be open.
+ * Appends the kept values of the event (org_id, seq) to sqm.audit_value,
+ * one row each (append.c).
  */
 static void
 audit_keep_values(Datum org_id, Datum seq, AuditKept *kept)
 {
-	Datum		args[6];
-	Oid			save_userid;
-	int			save_sec_context;
-	int			ret;
+	Datum		values[6];
+	bool		isnull[6] = {false, false, false, false, false, false};
+	int			i;
 
-	if (kept->n == 0)
-		return;
-	args[0] = org_id;
-	args[1] = seq;
-	args[2] = PointerGetDatum(construct_array(kept->sides, kept->n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[3] = PointerGetDatum(construct_array(kept->columns, kept->n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[4] = PointerGetDatum(construct_array(kept->salts, kept->n, BYTEAOID, -1, false, TYPALIGN_INT));
-	args[5] = PointerGetDatum(construct_array(kept->values, kept->n, TEXTOID, -1, false, TYPALIGN_INT));
-
-	audit_spi_begin(&save_userid, &save_sec_context);
-	if (audit_value_plan == NULL)
+	values[0] = org_id;
+	values[1] = seq;
+	for (i = 0; i < kept->n; i++)
 	{
-		Oid			argtypes[6] = {INT8OID, INT8OID, TEXTARRAYOID, TEXTARRAYOID,
-		BYTEAARRAYOID, TEXTARRAYOID};
-
-		audit_value_plan = sqm_prepare_kept(AUDIT_VALUE_INSERT_SQL, 6, argtypes);
+		values[2] = kept->sides[i];
+		values[3] = kept->columns[i];
+		values[4] = kept->salts[i];
+		values[5] = kept->values[i];
+		sqm_append_row(&audit_value_table, values, isnull,
+					   psprintf("the kept value of event %lld of organisation %lld",
+								(long long) DatumGetInt64(seq), (long long) DatumGetInt64(org_id)));
 	}
-	ret = SPI_execute_plan(audit_value_plan, args, NULL, false, 0);
-	if (ret != SPI_OK_INSERT || SPI_processed != (uint64) kept->n)
-		elog(ERROR, "unexpected result %s of keeping the values of an audit event",
-			 SPI_result_code_string(ret));
-	audit_spi_end(save_userid, save_sec_context);
 }
 
 
@@ -1609,6 +1535,7 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	AuditHead  *head;
 	uint8		digest[AUDIT_HASH_LEN];
 	bool		details;
+	bool		announce;
 	int			org_i;
 	int			id_i;
 	int			state_i;
@@ -1619,7 +1546,10 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 									GOVERNED_PROTOCOL_HINT);
 	details = trigdata->tg_trigger->tgnargs == 2 &&
 		strcmp(trigdata->tg_trigger->tgargs[1], AUDIT_DETAILS_ARG) == 0;
-	if ((trigdata->tg_trigger->tgnargs != 1 && !details) || trigdata->tg_trigger->tgargs[0][0] == '\0')
+	announce = trigdata->tg_trigger->tgnargs == 2 &&
+		strcmp(trigdata->tg_trigger->tgargs[1], AUDIT_ANNOUNCE_ARG) == 0;
+	if ((trigdata->tg_trigger->tgnargs != 1 && !details && !announce) ||
+		trigdata->tg_trigger->tgargs[0][0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("trigger \"%s\" on table %s must name the kind of the governed table",
@@ -1791,8 +1721,10 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	if (!audit_compute_hash(values, isnull, digest))
 		elog(ERROR, "unexpected: audit format %d is unknown", AUDIT_FORMAT_CURRENT);
 	values[AF_HASH] = PointerGetDatum(audit_hash_bytea(digest));
-	if (!audit_append_direct(trail, values, isnull))
-		audit_append_spi(values, isnull);
+	sqm_append_row(&audit_event_table, values, isnull,
+				   psprintf("audit event %lld of organisation %lld",
+							(long long) DatumGetInt64(values[AF_SEQ]),
+							(long long) DatumGetInt64(values[AF_ORG_ID])));
 	audit_keep_values(values[AF_ORG_ID], values[AF_SEQ], &kept);
 	table_close(trail, NoLock);
 
@@ -1801,6 +1733,27 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 	memcpy(head->hash, digest, AUDIT_HASH_LEN);
 	head->recorded_at = recorded_at;
 	head->subid = GetCurrentSubTransactionId();
+
+	/*
+	 * A new case of a kind that announces its cases: its outbox row, in the
+	 * same transaction and under the same lock (outbox.c).  No NOTIFY from
+	 * here (README "Notifications"), unless the organisation asked for it.
+	 */
+	if (announce && oldtuple == NULL)
+	{
+		int			unit_i = info->unit_attnum - 1;
+
+		if (info->unit_attnum == InvalidAttrNumber || newnulls[unit_i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("new %s %lld of organisation %lld has no unit to announce it to",
+							trigdata->tg_trigger->tgargs[0], (long long) DatumGetInt64(newvalues[id_i]),
+							(long long) DatumGetInt64(newvalues[org_i])),
+					 errdetail("The outbox keeps the unit of each event, so that who may read it can be told."),
+					 errhint("Give the case its unit_id.")));
+		(void) sqm_outbox_announce(DatumGetInt64(newvalues[org_i]), trigdata->tg_trigger->tgargs[0],
+								   DatumGetInt64(newvalues[id_i]), DatumGetInt64(newvalues[unit_i]));
+	}
 
 	return PointerGetDatum(NULL);
 }
@@ -1813,6 +1766,8 @@ sqm_audit_record(PG_FUNCTION_ARGS)
 void
 sqm_audit_init(void)
 {
+	int			i;
+
 	/*
 	 * The clock decides deadlines and what the trail says happened when, so
 	 * only a superuser or a role granted SET ON PARAMETER sqm.frozen_now (a
@@ -1859,6 +1814,9 @@ sqm_audit_init(void)
 							 NULL,
 							 NULL,
 							 NULL);
+
+	for (i = 0; i < AF_NFIELDS; i++)
+		audit_event_types[i] = audit_fields[i].type;
 
 	CacheRegisterRelcacheCallback(audit_relcache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHOID, audit_authid_callback, (Datum) 0);

@@ -26,7 +26,8 @@
  *	  snapshot, so that what a cache holds does not depend on who asked first
  *	  nor, under REPEATABLE READ, on an old snapshot;
  *	- the two caches of the core's own reference data: the organisation's
- *	  time zone (sqm_org_local_date: the day a moment falls on there) and the
+ *	  time zone (sqm_org_local_date: the day a moment falls on there) and
+ *	  whether its writers notify (sqm_org_notifies), and the
  *	  validity of units (sqm_unit_existed_on: whether a unit existed on a
  *	  day, domain.md §2);
  *	- sqm_reference_rows(): a kind's reference rows by organisation (or for
@@ -86,11 +87,12 @@ static uint64 ref_clock = 0;	/* the last epoch handed out */
 static int64 ref_loads = 0;
 static int64 ref_hits = 0;
 
-/* The organisation's time zone, by org_id. */
+/* The organisation's time zone and notification setting, by org_id. */
 typedef struct ZoneEntry
 {
 	int64		org;			/* hash key */
 	text	   *zone;
+	bool		notify;			/* notify_immediately */
 } ZoneEntry;
 
 /* The days a unit existed: its versions' validity, by (org_id, unit_id). */
@@ -284,6 +286,76 @@ ref_cache_hash(RefCache *cache)
  */
 
 /*
+ * What the organisation's row says that writers need on every insert: its
+ * time zone and whether its writers notify themselves.  Read once per
+ * backend (as the owner of sqm.organisation, with the latest snapshot) and
+ * kept until sqm.organisation's trigger reference_changed says an
+ * organisation was added or its time zone or notification setting
+ * changed.  False if there is no such organisation.
+ */
+static bool
+ref_org_entry(int64 org, ZoneEntry *out)
+{
+	HTAB	   *hash = ref_cache_hash(&zone_cache);
+	uint64		epoch = zone_cache.epoch;
+	ZoneEntry  *entry;
+	text	   *zone = NULL;
+	bool		notify = false;
+	Datum		arg = Int64GetDatum(org);
+
+	entry = hash_search(hash, &org, HASH_FIND, NULL);
+	if (entry != NULL)
+	{
+		sqm_reference_counted(true);
+		*out = *entry;
+		return true;
+	}
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+	if (zone_cache.plan == NULL)
+	{
+		Oid			argtype = INT8OID;
+
+		zone_cache.plan = sqm_prepare_kept("SELECT o.time_zone, o.notify_immediately FROM sqm.organisation o"
+										   " WHERE o.org_id OPERATOR(pg_catalog.=) $1",
+										   1, &argtype);
+	}
+	if (sqm_reference_query(zone_cache.plan, &arg, NULL, zone_cache.slot) != SPI_OK_SELECT)
+		elog(ERROR, "unexpected result reading organisation %lld", (long long) org);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			zone = (text *) SPI_datumTransfer(d, false, -1);	/* to the caller's context */
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+		notify = !isnull && DatumGetBool(d);
+	}
+	SPI_finish();
+	if (zone == NULL)
+		return false;			/* not cached: a missing organisation is refused anyway */
+	out->org = org;
+	out->zone = zone;
+	out->notify = notify;
+
+	/*
+	 * Kept only if nothing was invalidated while it was read: the change
+	 * may be newer than the snapshot it was read with.
+	 */
+	hash = ref_cache_hash(&zone_cache);
+	if (zone_cache.epoch == epoch)
+	{
+		entry = hash_search(hash, &org, HASH_ENTER, NULL);
+		entry->zone = MemoryContextAlloc(zone_cache.cxt, VARSIZE_ANY(zone));
+		memcpy(entry->zone, zone, VARSIZE_ANY(zone));
+		entry->notify = notify;
+	}
+	return true;
+}
+
+/*
  * The day a moment falls on in the organisation's time zone (domain.md §2:
  * events are placed in days and periods there), as (ts AT TIME ZONE
  * o.time_zone)::date computes it.  False if there is no such organisation
@@ -292,65 +364,29 @@ ref_cache_hash(RefCache *cache)
 bool
 sqm_org_local_date(int64 org, TimestampTz ts, DateADT *day)
 {
-	HTAB	   *hash = ref_cache_hash(&zone_cache);
-	uint64		epoch = zone_cache.epoch;
-	ZoneEntry  *entry;
-	text	   *zone = NULL;
+	ZoneEntry	entry;
 	Timestamp	local;
 
-	entry = hash_search(hash, &org, HASH_FIND, NULL);
-	if (entry != NULL)
-	{
-		sqm_reference_counted(true);
-		zone = entry->zone;
-	}
-	else
-	{
-		Datum		arg = Int64GetDatum(org);
-
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "unexpected failure of SPI_connect");
-		if (zone_cache.plan == NULL)
-		{
-			Oid			argtype = INT8OID;
-
-			zone_cache.plan = sqm_prepare_kept("SELECT o.time_zone FROM sqm.organisation o"
-											   " WHERE o.org_id OPERATOR(pg_catalog.=) $1",
-											   1, &argtype);
-		}
-		if (sqm_reference_query(zone_cache.plan, &arg, NULL, zone_cache.slot) != SPI_OK_SELECT)
-			elog(ERROR, "unexpected result reading the time zone of organisation %lld",
-				 (long long) org);
-		if (SPI_processed == 1)
-		{
-			bool		isnull;
-			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-
-			if (!isnull)
-				zone = (text *) SPI_datumTransfer(d, false, -1);	/* to the caller's context */
-		}
-		SPI_finish();
-		if (zone == NULL)
-			return false;		/* not cached: a missing organisation is refused anyway */
-
-		/*
-		 * Kept only if nothing was invalidated while it was read: the
-		 * change may be newer than the snapshot it was read with.
-		 */
-		hash = ref_cache_hash(&zone_cache);
-		if (zone_cache.epoch == epoch)
-		{
-			entry = hash_search(hash, &org, HASH_ENTER, NULL);
-			entry->zone = MemoryContextAlloc(zone_cache.cxt, VARSIZE_ANY(zone));
-			memcpy(entry->zone, zone, VARSIZE_ANY(zone));
-		}
-	}
-
+	if (!ref_org_entry(org, &entry))
+		return false;
 	local = DatumGetTimestamp(DirectFunctionCall2(timestamptz_zone,
-												  PointerGetDatum(zone),
+												  PointerGetDatum(entry.zone),
 												  TimestampTzGetDatum(ts)));
 	*day = DatumGetDateADT(DirectFunctionCall1(timestamp_date, TimestampGetDatum(local)));
 	return true;
+}
+
+/*
+ * Whether the organisation's writers send NOTIFY themselves
+ * (sqm.organisation.notify_immediately, README "Notifications"); false for
+ * an organisation that does not exist.
+ */
+bool
+sqm_org_notifies(int64 org)
+{
+	ZoneEntry	entry;
+
+	return ref_org_entry(org, &entry) && entry.notify;
 }
 
 

@@ -22,6 +22,7 @@ void
 _PG_init(void)
 {
 	sqm_lifecycle_init();
+	sqm_append_init();
 	sqm_audit_init();
 	sqm_cases_init();
 	sqm_reference_init();

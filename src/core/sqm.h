@@ -200,6 +200,51 @@ extern bool sqm_restoring(void);
 	"as README.md \"Backup and restore\" says (the data section with " \
 	"session_replication_role = replica), then run SELECT * FROM sqm.verify()."
 
+/*
+ * append.c: one row appended to a table of sqm's own logs (sqm.audit_event,
+ * sqm.audit_value, sqm.outbox) through the executor's row routines, or
+ * through SPI when the table has a trigger or rule on INSERT (or
+ * sqm.append_through_spi is on).  A caller describes its table once, in a
+ * static SqmAppendTable: the name in schema sqm and the columns its values
+ * fill, in order, with their types; the rest is append.c's.
+ */
+typedef struct SqmAppendXact SqmAppendXact;
+typedef struct SqmAppendTable
+{
+	const char *name;
+	int			ncolumns;
+	const char *const *columns;
+	const Oid  *types;
+	/* append.c's */
+	Oid			relid;
+	bool		relid_checked;
+	bool		registered;
+	SPIPlanPtr	plan;
+	int64		ndirect;
+	int64		nspi;
+	SqmAppendXact *xact;
+	struct SqmAppendTable *next;
+} SqmAppendTable;
+
+extern void sqm_append_row(SqmAppendTable *t, Datum *values, const bool *isnull, const char *what);
+extern void sqm_append_relcache(Oid relid);
+
+/*
+ * audit.c: the outbox's numbers follow each organisation's audit chain:
+ * taken under its lock (held to the end of the transaction), so that they
+ * become visible in their order (outbox.c).
+ */
+extern int64 sqm_chain_outbox_seq(int64 org);
+extern void sqm_chain_outbox_moved(int64 org, int64 seq);
+
+/* outbox.c: a row of the outbox, numbered in its organisation's chain. */
+extern int64 sqm_outbox_append(int64 org, const char *kind, int64 object_id, int64 unit,
+							   const char *event, const char *rule, bool due_null, TimestampTz due_at);
+extern int64 sqm_outbox_announce(int64 org, const char *kind, int64 object_id, int64 unit);
+
+/* reference.c: whether an organisation's writers send NOTIFY themselves. */
+extern bool sqm_org_notifies(int64 org);
+
 /* Module init functions, called from _PG_init. */
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);
@@ -208,5 +253,6 @@ extern void sqm_reference_init(void);
 extern void sqm_row_check_init(void);
 extern void sqm_days_init(void);
 extern void sqm_restore_init(void);
+extern void sqm_append_init(void);
 
 #endif							/* SQM_H */

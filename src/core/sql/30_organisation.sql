@@ -25,7 +25,11 @@ CREATE TABLE sqm.organisation (
     label_language      text NOT NULL DEFAULT 'sv' CHECK (label_language IN ('sv', 'en')),
     -- bumped by every change of the unit hierarchy: serialises such changes per
     -- organisation (see sqm.unit_version_check) and tells caches what changed
-    hierarchy_revision  bigint NOT NULL DEFAULT 0
+    hierarchy_revision  bigint NOT NULL DEFAULT 0,
+    -- writers NOTIFY sqm_org_<org_id> themselves as they commit (README
+    -- "Notifications": this serialises the commits of every notifying
+    -- transaction in the cluster); default: sqm.dispatch() notifies
+    notify_immediately  boolean NOT NULL DEFAULT false
 );
 ALTER SEQUENCE sqm.organisation_id_seq OWNED BY sqm.organisation.org_id;
 
@@ -82,6 +86,8 @@ COMMENT ON COLUMN sqm.organisation.time_zone IS 'Time zone in which events are p
 COMMENT ON COLUMN sqm.organisation.label_language IS 'Default language of labels in statistics: sv or en';
 COMMENT ON COLUMN sqm.organisation.hierarchy_revision IS
   'Counter bumped by every change of the unit hierarchy (serialises such changes, versions caches)';
+COMMENT ON COLUMN sqm.organisation.notify_immediately IS
+  'Whether writers send NOTIFY sqm_org_<org_id> themselves at commit (sqm.set_notify_immediately); false: sqm.dispatch() notifies, and writers send none';
 COMMENT ON TABLE sqm.unit IS 'A unit of an organisation: administration, department or unit; its names and place over time are in sqm.unit_version';
 COMMENT ON COLUMN sqm.unit.kind IS 'administration, department or unit; a parent is never of a lower kind';
 COMMENT ON TABLE sqm.unit_version IS
@@ -107,7 +113,7 @@ SELECT pg_catalog.pg_extension_config_dump('sqm.unit_succession', '');
 
 -- Column classes (src/core/sql/10_classes.sql).
 SELECT sqm.classify('sqm.organisation', '{"internal": ["org_id", "hierarchy_revision"],
-    "statistic": ["name", "code", "quality_year_start", "time_zone", "label_language"]}');
+    "statistic": ["name", "code", "quality_year_start", "time_zone", "label_language", "notify_immediately"]}');
 SELECT sqm.classify('sqm.unit', '{"internal": ["org_id"], "statistic": ["unit_id", "kind"]}');
 SELECT sqm.classify('sqm.unit_version', '{"internal": ["org_id"], "statistic": ["unit_id", "valid", "name", "parent_id"]}');
 SELECT sqm.classify('sqm.unit_succession', '{"internal": ["org_id"],
@@ -334,7 +340,7 @@ CREATE TRIGGER unit_succession_check BEFORE INSERT OR UPDATE OR DELETE ON sqm.un
 -- which units existed then (src/core/reference.c): they cache both, and these
 -- triggers tell every session when either changes.  (The hierarchy revision
 -- bumped on every change of units is no reason to reload the time zones.)
-CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OF time_zone OR DELETE OR TRUNCATE ON sqm.organisation
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OF time_zone, notify_immediately OR DELETE OR TRUNCATE ON sqm.organisation
     FOR EACH STATEMENT EXECUTE FUNCTION sqm.reference_changed();
 CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sqm.unit_version
     FOR EACH STATEMENT EXECUTE FUNCTION sqm.reference_changed();

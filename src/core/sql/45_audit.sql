@@ -173,7 +173,17 @@ CREATE FUNCTION sqm.audit_record() RETURNS trigger
   AS 'MODULE_PATHNAME', 'sqm_audit_record'
   LANGUAGE C;
 COMMENT ON FUNCTION sqm.audit_record() IS
-  'Trigger (AFTER INSERT OR UPDATE, FOR EACH ROW, argument: the kind): appends a create, move or edit event to the organisation''s audit chain';
+  'Trigger (AFTER INSERT OR UPDATE, FOR EACH ROW, arguments: the kind, and details on a details table or announce on a case table whose new cases go to the outbox): appends a create, move or edit event to the organisation''s audit chain, and the outbox row of an announced new case';
+
+-- How the rows of the trail, its kept values and the outbox went in
+-- (src/core/append.c): directly through the executor's row routines, or
+-- through SPI (a trigger or rule on INSERT, or sqm.append_through_spi).
+CREATE FUNCTION sqm.append_stats() RETURNS TABLE (table_name text, direct bigint, spi bigint)
+  AS 'MODULE_PATHNAME', 'sqm_append_stats'
+  LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sqm.append_stats() IS
+  'Per log table (sqm.audit_event, sqm.audit_value, sqm.outbox), the rows this session appended directly through the executor''s row routines and through SPI';
+REVOKE ALL ON FUNCTION sqm.append_stats() FROM PUBLIC;
 
 -- Which columns the audit trigger keeps out of the chain comes from the
 -- classes; every session reads them again when they change.

@@ -1,8 +1,7 @@
 -- One registry per organisation (domain.md §2, doc/core.md "Case links,
 -- constructors and the registry"): a registry number (diarienummer) is held by
--- one registered matter of the organisation — a complaint, a lex Maja report, a
--- data incident, an IVO notification — whatever its kind, and never changes
--- once registered.  C in src/core/registry.c.
+-- one registered matter of the organisation, whatever its kind, and never
+-- changes once registered.  C in src/core/registry.c.
 --
 -- A governed table with a registry-number column carries
 --

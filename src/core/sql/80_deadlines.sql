@@ -521,16 +521,23 @@ REVOKE ALL ON FUNCTION sqm.deadline_check_sql(text, text, text, text), sqm.deadl
 REVOKE ALL ON sqm.obligation FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
--- Notifications: the outbox, NOTIFY on sqm_org_<org_id>, the sweep.
-
-CREATE SEQUENCE sqm.outbox_seq;
-COMMENT ON SEQUENCE sqm.outbox_seq IS 'Numbers of outbox events (one sequence for every organisation)';
-SELECT pg_catalog.pg_extension_config_dump('sqm.outbox_seq', '');
-REVOKE ALL ON SEQUENCE sqm.outbox_seq FROM PUBLIC;
+-- Notifications: the outbox, the dispatcher, the sweep (README
+-- "Notifications").  Writers write outbox rows and send no NOTIFY: NOTIFY
+-- takes a cluster-wide lock at commit and holds it across the commit, so
+-- writers that notify commit one at a time (design.md §3b).  The dispatcher
+-- sqm.dispatch(), outside the writers' transactions, sends at most one
+-- NOTIFY per organisation with new rows.  An organisation may opt in to
+-- NOTIFY from its writers (sqm.organisation.notify_immediately).
+--
+-- An organisation's outbox rows are numbered 1, 2, 3 ... under its audit
+-- chain lock, which a writer holds until its commit is visible
+-- (src/core/outbox.c): whoever sees number n of an organisation sees every
+-- lower one, so a reader that remembers the highest number it handled
+-- loses nothing by reading the numbers above it.
 
 CREATE TABLE sqm.outbox (
-    org_id           bigint NOT NULL REFERENCES sqm.organisation,
-    seq              bigint NOT NULL DEFAULT pg_catalog.nextval('sqm.outbox_seq'),
+    org_id           bigint NOT NULL,
+    seq              bigint NOT NULL CHECK (seq OPERATOR(pg_catalog.>) 0),
     at               timestamptz NOT NULL,
     kind             text NOT NULL,
     object_id        bigint NOT NULL,
@@ -550,8 +557,9 @@ CREATE INDEX outbox_unacknowledged_idx ON sqm.outbox (org_id, seq) WHERE acknowl
 -- event of every new report
 CREATE INDEX outbox_due_idx ON sqm.outbox (org_id, kind, object_id, rule, event) WHERE rule IS NOT NULL;
 COMMENT ON TABLE sqm.outbox IS
-  'Durable notifications, also sent with NOTIFY on channel sqm_org_<org_id>: every new report (event new) and every obligation that became due soon or overdue (sqm.sweep), once each; no personal data. Append-only (SQ010) except the first acknowledgement (sqm.acknowledge_outbox)';
-COMMENT ON COLUMN sqm.outbox.seq IS 'Number of the event (increasing; one sequence for all organisations)';
+  'Durable notifications: every new report (event new) and every obligation that became due soon or overdue (sqm.sweep), once each; no personal data. Numbered per organisation in commit order (seq), so that reading the numbers above the last one handled loses nothing; sqm.dispatch() sends NOTIFY sqm_org_<org_id> with the highest new number. Like the audit trail it has no foreign key: its rows are written beside the audit events of cases whose own rows reference the organisation. Append-only (SQ010) except the first acknowledgement (sqm.acknowledge_outbox)';
+COMMENT ON COLUMN sqm.outbox.seq IS
+  'Number of the event in its organisation: 1, 2, 3 ... in the order the events became visible (taken under the organisation''s audit chain lock)';
 COMMENT ON COLUMN sqm.outbox.at IS 'When the event was recorded (sqm.now())';
 COMMENT ON COLUMN sqm.outbox.unit_id IS 'The object''s unit: who may read the event';
 COMMENT ON COLUMN sqm.outbox.rule IS 'The deadline rule of a due_soon or overdue event';
@@ -570,26 +578,92 @@ CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON sqm.outbox
 CREATE TRIGGER no_truncate BEFORE TRUNCATE ON sqm.outbox
     FOR EACH STATEMENT EXECUTE FUNCTION sqm.append_only();
 
--- The NOTIFY payload of an event: small JSON, never personal data.
+-- An event as small JSON, never personal data (for applications; NOTIFY
+-- carries only the number).
 CREATE FUNCTION sqm.outbox_payload(e sqm.outbox) RETURNS text
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 RETURN pg_catalog.json_build_object('seq', e.seq, 'kind', e.kind, 'id', e.object_id, 'event', e.event,
                                     'rule', e.rule, 'due_at', e.due_at)::text;
 COMMENT ON FUNCTION sqm.outbox_payload(sqm.outbox) IS
-  'The NOTIFY payload of an outbox event: {"seq", "kind", "id", "event", "rule", "due_at"} — never personal data';
+  'An outbox event as small JSON: {"seq", "kind", "id", "event", "rule", "due_at"} — never personal data';
 
-CREATE FUNCTION sqm.outbox_notify(e sqm.outbox) RETURNS void
-LANGUAGE sql
-SET search_path = pg_catalog, pg_temp
-RETURN pg_catalog.pg_notify('sqm_org_' OPERATOR(pg_catalog.||) e.org_id, sqm.outbox_payload(e));
-COMMENT ON FUNCTION sqm.outbox_notify(sqm.outbox) IS 'Internal: NOTIFY sqm_org_<org_id> of an outbox event (delivered at commit)';
-
-CREATE FUNCTION sqm.announce() RETURNS trigger
-  AS 'MODULE_PATHNAME', 'sqm_announce'
+-- The sweep's way into the outbox (C, src/core/outbox.c): the next number of
+-- the organisation, under its chain lock; NULL if the event is there already.
+CREATE FUNCTION sqm.outbox_append(org bigint, kind text, object_id bigint, unit_id bigint, event text,
+                                  rule text DEFAULT NULL, due_at timestamptz DEFAULT NULL) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'sqm_outbox_append_sql'
   LANGUAGE C;
-COMMENT ON FUNCTION sqm.announce() IS
-  'Trigger (AFTER INSERT FOR EACH ROW, argument: the kind; C, src/core/outbox.c): a new case goes to the outbox as event new, once, and is announced with NOTIFY sqm_org_<org_id> (delivered at commit)';
+COMMENT ON FUNCTION sqm.outbox_append(bigint, text, bigint, bigint, text, text, timestamptz) IS
+  'Internal (the sweep): append an outbox event numbered next in the organisation (under its audit chain lock, held to commit); NULL, writing nothing, if the outbox has the same event already';
+
+-- The dispatcher's high-water mark per organisation: the highest number it
+-- announced.  Concurrent dispatchers serialise on an organisation's row.
+CREATE TABLE sqm.outbox_dispatch (
+    org_id         bigint PRIMARY KEY,
+    seq            bigint NOT NULL,
+    dispatched_at  timestamptz NOT NULL
+);
+COMMENT ON TABLE sqm.outbox_dispatch IS
+  'sqm.dispatch()''s high-water mark: per organisation, the highest outbox number it has sent NOTIFY for, and when';
+COMMENT ON COLUMN sqm.outbox_dispatch.seq IS 'The highest outbox number of the organisation announced';
+COMMENT ON COLUMN sqm.outbox_dispatch.dispatched_at IS 'When (the clock, not sqm.now())';
+SELECT pg_catalog.pg_extension_config_dump('sqm.outbox_dispatch', '');
+SELECT sqm.classify('sqm.outbox_dispatch', '{"internal": ["org_id", "seq"], "exact_time": ["dispatched_at"]}', part => 'log');
+REVOKE ALL ON sqm.outbox_dispatch FROM PUBLIC;
+
+CREATE FUNCTION sqm.dispatch() RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r  record;
+    n  integer := 0;
+BEGIN
+    -- For every organisation, its highest outbox number now; where that is
+    -- above the mark, the mark moves and one NOTIFY goes out.  Numbers
+    -- become visible in their order (src/core/outbox.c), so the rows up to
+    -- it are all there.  A concurrent dispatcher waits on the mark's row and
+    -- then sees it moved: of two, one notifies.
+    FOR r IN
+        INSERT INTO sqm.outbox_dispatch AS d (org_id, seq, dispatched_at)
+        SELECT o.org_id, h.seq, clock_timestamp()
+          FROM sqm.organisation o
+         CROSS JOIN LATERAL (SELECT max(x.seq) AS seq FROM sqm.outbox x WHERE x.org_id = o.org_id) h
+         WHERE h.seq IS NOT NULL
+         ORDER BY o.org_id
+        ON CONFLICT (org_id) DO UPDATE SET seq = excluded.seq, dispatched_at = excluded.dispatched_at
+         WHERE d.seq < excluded.seq
+        RETURNING d.org_id, d.seq
+    LOOP
+        PERFORM pg_notify('sqm_org_' || r.org_id, r.seq::text);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION sqm.dispatch() IS
+  'Send NOTIFY sqm_org_<org_id>, payload the highest new outbox number, once for every organisation whose outbox has rows above the number last dispatched; returns how many notifications (0 when nothing is new). Called by sqm.sweep() and by applications, e.g. every few seconds with pg_cron; safe to run concurrently';
+
+-- An organisation's writers may notify themselves (at the price of
+-- serialised commits: README "Notifications").
+CREATE FUNCTION sqm.set_notify_immediately(org bigint, immediately boolean) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM sqm.authorize(org, NULL, 'manage_taxonomy', format('set the notifications of organisation %s', org));
+    IF immediately IS NULL THEN
+        RAISE EXCEPTION 'the notification setting of organisation % cannot be NULL', org
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Say true (writers notify) or false (sqm.dispatch() notifies).';
+    END IF;
+    UPDATE sqm.organisation o SET notify_immediately = immediately
+     WHERE o.org_id = org AND o.notify_immediately IS DISTINCT FROM immediately;
+END
+$$;
+COMMENT ON FUNCTION sqm.set_notify_immediately(bigint, boolean) IS
+  'Whether the organisation''s writers send NOTIFY sqm_org_<org_id> themselves (payload: each new outbox number) as they commit — at once, but every transaction that notifies commits under one cluster-wide lock — or leave it to sqm.dispatch() (the default); quality coordinators';
 
 CREATE FUNCTION sqm.sweep() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
@@ -597,36 +671,37 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 DECLARE
-    e  sqm.outbox;
+    b  record;
     n  integer := 0;
 BEGIN
-    FOR e IN
-        INSERT INTO sqm.outbox (org_id, at, kind, object_id, unit_id, rule, event, due_at)
-        SELECT b.org_id, sqm.now(), b.kind, b.object_id, b.unit_id, b.rule, b.status, b.due_at
+    -- Organisation by organisation: each one's chain lock (taken by its first
+    -- event) is held to the end of the sweep, so the locks are taken in order.
+    FOR b IN
+        SELECT o.org_id, o.kind, o.object_id, o.unit_id, o.rule, o.status, o.due_at
           -- sqm.obligations(open_only => true) without its SQL wrapper (a
           -- second copy of every open obligation)
           FROM sqm.obligations_run(NULL, NULL, NULL, NULL, true)
-               AS b(org_id, kind, object_id, unit_id, rule, legal, basis, started_at, due_at, stopped_at, status)
-         WHERE b.status IN ('due_soon', 'overdue')
-           -- what was announced before is skipped here rather than by a failed
-           -- insertion per obligation and run
-           -- (through outbox_due_idx: the events of obligations, not the
-           -- event of every report ever made)
+               AS o(org_id, kind, object_id, unit_id, rule, legal, basis, started_at, due_at, stopped_at, status)
+         WHERE o.status IN ('due_soon', 'overdue')
+           -- what was announced before is skipped here rather than by a
+           -- look-up per obligation and run (sqm.outbox_append asks again,
+           -- under the lock); through outbox_due_idx: the events of
+           -- obligations, not the event of every report ever made
            AND NOT EXISTS (SELECT FROM sqm.outbox x
-                            WHERE x.org_id = b.org_id AND x.kind = b.kind AND x.object_id = b.object_id
-                              AND x.rule = b.rule AND x.event = b.status)
-         ORDER BY b.due_at, b.org_id, b.kind, b.object_id, b.rule
-        ON CONFLICT DO NOTHING
-        RETURNING *
+                            WHERE x.org_id = o.org_id AND x.kind = o.kind AND x.object_id = o.object_id
+                              AND x.rule = o.rule AND x.event = o.status)
+         ORDER BY o.org_id, o.due_at, o.kind, o.object_id, o.rule
     LOOP
-        PERFORM sqm.outbox_notify(e);
-        n := n + 1;
+        IF sqm.outbox_append(b.org_id, b.kind, b.object_id, b.unit_id, b.status, b.rule, b.due_at) IS NOT NULL THEN
+            n := n + 1;
+        END IF;
     END LOOP;
+    PERFORM sqm.dispatch();
     RETURN n;
 END
 $$;
 COMMENT ON FUNCTION sqm.sweep() IS
-  'Write every open obligation newly due soon or overdue to the outbox, once, and NOTIFY each; returns how many events are new (a second run returns 0). Schedule it, e.g. SELECT cron.schedule(''sqm-sweep'', ''*/5 * * * *'', ''SELECT sqm.sweep()'')';
+  'Write every open obligation newly due soon or overdue to the outbox, once, then run sqm.dispatch(); returns how many events are new (a second run returns 0). Schedule it, e.g. SELECT cron.schedule(''sqm-sweep'', ''*/5 * * * *'', ''SELECT sqm.sweep()'')';
 
 CREATE FUNCTION sqm.acknowledge_outbox(org bigint, seq bigint)
 RETURNS void
@@ -651,7 +726,8 @@ $$;
 COMMENT ON FUNCTION sqm.acknowledge_outbox(bigint, bigint) IS
   'Acknowledge an outbox event of a unit the caller handles (read_cases: 42501 for a caller who holds it nowhere in the organisation, else 42704 alike for an event elsewhere and a missing one), recording who and when; the first acknowledgement counts';
 
-REVOKE ALL ON FUNCTION sqm.outbox_payload(sqm.outbox), sqm.outbox_notify(sqm.outbox), sqm.announce(),
+REVOKE ALL ON FUNCTION sqm.outbox_payload(sqm.outbox), sqm.outbox_append(bigint, text, bigint, bigint, text, text, timestamptz),
+                       sqm.dispatch(), sqm.set_notify_immediately(bigint, boolean),
                        sqm.sweep(), sqm.acknowledge_outbox(bigint, bigint)
     FROM PUBLIC;
 
@@ -666,5 +742,8 @@ SELECT sqm.grant_privilege('core', 'SELECT ON sqm.obligation', '{readers}');
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.outbox', '{handlers}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.acknowledge_outbox(bigint, bigint), sqm.outbox_payload(sqm.outbox)',
                            '{handlers}');
+-- applications (and handlers) run the dispatcher; quality coordinators choose immediate NOTIFY
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.dispatch()', '{handlers,app}');
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.set_notify_immediately(bigint, boolean)', '{quality_coordinator}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.set_deadline(bigint, text, integer, text),
     sqm.add_closed_day(bigint, date, text), sqm.remove_closed_day(bigint, date)', '{quality_coordinator}');

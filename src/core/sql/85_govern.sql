@@ -173,12 +173,11 @@ BEGIN
 
     EXECUTE format('CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION sqm.lifecycle_enforce(%L)', tbl, kind);
+    -- a kind that announces its new cases has the audit trigger write the
+    -- outbox row beside the create event (src/core/outbox.c; no NOTIFY)
     EXECUTE format('CREATE TRIGGER audit AFTER INSERT OR UPDATE ON %s
-                    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record(%L)', tbl, kind);
-    IF announce THEN
-        EXECUTE format('CREATE TRIGGER announce AFTER INSERT ON %s
-                        FOR EACH ROW EXECUTE FUNCTION sqm.announce(%L)', tbl, kind);
-    END IF;
+                    FOR EACH ROW EXECUTE FUNCTION sqm.audit_record(%L%s)', tbl, kind,
+                   CASE WHEN announce THEN ', ''announce''' ELSE '' END);
     -- every registry number the case holds is claimed in the organisation's registry
     FOR text_col IN SELECT c.column_name FROM sqm.column_class c
                      WHERE c.table_name = tbl AND c.class = 'registry_number' ORDER BY c.column_name LOOP
@@ -223,7 +222,7 @@ END
 $$;
 COMMENT ON FUNCTION sqm.govern(text, regclass, jsonb, text, text, regclass, jsonb, text, text, regprocedure, text[], boolean, text[], text[],
                                 regprocedure, text[]) IS
-  'Wire the table that holds a kind''s cases, and its details table: registers the kind (sqm.lifecycle_kind, with its labels, details table and row check), records the column classes (refusing personal or free-text columns on the case row, and anything else in the details), the lifecycle, audit and (announce) outbox triggers, the details triggers (no edit of a terminal case''s details, no delete, one details row per case at commit, audit of details changes as edits of the case), row-level security (visible; details: read_cases for the case''s unit, or details_visible), registration for pg_dump, no privileges for PUBLIC, SELECT for readers (the columns that are not personal or free text: the whole case row) and details_readers (the details), and the details table''s row check (details_check, called on every insert and on updates of details_check_on; sqm.row_check)';
+  'Wire the table that holds a kind''s cases, and its details table: registers the kind (sqm.lifecycle_kind, with its labels, details table and row check), records the column classes (refusing personal or free-text columns on the case row, and anything else in the details), the lifecycle and audit triggers (announce: the audit trigger writes each new case''s outbox row), the details triggers (no edit of a terminal case''s details, no delete, one details row per case at commit, audit of details changes as edits of the case), row-level security (visible; details: read_cases for the case''s unit, or details_visible), registration for pg_dump, no privileges for PUBLIC, SELECT for readers (the columns that are not personal or free text: the whole case row) and details_readers (the details), and the details table''s row check (details_check, called on every insert and on updates of details_check_on; sqm.row_check)';
 
 CREATE FUNCTION sqm.govern_records(kind text, tbl regclass, classes jsonb, visible text,
                                    set_once text[] DEFAULT '{}',

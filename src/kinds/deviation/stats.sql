@@ -795,3 +795,87 @@ SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION
     sqm.deviations_per_type(bigint, sqm.period, text, text),
     sqm.deviation_status_at(bigint, sqm.period, date, text, text),
     sqm.deviations_open_longest(bigint, sqm.period, date, integer, text, text)', '{readers}');
+
+-- ---------------------------------------------------------------------------
+-- The deviation chapter of the quality report (doc/report.md): its sections,
+-- each a table of one of the views above with the period before beside it,
+-- and its chart.  The report code reads them from sqm.report_section.
+
+SELECT sqm.register_report_chapter('deviation', 10, 'Avvikelser', 'Deviations',
+  'En avvikelse är en händelse där verksamheten inte följde ett beslut, en lag, en föreskrift eller sina egna rutiner. Avvikelser enligt SoL och LSS räknas efter rapportdatum, i organisationens tidszon; avvikelser inom hälso- och sjukvården (HSL) och i samverkan med andra huvudmän redovisas för sig. Återtagna och omklassificerade rapporter räknas inte.',
+  'A deviation is an event where the organisation did not follow a decision, the law, a regulation or its own routines. Deviations under SoL and LSS are counted by report date, in the organisation''s time zone; deviations in health care (HSL) and in collaboration with other organisations are shown apart. Withdrawn and reclassified reports are not counted.',
+  builtin => true);
+
+SELECT sqm.register_report_section('deviation_per_year', 'deviation', 10,
+  'Avvikelser per år', 'Deviations per year',
+  'sqm.stat_deviation_summary', 'period', 'År', 'Year',
+  '[{"column": "reports", "label_sv": "Avvikelser", "label_en": "Deviations"},
+    {"column": "escalated_to_lex_sarah", "label_sv": "Varav utredda enligt lex Sarah", "label_en": "Of which investigated under lex Sarah"}]',
+  view_filter => '{"regime_group": "SoL/LSS"}', layout => 'years', chart => 'line',
+  axis_label_sv => 'Antal per år', axis_label_en => 'Number per year',
+  builtin => true);
+
+SELECT sqm.register_report_section('deviation_per_unit', 'deviation', 20,
+  'Avvikelser per enhet {period} och {previous_period}', 'Deviations per unit, {period} and {previous_period}',
+  'sqm.stat_deviation_per_unit', 'unit_label', 'Enhet', 'Unit',
+  '[{"column": "cases", "label_sv": "{period}", "label_en": "{period}", "previous": "previous_cases"}]',
+  view_filter => '{"regime_group": "SoL/LSS", "attribution": "today"}', keys => '{unit_id}',
+  chart => 'bar_pair', axis_label_sv => 'Antal rapporter', axis_label_en => 'Number of reports', per_department => true,
+  notes_sv => '{"Rapporterna räknas under den enhet som har ansvaret i dag: en enhet som slagits samman med en annan har sina tidigare rapporter där. En enhet som inte fanns ett år visas med – det året."}',
+  notes_en => '{"Reports count under the unit responsible today: a unit merged into another has its earlier reports there. A unit that did not exist in a year shows – for that year."}',
+  builtin => true);
+
+SELECT sqm.register_report_section('deviation_per_type', 'deviation', 30,
+  'Avvikelser per typ {period} och {previous_period}', 'Deviations per type, {period} and {previous_period}',
+  'sqm.stat_deviation_per_type', 'label', 'Typ', 'Type',
+  '[{"column": "cases", "label_sv": "{period}", "label_en": "{period}", "previous": true}]',
+  view_filter => '{"regime_group": "SoL/LSS"}', keys => '{type_code}', chart => 'hbar',
+  axis_label_sv => 'Antal rapporter', axis_label_en => 'Number of reports', hide_empty => true,
+  notes_sv => '{"En typ som inte fanns i organisationens typindelning ett år visas med – det året."}',
+  notes_en => '{"A type that was not in the organisation''s taxonomy in a year shows – for that year."}',
+  several_sv => 'En avvikelse kan ha flera typer: typerna {period} summerar till {sum} för {cases} avvikelser ({several} med mer än en typ).',
+  several_en => 'A deviation can have several types: the types of {period} sum to {sum} for {cases} deviations ({several} with more than one type).',
+  builtin => true);
+
+SELECT sqm.register_report_section('deviation_status', 'deviation', 40,
+  'Status vid uppföljningen för avvikelser rapporterade {period} och {previous_period}',
+  'Status at the follow-up of the deviations reported in {period} and {previous_period}',
+  'sqm.stat_deviation_status', 'label', 'Status', 'Status',
+  '[{"column": "cases", "label_sv": "{period}", "label_en": "{period}", "previous": true}]',
+  view_filter => '{"regime_group": "SoL/LSS"}', keys => '{status}',
+  text_sv => 'Varje års avvikelser följs upp den sista dagen i månaden efter året (eller i dag, om den dagen inte har kommit). En avvikelse är avslutad när utredningen är sammanfattad och varje åtgärd är genomförd och utvärderad, eller när det är motiverat att ingen åtgärd behövs.',
+  text_en => 'Each year''s deviations are followed up on the last day of the month after the year (or today, if that day has not come). A deviation is closed when its investigation is summarised and every measure has been carried out and evaluated, or when it is justified that no measure is needed.',
+  builtin => true);
+
+SELECT sqm.register_report_section('deviation_open_longest', 'deviation', 50,
+  'De avvikelser som varit öppna längst vid uppföljningen av {period}', 'The deviations open longest at the follow-up of {period}',
+  'sqm.stat_deviation_open_longest', 'unit_name', 'Enhet', 'Unit',
+  '[{"column": "reported_on", "label_sv": "Rapporterad", "label_en": "Reported"},
+    {"column": "days_open", "label_sv": "Dagar öppen", "label_en": "Days open"},
+    {"column": "label", "label_sv": "Status", "label_en": "Status"},
+    {"column": "escalated", "label_sv": "Utreds enligt lex Sarah", "label_en": "Investigated under lex Sarah"}]',
+  view_filter => '{"regime_group": "SoL/LSS"}', layout => 'list', total => false, max_rows => 5,
+  builtin => true);
+
+SELECT sqm.register_report_section('deviation_hsl', 'deviation', 60,
+  'Avvikelser inom hälso- och sjukvården (HSL) per typ {period} och {previous_period}',
+  'Deviations in health care (HSL) per type, {period} and {previous_period}',
+  'sqm.stat_deviation_per_type', 'label', 'Händelse', 'Event',
+  '[{"column": "cases", "label_sv": "{period}", "label_en": "{period}", "previous": true}]',
+  view_filter => '{"regime_group": "HSL"}', keys => '{type_code}', chart => 'bar_pair',
+  axis_label_sv => 'Antal rapporter', axis_label_en => 'Number of reports', hide_empty => true,
+  text_sv => 'Avvikelser enligt hälso- och sjukvårdslagen i förvaltningens egna verksamheter: fall, med eller utan skada, och läkemedel som missats, getts sent eller saknats.',
+  text_en => 'Deviations under the Health and Medical Services Act in the administration''s own units: falls, with or without injury, and medication missed, late or missing.',
+  several_sv => 'En avvikelse kan ha flera typer: typerna {period} summerar till {sum} för {cases} avvikelser.',
+  several_en => 'A deviation can have several types: the types of {period} sum to {sum} for {cases} deviations.',
+  builtin => true);
+
+SELECT sqm.register_report_section('deviation_collaboration', 'deviation', 70,
+  'Avvikelser i samverkan med andra huvudmän {period} och {previous_period}',
+  'Deviations in collaboration with other organisations, {period} and {previous_period}',
+  'sqm.stat_deviation_collaboration', 'label', 'Riktning', 'Direction',
+  '[{"column": "cases", "label_sv": "{period}", "label_en": "{period}", "previous": true}]',
+  keys => '{collab_direction}',
+  text_sv => 'Avvikelser som mottagits från eller skickats till en annan huvudman, till exempel regionens hälso- och sjukvård.',
+  text_en => 'Deviations received from or sent to another organisation, for example the region''s health care.',
+  builtin => true);

@@ -719,3 +719,66 @@ SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION
     sqm.lex_sarah_outcomes(bigint, sqm.period, text),
     sqm.ivo_answers(bigint, sqm.period, text),
     sqm.lex_sarah_themes(bigint, sqm.period, text)', '{readers}');
+
+-- ---------------------------------------------------------------------------
+-- The lex Sarah chapter of the quality report (doc/report.md): its sections,
+-- each a table of one of the views above with the period before beside it,
+-- and its chart.  The report code reads them from sqm.report_section.
+
+SELECT sqm.register_report_chapter('lex_sarah', 20, 'Lex Sarah', 'Lex Sarah',
+  'Personalen rapporterar missförhållanden och påtagliga risker för missförhållanden enligt lex Sarah. Varje rapport utreds; en utredning kan omfatta rapporter från flera enheter. En utredning räknas det år den avslutades. Allvarliga missförhållanden och påtagliga risker för allvarliga missförhållanden anmäls till Inspektionen för vård och omsorg (IVO).',
+  'Staff report improprieties and tangible risks of improprieties under lex Sarah. Every report is investigated; one investigation can cover reports from several units. An investigation counts in the year it was completed. Serious improprieties and tangible risks of serious improprieties are notified to the Health and Social Care Inspectorate (IVO).',
+  builtin => true);
+
+SELECT sqm.register_report_section('lex_sarah_per_year', 'lex_sarah', 10,
+  'Lex Sarah per år', 'Lex Sarah per year',
+  'sqm.stat_lex_sarah_summary', 'period', 'År', 'Year',
+  '[{"column": "investigations_completed", "label_sv": "Avslutade utredningar", "label_en": "Investigations completed"},
+    {"column": "notified_to_ivo", "label_sv": "Anmälda till IVO", "label_en": "Notified to IVO"},
+    {"column": "reports_received", "label_sv": "Mottagna rapporter", "label_en": "Reports received"}]',
+  layout => 'years', chart => 'line', axis_label_sv => 'Antal per år', axis_label_en => 'Number per year',
+  builtin => true);
+
+SELECT sqm.register_report_section('lex_sarah_per_unit', 'lex_sarah', 20,
+  'Lex Sarah-utredningar per enhet {period} och {previous_period}',
+  'Lex Sarah investigations per unit, {period} and {previous_period}',
+  'sqm.stat_lex_sarah_per_unit', 'unit_label', 'Enhet', 'Unit',
+  '[{"column": "cases", "label_sv": "{period}", "label_en": "{period}", "previous": "previous_cases"}]',
+  view_filter => '{"attribution": "today"}', keys => '{unit_id}', chart => 'bar_pair',
+  axis_label_sv => 'Antal utredningar', axis_label_en => 'Number of investigations', hide_empty => true,
+  per_department => true,
+  notes_sv => '{"Enheter med utredningar något av åren. En utredning räknas det år den avslutades, under enheterna för dess rapporter."}',
+  notes_en => '{"Units with investigations in either year. An investigation counts in the year it was completed, under the units of its reports."}',
+  several_sv => 'En utredning som rör flera enheter räknas en gång per enhet: kolumnen {period} summerar till {sum}, medan {cases} utredningar avslutades.',
+  several_en => 'An investigation concerning several units counts once for each unit: the {period} column sums to {sum}, while {cases} investigations were completed.',
+  builtin => true);
+
+SELECT sqm.register_report_section('lex_sarah_outcome', 'lex_sarah', 30,
+  'Utfall av lex Sarah-utredningarna {period} och {previous_period}', 'Outcomes of the lex Sarah investigations, {period} and {previous_period}',
+  'sqm.stat_lex_sarah_outcome', 'label', 'Utfall', 'Outcome',
+  '[{"column": "cases", "label_sv": "Utredningar {period}", "label_en": "Investigations {period}", "previous": true},
+    {"column": "notified_to_ivo", "label_sv": "Anmälda till IVO {period}", "label_en": "Notified to IVO {period}", "previous": true}]',
+  keys => '{outcome}', chart => 'hbar', chart_column => 'cases',
+  axis_label_sv => 'Antal utredningar', axis_label_en => 'Number of investigations',
+  text_sv => 'Utfallen i allvarlighetsordning. De två allvarligaste ska anmälas till IVO.',
+  text_en => 'The outcomes in order of severity. The two most serious are notified to IVO.',
+  builtin => true);
+
+SELECT sqm.register_report_section('lex_sarah_theme', 'lex_sarah', 40,
+  'Brister som utredningarna fann {period} och {previous_period}', 'Deficiencies the investigations found, {period} and {previous_period}',
+  'sqm.stat_lex_sarah_theme', 'label', 'Tema', 'Theme',
+  '[{"column": "cases", "label_sv": "{period}", "label_en": "{period}", "previous": true}]',
+  keys => '{theme}', chart => 'hbar', axis_label_sv => 'Antal utredningar', axis_label_en => 'Number of investigations',
+  hide_empty => true,
+  several_sv => 'En utredning kan finna brister av flera slag: temana {period} summerar till {sum} för {cases} utredningar med tema.',
+  several_en => 'An investigation can find deficiencies of several kinds: the themes of {period} sum to {sum} for {cases} investigations with a theme.',
+  builtin => true);
+
+SELECT sqm.register_report_section('ivo_answer', 'lex_sarah', 50,
+  'IVO:s svar på anmälningarna {period} och {previous_period}', 'IVO''s answers to the notifications, {period} and {previous_period}',
+  'sqm.stat_ivo_answer', 'label', 'IVO:s senaste svar', 'IVO''s latest answer',
+  '[{"column": "cases", "label_sv": "{period}", "label_en": "{period}", "previous": true}]',
+  keys => '{answer}', hide_empty => true,
+  text_sv => 'Anmälningar till IVO efter det år de skickades och IVO:s senaste svar. Ett ärende hos IVO kan vara öppet efter att utredningen avslutats.',
+  text_en => 'Notifications to IVO by the year they were sent and IVO''s latest answer. A case at IVO can stay open after the investigation closed.',
+  builtin => true);
