@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(127);
+SELECT plan(131);
 
 SET LOCAL sqm.frozen_now = '2025-04-17 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -385,6 +385,32 @@ SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, labe
 SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, holder_column)
                   VALUES ('deviation', 'x', 'o.closed_at', 'x', 'x', 'id')$$,
                  '23514', NULL, 'a holder column without its kind is refused');
+
+-- the obligations of a range of start moments (what the statistics of a
+-- period read): exactly those of the full computation that started in
+-- [from, before) -- the first start included, the last excluded
+SELECT min(started_at) AS ob_from, max(started_at) AS ob_before FROM sqm.obligations() \gset
+SELECT cmp_ok((SELECT count(*) FROM sqm.obligations() WHERE started_at > :'ob_from' AND started_at < :'ob_before'), '>', 0::bigint,
+              'obligations started strictly inside the range exist');
+SELECT is((SELECT string_agg(format('%s %s %s %s %s', o.org_id, o.object_id, o.rule, o.due_at, o.status), '; '
+                             ORDER BY o.org_id, o.object_id, o.rule)
+             FROM sqm.obligations_run(NULL, NULL, NULL, NULL, false, :'ob_from', :'ob_before')
+                  AS o(org_id, kind, object_id, unit_id, rule, legal, basis, started_at, due_at, stopped_at, status)),
+          (SELECT string_agg(format('%s %s %s %s %s', o.org_id, o.object_id, o.rule, o.due_at, o.status), '; '
+                             ORDER BY o.org_id, o.object_id, o.rule)
+             FROM sqm.obligations() o WHERE o.started_at >= :'ob_from' AND o.started_at < :'ob_before'),
+          'a range of start moments gives the obligations of the full computation that started in it, the first start included and the last excluded');
+-- the statistics of a period count what the full computation counts
+SELECT (min(started_at) AT TIME ZONE 'Europe/Stockholm')::date + 1 AS st_first,
+       (max(started_at) AT TIME ZONE 'Europe/Stockholm')::date - 1 AS st_last
+  FROM sqm.obligations(:org) \gset
+SELECT cmp_ok((SELECT sum(cases) FROM sqm.stat_obligations(:org, :'st_first', :'st_last', :'st_last', 'sv')), '>', 0::bigint,
+              'a period in the middle of the obligations has some');
+SELECT is((SELECT sum(cases) FROM sqm.stat_obligations(:org, :'st_first', :'st_last', :'st_last', 'sv')),
+          (SELECT count(*) FROM sqm.obligations(:org)
+            WHERE (started_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN :'st_first' AND :'st_last'
+              AND started_at < (:'st_last'::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm'),
+          'sqm.stat_obligations counts the obligations of the full computation that started in the period');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -349,7 +349,9 @@ COMMENT ON FUNCTION sqm.remove_closed_day(bigint, date) IS 'Remove one of the or
 
 -- The query of sqm.obligations: one UNION ALL branch per rule row (two for
 -- open obligations whose stop event is recorded on another case), the kind
--- and rule filters applied here; $1 org, $2 unit.
+-- and rule filters applied here; $1 org, $2 unit, $3 and $4 the range of
+-- start moments [$3, $4) (NULL: open), a range on the start column's index
+-- where it has one (the statistics of a period: sqm.stat_obligations).
 --
 -- An obligation lapses when the case its stop event is recorded on (the
 -- event's holder: the object itself, or the case o.holder_column names) is
@@ -409,7 +411,9 @@ $q$
   JOIN orgs g ON g.org_id OPERATOR(pg_catalog.=) o.org_id
  WHERE ($1::bigint IS NULL OR o.org_id OPERATOR(pg_catalog.=) $1)
    AND ($2::bigint IS NULL OR o.unit_id OPERATOR(pg_catalog.=) $2)
-   AND ((%1$s) IS NOT NULL)%2$s%3$s%4$s$q$,
+   AND ((%1$s) IS NOT NULL)
+   AND ($3::timestamptz IS NULL OR (%1$s) OPERATOR(pg_catalog.>=) $3)
+   AND ($4::timestamptz IS NULL OR (%1$s) OPERATOR(pg_catalog.<) $4)%2$s%3$s%4$s$q$,
             r.start_expr,
             CASE WHEN r.applies IS NULL THEN '' ELSE format(E'\n   AND (%s)', r.applies) END,
             CASE WHEN NOT open_only THEN '' ELSE format(E'\n   AND (%s) IS NULL', r.stop_expr) END,
@@ -474,7 +478,8 @@ COMMENT ON FUNCTION sqm.obligations_sql(text, text, boolean) IS
 
 -- plpgsql cannot take parameters named like its result columns (kind, rule):
 -- the work is done here, sqm.obligations is its SQL face.
-CREATE FUNCTION sqm.obligations_run(q_org bigint, q_unit bigint, q_kind text, q_rule text, q_open boolean)
+CREATE FUNCTION sqm.obligations_run(q_org bigint, q_unit bigint, q_kind text, q_rule text, q_open boolean,
+                                    q_started_from timestamptz DEFAULT NULL, q_started_before timestamptz DEFAULT NULL)
 RETURNS TABLE (r_org_id bigint, r_kind text, r_object_id bigint, r_unit_id bigint, r_rule text, r_legal boolean,
                r_basis text, r_started_at timestamptz, r_due_at timestamptz, r_stopped_at timestamptz, r_status text)
 LANGUAGE plpgsql STABLE SECURITY INVOKER
@@ -489,11 +494,11 @@ BEGIN
     IF q IS NULL THEN
         RETURN;
     END IF;
-    RETURN QUERY EXECUTE q USING q_org, q_unit;
+    RETURN QUERY EXECUTE q USING q_org, q_unit, q_started_from, q_started_before;
 END
 $$;
-COMMENT ON FUNCTION sqm.obligations_run(bigint, bigint, text, text, boolean) IS
-  'Internal: runs the query of sqm.obligations (SECURITY INVOKER)';
+COMMENT ON FUNCTION sqm.obligations_run(bigint, bigint, text, text, boolean, timestamptz, timestamptz) IS
+  'Internal: runs the query of sqm.obligations (SECURITY INVOKER), optionally only the obligations whose clock started in [q_started_from, q_started_before)';
 
 CREATE FUNCTION sqm.obligations(org bigint DEFAULT NULL, unit bigint DEFAULT NULL, kind text DEFAULT NULL,
                                 rule text DEFAULT NULL, open_only boolean DEFAULT false)
@@ -515,7 +520,7 @@ REVOKE ALL ON FUNCTION sqm.deadline_check_sql(text, text, text, text), sqm.deadl
                        sqm.deadline_unit_check(integer, text, text), sqm.deadline_rule_check(), sqm.deadline_setting_check(),
                        sqm.set_deadline(bigint, text, integer, text), sqm.add_closed_day(bigint, date, text),
                        sqm.remove_closed_day(bigint, date), sqm.obligations_sql(text, text, boolean),
-                       sqm.obligations_run(bigint, bigint, text, text, boolean),
+                       sqm.obligations_run(bigint, bigint, text, text, boolean, timestamptz, timestamptz),
                        sqm.obligations(bigint, bigint, text, text, boolean)
     FROM PUBLIC;
 REVOKE ALL ON sqm.obligation FROM PUBLIC;
@@ -737,7 +742,7 @@ REVOKE ALL ON FUNCTION sqm.outbox_payload(sqm.outbox), sqm.outbox_append(bigint,
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.deadline_event, sqm.deadline_rule, sqm.deadline_setting, sqm.closed_day',
                            '{everyone}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.obligations_sql(text, text, boolean),
-    sqm.obligations_run(bigint, bigint, text, text, boolean), sqm.obligations(bigint, bigint, text, text, boolean)', '{readers}');
+    sqm.obligations_run(bigint, bigint, text, text, boolean, timestamptz, timestamptz), sqm.obligations(bigint, bigint, text, text, boolean)', '{readers}');
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.obligation', '{readers}');
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.outbox', '{handlers}');
 SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.acknowledge_outbox(bigint, bigint), sqm.outbox_payload(sqm.outbox)',
