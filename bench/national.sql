@@ -158,7 +158,9 @@ SELECT f.g, f.org_id, f.id, f.unit_id, f.regime, f.happened_at, f.reported_at, f
        c.collab_direction,
        (ARRAY['low', 'moderate', 'high'])[1 + (f.h / 3) % 3] AS severity,
        CASE WHEN f.state = 'reported' THEN NULL
-            WHEN f.h % 20 = 0 THEN f.reported_at + interval '6 days' ELSE f.reported_at + interval '4 hours' END AS triaged_at,
+            -- one in twenty triaged late (not an escalated one: it is triaged before its escalation)
+            WHEN f.h % 20 = 0 AND NOT f.escalated THEN f.reported_at + interval '6 days'
+            ELSE f.reported_at + interval '4 hours' END AS triaged_at,
        CASE WHEN f.state IN ('reported', 'triaged', 'withdrawn') THEN NULL
             WHEN f.escalated THEN CASE WHEN f.stuck THEN NULL ELSE f.reported_at + interval '5 days' END
             WHEN f.h % 20 = 0 THEN f.reported_at + interval '7 days'
