@@ -686,7 +686,10 @@ INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, bui
         WHERE i.org_id OPERATOR(pg_catalog.=) o.org_id AND i.id OPERATOR(pg_catalog.=) o.investigation_id)',
      'utredningen slutförd', 'investigation completed', true, 'investigation_id', 'lex_sarah_investigation'),
     ('lex_sarah_investigation', 'serious_decided',
-     'CASE WHEN sqm.is_serious(o.outcome) THEN o.seriousness_decided_at END',
+     -- sqm.is_serious written out: a SQL function with SET search_path is
+     -- never inlined, and was called for every investigation of a period
+     'CASE WHEN o.outcome OPERATOR(pg_catalog.>=) ''risk_of_serious_impropriety''::sqm.lex_sarah_outcome
+           THEN o.seriousness_decided_at END',
      'bedömd som allvarlig', 'assessed as serious', true, NULL, NULL),
     ('lex_sarah_investigation', 'ivo_notified',
      '(SELECT pg_catalog.min(n.sent_at) FROM sqm.ivo_notification n
