@@ -112,13 +112,13 @@ SELECT ms AS "ms", statement AS "statement" FROM bench_timing.last_each ORDER BY
 EOF
 slowest=$(psql -X -q -At -v ON_ERROR_STOP=1 -d "$big_db" -c "SELECT statement FROM bench_timing.last_each ORDER BY ms DESC LIMIT 1")
 echo
-echo "Its plan, and the plans of the queries of the functions it calls (auto_explain, ANALYZE):"
+echo "Its plan, and the plans of the queries of the functions it calls that take 1 ms or more (auto_explain, ANALYZE):"
 psql -X -q -v ON_ERROR_STOP=1 -d "$big_db" 2>&1 <<EOF | sed -e 's/^NOTICE:  //'
 \o /dev/null
 $setup;
 $slowest;
 LOAD 'auto_explain';
-SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_min_duration = 1;
 SET auto_explain.log_nested_statements = on;
 SET auto_explain.log_analyze = on;
 SET auto_explain.log_buffers = on;
