@@ -69,6 +69,7 @@ small_org=$(psql -X -At -d "$small_db" -c "SELECT min(org_id) FROM sqm.organisat
 statements=$(psql -X -At -d "$big_db" -c "SELECT cardinality(bench_timing.report_statements($org, '2025'))")
 
 echo
+echo "load:   $(cut -d' ' -f1-3 /proc/loadavg) (1, 5 and 15 minutes) on $(nproc) cores, before the timings"
 echo "Timings (server time, ms): median (lowest–highest) of $rounds interleaved rounds after one untimed run;"
 echo "baseline: the database of $small organisations; the ratio is national / baseline, round by round."
 psql -X -q -v ON_ERROR_STOP=1 -d postgres <<EOF
