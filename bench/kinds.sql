@@ -34,10 +34,13 @@ BEGIN
     END LOOP;
 END $$;
 
--- Registry numbers: one series for every writer, so that no two calls claim the same number.
+-- Registry numbers: one series for every writer, so that no two calls claim
+-- the same number; a year holds at most 999 999 numbers (sqm.regnr), and a
+-- full run registers more than that, so the series moves on to the next year.
 CREATE SEQUENCE bench_regnr;
 CREATE FUNCTION bench_next_regnr() RETURNS sqm.regnr LANGUAGE sql
-RETURN ('2025.' || nextval('bench_regnr') || ' SN')::sqm.regnr;
+RETURN (SELECT ((2025 + (n - 1) / 999999) || '.' || ((n - 1) % 999999 + 1) || ' SN')::sqm.regnr
+          FROM (SELECT nextval('bench_regnr') AS n) s);
 CREATE SEQUENCE bench_id;
 CREATE TABLE a_complaint (LIKE sqm.complaint INCLUDING INDEXES);
 CREATE TABLE a_complaint_detail (LIKE sqm.complaint_detail INCLUDING INDEXES);
