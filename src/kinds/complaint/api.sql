@@ -128,12 +128,14 @@ CREATE FUNCTION sqm.register_complaint(org bigint, unit bigint, regnr sqm.regnr,
                                        channel text DEFAULT NULL, received_at timestamptz DEFAULT NULL,
                                        registered_at timestamptz DEFAULT NULL, directed_at_unit boolean DEFAULT true)
 RETURNS bigint
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.complaint_create(org, unit, regnr, complaint_kind, sender_type, subjects, summary, sender_name, channel,
+AS $$
+BEGIN
+    RETURN sqm.complaint_create(org, unit, regnr, complaint_kind, sender_type, subjects, summary, sender_name, channel,
                                 received_at, registered_at, directed_at_unit);
-END;
+END
+$$;
 COMMENT ON FUNCTION sqm.register_complaint(bigint, bigint, sqm.regnr, text, text, text[], text, text, text, timestamptz, timestamptz, boolean) IS
   'Register a complaint, feedback, praise or improvement proposal from outside with its registry number (claimed in the organisation''s registry), for the unit it is directed at -- or, with directed_at_unit false, for the unit that handles a matter directed at no unit -- from a sender of a type (the name, when given, kept in the details under stricter access), about subjects of the organisation''s taxonomy; received_at defaults to the registration, registered_at to now. Returns its id';
 
@@ -180,48 +182,56 @@ INSERT INTO sqm.case_constructor (kind, constructor, builtin) VALUES
 
 CREATE FUNCTION sqm.start_complaint_handling(org bigint, id bigint, expected_state text, started_at timestamptz DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('complaint', org, id, expected_state, 'under_handling',
-                     jsonb_build_object('handling_started_at', coalesce(started_at, sqm.now())));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('complaint', org, id, expected_state, 'under_handling',
+                      jsonb_build_object('handling_started_at', coalesce(started_at, sqm.now())));
+END
+$$;
 COMMENT ON FUNCTION sqm.start_complaint_handling(bigint, bigint, text, timestamptz) IS
   'Start handling a registered complaint or feedback item (assigned to the unit or function that answers); started_at defaults to now';
 
 CREATE FUNCTION sqm.answer_complaint(org bigint, id bigint, expected_state text, answer text, answered_by text,
                                      answered_at timestamptz DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
+AS $$
+BEGIN
     -- the answer and who gave it go to the details, before the move that requires them
-    SELECT sqm.write('complaint', org, id, expected_state, 'answered',
-                     jsonb_build_object('answered_at', coalesce(answered_at, sqm.now()))
-                     || jsonb_strip_nulls(jsonb_build_object('answer', nullif(btrim(answer), ''),
-                                                             'answered_by', nullif(btrim(answered_by), ''))));
-END;
+    PERFORM sqm.write('complaint', org, id, expected_state, 'answered',
+                      jsonb_build_object('answered_at', coalesce(answered_at, sqm.now()))
+                      || jsonb_strip_nulls(jsonb_build_object('answer', nullif(btrim(answer), ''),
+                                                              'answered_by', nullif(btrim(answered_by), ''))));
+END
+$$;
 COMMENT ON FUNCTION sqm.answer_complaint(bigint, bigint, text, text, text, timestamptz) IS
   'Register the answer to a complaint or feedback item, or for an anonymous sender how it was handled: the answer, who answered (a person or a function) and its date (default now), between the registration and now';
 
 CREATE FUNCTION sqm.close_complaint(org bigint, id bigint, expected_state text, reason text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('complaint', org, id, expected_state, 'closed', jsonb_build_object('closed_at', sqm.now()), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('complaint', org, id, expected_state, 'closed', jsonb_build_object('closed_at', sqm.now()), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.close_complaint(bigint, bigint, text, text) IS
   'Close a complaint or feedback item: only with a registered answer (or how it was handled), its date and who answered';
 
 CREATE FUNCTION sqm.withdraw_complaint(org bigint, id bigint, expected_state text, reason text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('complaint', org, id, expected_state, 'withdrawn',
-                     jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('complaint', org, id, expected_state, 'withdrawn',
+                      jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.withdraw_complaint(bigint, bigint, text, text) IS
   'Withdraw a complaint or feedback item registered by mistake (e.g. twice); the reason is required; a withdrawn matter is not counted';
 

@@ -107,12 +107,14 @@ CREATE FUNCTION sqm.report_data_incident(org bigint, unit bigint, incident_type 
                                          regnr sqm.regnr DEFAULT NULL, registered_at timestamptz DEFAULT NULL,
                                          recovered_at timestamptz DEFAULT NULL)
 RETURNS bigint
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.data_incident_create(org, unit, incident_type, cause, happened_at, aware_at, description, data_categories,
+AS $$
+BEGIN
+    RETURN sqm.data_incident_create(org, unit, incident_type, cause, happened_at, aware_at, description, data_categories,
                                     data_subject_categories, data_subjects_count, regnr, registered_at, recovered_at);
-END;
+END
+$$;
 COMMENT ON FUNCTION sqm.report_data_incident(bigint, bigint, text, text, timestamptz, timestamptz, text, text[], text[], integer, sqm.regnr, timestamptz, timestamptz) IS
   'Report a personal data incident of the unit where it happened: its type and cause, when it happened and when the organisation became aware of it (the 72-hour IMY clock starts there; NULL: at the registration), what happened, the data and the people concerned as categories and a count (no names), its registry number if it has one (claimed in the organisation''s registry), when it was registered (default now) and, for a lost document or device, when it was found again. Returns its id';
 
@@ -169,22 +171,26 @@ INSERT INTO sqm.case_constructor (kind, constructor, builtin) VALUES
 
 CREATE FUNCTION sqm.register_data_incident(org bigint, id bigint, expected_state text, regnr sqm.regnr)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('data_incident', org, id, expected_state, expected_state, jsonb_build_object('regnr', regnr));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('data_incident', org, id, expected_state, expected_state, jsonb_build_object('regnr', regnr));
+END
+$$;
 COMMENT ON FUNCTION sqm.register_data_incident(bigint, bigint, text, sqm.regnr) IS
   'Give a personal data incident reported without one its registry number (claimed in the organisation''s registry; a registered number never changes)';
 
 CREATE FUNCTION sqm.record_data_incident_recovery(org bigint, id bigint, expected_state text, recovered_at timestamptz DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('data_incident', org, id, expected_state, expected_state,
-                     jsonb_build_object('recovered_at', coalesce(recovered_at, sqm.now())));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('data_incident', org, id, expected_state, expected_state,
+                      jsonb_build_object('recovered_at', coalesce(recovered_at, sqm.now())));
+END
+$$;
 COMMENT ON FUNCTION sqm.record_data_incident_recovery(bigint, bigint, text, timestamptz) IS
   'Record when a lost document or device of a personal data incident was found again (default now)';
 
@@ -194,69 +200,79 @@ COMMENT ON FUNCTION sqm.record_data_incident_recovery(bigint, bigint, text, time
 CREATE FUNCTION sqm.assess_data_incident(org bigint, id bigint, expected_state text, risk text, justification text,
                                          assessed_by text DEFAULT NULL, assessed_at timestamptz DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('data_incident', org, id, expected_state,
-                     CASE WHEN expected_state = 'reported' THEN 'assessed' ELSE expected_state END,
-                     jsonb_build_object('risk', risk, 'assessed_at', coalesce(assessed_at, sqm.now()),
-                                        'assessed_by', coalesce(nullif(btrim(assessed_by), ''), sqm.caller_identity()))
-                     || jsonb_strip_nulls(jsonb_build_object('risk_justification', nullif(btrim(justification), ''))));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('data_incident', org, id, expected_state,
+                      CASE WHEN expected_state = 'reported' THEN 'assessed' ELSE expected_state END,
+                      jsonb_build_object('risk', risk, 'assessed_at', coalesce(assessed_at, sqm.now()),
+                                         'assessed_by', coalesce(nullif(btrim(assessed_by), ''), sqm.caller_identity()))
+                      || jsonb_strip_nulls(jsonb_build_object('risk_justification', nullif(btrim(justification), ''))));
+END
+$$;
 COMMENT ON FUNCTION sqm.assess_data_incident(bigint, bigint, text, text, text, text, timestamptz) IS
   'Assess the risk a personal data incident means for the people concerned -- unlikely (to result in a risk), risk or high -- with its justification and who made it (default the caller), moving a reported incident to assessed or reassessing an assessed one; needs assess_data_incident';
 
 CREATE FUNCTION sqm.notify_imy(org bigint, id bigint, expected_state text, imy_reference text,
                                notified_at timestamptz DEFAULT NULL, late_reason text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
+AS $$
+BEGIN
     -- IMY's reference and the reasons for a delay go to the details, before
     -- the move whose row check reads them
-    SELECT sqm.write('data_incident', org, id, expected_state, 'notified',
-                     jsonb_build_object('imy_notified_at', coalesce(notified_at, sqm.now()))
-                     || jsonb_strip_nulls(jsonb_build_object('imy_reference', nullif(btrim(imy_reference), ''),
-                                                             'imy_late_reason', nullif(btrim(late_reason), ''))));
-END;
+    PERFORM sqm.write('data_incident', org, id, expected_state, 'notified',
+                      jsonb_build_object('imy_notified_at', coalesce(notified_at, sqm.now()))
+                      || jsonb_strip_nulls(jsonb_build_object('imy_reference', nullif(btrim(imy_reference), ''),
+                                                              'imy_late_reason', nullif(btrim(late_reason), ''))));
+END
+$$;
 COMMENT ON FUNCTION sqm.notify_imy(bigint, bigint, text, text, timestamptz, text) IS
   'Record the notification of a personal data incident to IMY: its time (default now; the 72 hours of GDPR art. 33(1) are counted to it, not to this call) and IMY''s reference; a notification more than 72 real hours after awareness needs the reasons for the delay; never for an incident assessed unlikely to result in a risk; needs notify_imy';
 
 CREATE FUNCTION sqm.inform_data_subjects(org bigint, id bigint, expected_state text, informed_at timestamptz DEFAULT NULL,
                                          exception text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('data_incident', org, id, expected_state, 'informed',
-                     jsonb_build_object('informed_at', coalesce(informed_at, sqm.now()),
-                                        'informing', CASE WHEN nullif(btrim(exception), '') IS NULL THEN 'informed' ELSE 'exception' END)
-                     || jsonb_strip_nulls(jsonb_build_object('informing_exception', nullif(btrim(exception), ''))));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('data_incident', org, id, expected_state, 'informed',
+                      jsonb_build_object('informed_at', coalesce(informed_at, sqm.now()),
+                                         'informing', CASE WHEN nullif(btrim(exception), '') IS NULL THEN 'informed' ELSE 'exception' END)
+                      || jsonb_strip_nulls(jsonb_build_object('informing_exception', nullif(btrim(exception), ''))));
+END
+$$;
 COMMENT ON FUNCTION sqm.inform_data_subjects(bigint, bigint, text, timestamptz, text) IS
   'Record that the people concerned by a personal data incident with a high risk were told (GDPR art. 34(1)), or -- given an exception -- the exception of art. 34(3) that applies instead, and when (default now)';
 
 CREATE FUNCTION sqm.register_data_incident_action_plan(org bigint, id bigint, expected_state text, plan text,
                                                        responsible text, planned_at timestamptz DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('data_incident', org, id, expected_state, 'action_planned',
-                     jsonb_build_object('action_plan_at', coalesce(planned_at, sqm.now()))
-                     || jsonb_strip_nulls(jsonb_build_object('action_plan', nullif(btrim(plan), ''),
-                                                             'action_plan_responsible', nullif(btrim(responsible), ''))));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('data_incident', org, id, expected_state, 'action_planned',
+                      jsonb_build_object('action_plan_at', coalesce(planned_at, sqm.now()))
+                      || jsonb_strip_nulls(jsonb_build_object('action_plan', nullif(btrim(plan), ''),
+                                                              'action_plan_responsible', nullif(btrim(responsible), ''))));
+END
+$$;
 COMMENT ON FUNCTION sqm.register_data_incident_action_plan(bigint, bigint, text, text, text, timestamptz) IS
   'Register the action plan of a personal data incident: what is done so that it does not happen again, who is responsible, and when it was registered (default now); its measures are measures of the incident (sqm.plan_measure). Only once IMY was notified unless the risk is unlikely, and the people concerned told (or an exception recorded) when it is high';
 
 CREATE FUNCTION sqm.close_data_incident(org bigint, id bigint, expected_state text, reason text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('data_incident', org, id, expected_state, 'closed', jsonb_build_object('closed_at', sqm.now()), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('data_incident', org, id, expected_state, 'closed', jsonb_build_object('closed_at', sqm.now()), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.close_data_incident(bigint, bigint, text, text) IS
   'Close a personal data incident: only assessed, with its action plan registered, IMY notified unless the risk is unlikely and the people concerned told (or an exception recorded) when it is high';
 

@@ -89,12 +89,14 @@ COMMENT ON FUNCTION sqm.report_deviation(bigint, bigint, text, timestamptz, text
 
 CREATE FUNCTION sqm.triage_deviation(org bigint, id bigint, expected_state text, severity text, reason text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('deviation', org, id, expected_state, 'triaged',
-                     jsonb_build_object('severity', severity, 'triaged_at', sqm.now()), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('deviation', org, id, expected_state, 'triaged',
+                      jsonb_build_object('severity', severity, 'triaged_at', sqm.now()), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.triage_deviation(bigint, bigint, text, text, text) IS
   'Triage a reported deviation: the designated function''s initial assessment of severity (low, moderate, high)';
 
@@ -120,12 +122,14 @@ COMMENT ON FUNCTION sqm.record_deviation_summary(bigint, bigint, text, text) IS
 
 CREATE FUNCTION sqm.withdraw_deviation(org bigint, id bigint, expected_state text, reason text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('deviation', org, id, expected_state, 'withdrawn',
-                     jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('deviation', org, id, expected_state, 'withdrawn',
+                      jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.withdraw_deviation(bigint, bigint, text, text) IS
   'Withdraw a deviation reported by mistake; the reason is required';
 
@@ -191,25 +195,29 @@ COMMENT ON FUNCTION sqm.escalate_deviation(bigint, bigint, text, jsonb, text) IS
 CREATE FUNCTION sqm.forward_deviation(org bigint, id bigint, to_kind text, args jsonb DEFAULT '{}',
                                       reason text DEFAULT NULL)
 RETURNS bigint
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.create_linked_case(org, 'deviation', id, 'forwarded_to', to_kind, args, reason);
-END;
+AS $$
+BEGIN
+    RETURN sqm.create_linked_case(org, 'deviation', id, 'forwarded_to', to_kind, args, reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.forward_deviation(bigint, bigint, text, jsonb, text) IS
   'Forward a deviation that also concerns a matter of another kind (a personal data incident, a complaint): creates that case through its kind''s constructor with args and links it (forwarded_to); the deviation keeps its own lifecycle and statistics. Returns the new case''s id';
 
 CREATE FUNCTION sqm.close_deviation(org bigint, id bigint, expected_state text, no_measure_reason text DEFAULT NULL,
                                     reason text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('deviation', org, id, expected_state, 'closed',
-                     jsonb_build_object('closed_at', sqm.now())
-                     || jsonb_strip_nulls(jsonb_build_object('no_measure_reason', nullif(btrim(no_measure_reason), ''))),
-                     reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('deviation', org, id, expected_state, 'closed',
+                      jsonb_build_object('closed_at', sqm.now())
+                      || jsonb_strip_nulls(jsonb_build_object('no_measure_reason', nullif(btrim(no_measure_reason), ''))),
+                      reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.close_deviation(bigint, bigint, text, text, text) IS
   'Close a deviation: needs its investigation summary, every linked measure carried out and evaluated or cancelled with a reason, at least one evaluated or the reason why no measure is needed, and after each measure that had no effect a new measure or a reason why none (sqm.record_no_new_measure)';
 
@@ -219,14 +227,16 @@ COMMENT ON FUNCTION sqm.close_deviation(bigint, bigint, text, text, text) IS
 -- closure guard accepts it.
 CREATE FUNCTION sqm.record_no_new_measure(org bigint, id bigint, expected_state text, reason text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
+AS $$
+BEGIN
     -- an edit of the details; writing no_new_measure_reason needs the
     -- capability its edit action names (close), besides the edit's
-    SELECT sqm.write('deviation', org, id, expected_state, expected_state,
-                     jsonb_build_object('no_new_measure_reason', coalesce(reason, '')), reason);
-END;
+    PERFORM sqm.write('deviation', org, id, expected_state, expected_state,
+                      jsonb_build_object('no_new_measure_reason', coalesce(reason, '')), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.record_no_new_measure(bigint, bigint, text, text) IS
   'Record why no new measure follows a measure of the deviation that was evaluated as having no effect (an edit of its details; the reason is required and goes to the audit trail); without it, or a new measure, the deviation does not close';
 

@@ -47,33 +47,39 @@ COMMENT ON FUNCTION sqm.report_lex_maja(bigint, bigint, sqm.regnr, timestamptz, 
 CREATE FUNCTION sqm.send_lex_maja(org bigint, id bigint, expected_state text, recipient text, recipient_name text DEFAULT NULL,
                                   sent_at timestamptz DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('lex_maja', org, id, expected_state, 'sent',
-                     jsonb_build_object('recipient', recipient, 'sent_at', coalesce(sent_at, sqm.now()))
-                     || jsonb_strip_nulls(jsonb_build_object('recipient_name', nullif(btrim(recipient_name), ''))));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('lex_maja', org, id, expected_state, 'sent',
+                      jsonb_build_object('recipient', recipient, 'sent_at', coalesce(sent_at, sqm.now()))
+                      || jsonb_strip_nulls(jsonb_build_object('recipient_name', nullif(btrim(recipient_name), ''))));
+END
+$$;
 COMMENT ON FUNCTION sqm.send_lex_maja(bigint, bigint, text, text, text, timestamptz) IS
   'Send a registered lex Maja report to its recipient -- county_board (the control authority for animal welfare) or police -- by name if wanted, and when (default now; after the registration)';
 
 CREATE FUNCTION sqm.close_lex_maja(org bigint, id bigint, expected_state text, reason text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('lex_maja', org, id, expected_state, 'closed', jsonb_build_object('closed_at', sqm.now()), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('lex_maja', org, id, expected_state, 'closed', jsonb_build_object('closed_at', sqm.now()), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.close_lex_maja(bigint, bigint, text, text) IS 'Close a sent lex Maja report';
 
 CREATE FUNCTION sqm.withdraw_lex_maja(org bigint, id bigint, expected_state text, reason text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('lex_maja', org, id, expected_state, 'withdrawn',
-                     jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('lex_maja', org, id, expected_state, 'withdrawn',
+                      jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.withdraw_lex_maja(bigint, bigint, text, text) IS
   'Withdraw a lex Maja report that will not be sent (registered by mistake); the reason is required; a withdrawn report is not counted';
 

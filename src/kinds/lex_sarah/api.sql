@@ -274,12 +274,14 @@ COMMENT ON FUNCTION sqm.assign_lex_sarah_report(bigint, bigint, bigint) IS
 
 CREATE FUNCTION sqm.start_lex_sarah_investigation(org bigint, id bigint, expected_state text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('lex_sarah_investigation', org, id, expected_state, 'under_investigation',
-                     jsonb_build_object('started_at', sqm.now()));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('lex_sarah_investigation', org, id, expected_state, 'under_investigation',
+                      jsonb_build_object('started_at', sqm.now()));
+END
+$$;
 COMMENT ON FUNCTION sqm.start_lex_sarah_investigation(bigint, bigint, text) IS
   'Start investigating an opened lex Sarah investigation';
 
@@ -349,23 +351,27 @@ COMMENT ON FUNCTION sqm.assess_lex_sarah(bigint, bigint, text, sqm.lex_sarah_out
 
 CREATE FUNCTION sqm.complete_lex_sarah(org bigint, id bigint, expected_state text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('lex_sarah_investigation', org, id, expected_state, 'completed',
-                     jsonb_build_object('completed_at', sqm.now()));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('lex_sarah_investigation', org, id, expected_state, 'completed',
+                      jsonb_build_object('completed_at', sqm.now()));
+END
+$$;
 COMMENT ON FUNCTION sqm.complete_lex_sarah(bigint, bigint, text) IS
   'Complete an assessed lex Sarah investigation: needs its outcome and a record of every required item (SOSFS 2011:5 ch. 5), each measure with its date';
 
 CREATE FUNCTION sqm.close_lex_sarah(org bigint, id bigint, expected_state text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('lex_sarah_investigation', org, id, expected_state, 'closed',
-                     jsonb_build_object('closed_at', sqm.now()));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('lex_sarah_investigation', org, id, expected_state, 'closed',
+                      jsonb_build_object('closed_at', sqm.now()));
+END
+$$;
 COMMENT ON FUNCTION sqm.close_lex_sarah(bigint, bigint, text) IS
   'Close a completed lex Sarah investigation; a serious one only once its IVO notification has been sent';
 
@@ -423,12 +429,14 @@ COMMENT ON FUNCTION sqm.draft_ivo_notification(bigint, bigint, text) IS
 
 CREATE FUNCTION sqm.revise_ivo_notification(org bigint, id bigint, expected_state text, contents text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('ivo_notification', org, id, expected_state, expected_state,
-                     jsonb_build_object('contents', nullif(btrim(contents), '')));
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('ivo_notification', org, id, expected_state, expected_state,
+                      jsonb_build_object('contents', nullif(btrim(contents), '')));
+END
+$$;
 COMMENT ON FUNCTION sqm.revise_ivo_notification(bigint, bigint, text, text) IS
   'Revise the contents of a draft IVO notification; a sent one is never edited (SQ004): later information is a supplement';
 
@@ -454,12 +462,14 @@ COMMENT ON FUNCTION sqm.send_ivo_notification(bigint, bigint, text, sqm.regnr, t
 
 CREATE FUNCTION sqm.withdraw_ivo_notification(org bigint, id bigint, expected_state text, reason text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('ivo_notification', org, id, expected_state, 'withdrawn',
-                     jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('ivo_notification', org, id, expected_state, 'withdrawn',
+                      jsonb_build_object('withdrawn_reason', nullif(btrim(reason), '')), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.withdraw_ivo_notification(bigint, bigint, text, text) IS
   'Withdraw a draft IVO notification that will not be sent; the reason is required';
 

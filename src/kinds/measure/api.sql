@@ -33,33 +33,39 @@ COMMENT ON FUNCTION sqm.plan_measure(bigint, text, bigint, text, text, date, dat
 
 CREATE FUNCTION sqm.complete_measure(org bigint, id bigint, expected_state text, reason text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('measure', org, id, expected_state, 'done', jsonb_build_object('done_at', sqm.now()), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('measure', org, id, expected_state, 'done', jsonb_build_object('done_at', sqm.now()), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.complete_measure(bigint, bigint, text, text) IS
   'Record that a measure in progress was carried out';
 
 CREATE FUNCTION sqm.evaluate_measure(org bigint, id bigint, expected_state text, effect text, reason text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('measure', org, id, expected_state, 'evaluated',
-                     jsonb_build_object('effect', effect, 'evaluated_at', sqm.now()), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('measure', org, id, expected_state, 'evaluated',
+                      jsonb_build_object('effect', effect, 'evaluated_at', sqm.now()), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.evaluate_measure(bigint, bigint, text, text, text) IS
   'Evaluate a measure that was done: did it have the intended effect — yes, partly or no ("no" calls for a new measure)';
 
 CREATE FUNCTION sqm.cancel_measure(org bigint, id bigint, expected_state text, reason text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT sqm.write('measure', org, id, expected_state, 'cancelled',
-                     jsonb_build_object('cancel_reason', nullif(btrim(reason), '')), reason);
-END;
+AS $$
+BEGIN
+    PERFORM sqm.write('measure', org, id, expected_state, 'cancelled',
+                      jsonb_build_object('cancel_reason', nullif(btrim(reason), '')), reason);
+END
+$$;
 COMMENT ON FUNCTION sqm.cancel_measure(bigint, bigint, text, text) IS
   'Cancel a measure that is planned or in progress; the reason is required';
 
