@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(131);
+SELECT plan(133);
 
 SET LOCAL sqm.frozen_now = '2025-04-17 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -151,6 +151,13 @@ SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, labe
 SELECT throws_ok($$INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, length, unit, legal, basis, basis_valid, label_sv, label_en)
                   VALUES ('test_legal', 'deviation', 'reported', 'triaged', 7, 'calendar_days', true, 'Ny lag', '[2025-01-01,)', 'x', 'x')$$,
                  '23P01', NULL, 'two bases of a rule in force at once are refused');
+SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, day_column)
+                  VALUES ('deviation', 'answered', 'o.closed_at', 'x', 'x', 'regime')$$,
+                 '42804', 'deadline event "answered" of kind deviation: the day column "regime" is of type text, not date',
+                 'a day column that is not a date is refused');
+SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, day_column)
+                  VALUES ('deviation', 'answered', 'o.closed_at', 'x', 'x', 'answered_on')$$,
+                 '42703', NULL, 'a day column that does not exist is refused');
 SELECT lives_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en)
                   VALUES ('deviation', 'closed', 'o.closed_at', 'avslutad', 'closed')$$, 'a good event is accepted');
 SELECT is(pg_temp.state_as('tdl_coordinator', $$INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, length, unit, basis, label_sv, label_en)

@@ -28,6 +28,10 @@ CREATE TABLE sqm.deadline_event (
     -- a column of o holding its id, and its kind (doc/deadlines.md)
     holder_column  text,
     holder_kind    text REFERENCES sqm.lifecycle_kind,
+    -- a date column of o holding the event's day in the organisation's time
+    -- zone, where the kind stores it: a period's obligations are then read
+    -- through an index range on it (doc/deadlines.md)
+    day_column     text,
     PRIMARY KEY (kind, event),
     CHECK ((holder_column IS NULL) OPERATOR(pg_catalog.=) (holder_kind IS NULL))
 );
@@ -38,6 +42,8 @@ COMMENT ON COLUMN sqm.deadline_event.expression IS
 COMMENT ON COLUMN sqm.deadline_event.holder_column IS
   'For an event recorded on another case (e.g. the case another case is assigned to): the bigint column of o holding that case''s id; NULL: the event is recorded on o itself. Once the holder is in a terminal state the event can no longer happen (an obligation waiting for it lapses), and an open obligation is found from the holders that are not';
 COMMENT ON COLUMN sqm.deadline_event.holder_kind IS 'The lifecycle kind of the case holder_column names';
+COMMENT ON COLUMN sqm.deadline_event.day_column IS
+  'Optional: a date column of o that holds the day of the event in the organisation''s time zone (e.g. a due date whose first moment is the event); the statistics of a period read the obligations starting at the event through an index range on (org_id, that column). NULL: no such column';
 SELECT pg_catalog.pg_extension_config_dump('sqm.deadline_event', 'WHERE NOT builtin');
 
 -- Prepare a query over a kind's governed table, aliased o, and return the
@@ -114,11 +120,21 @@ BEGIN
                       HINT = 'Name the lifecycle kind whose case the holder column points to.';
         END IF;
     END IF;
+    IF NEW.day_column IS NOT NULL THEN
+        typ := sqm.deadline_check_sql(NEW.kind, format('deadline event "%s" of kind %s: its day column', NEW.event, NEW.kind),
+                                      format('o.%I', NEW.day_column));
+        IF typ IS DISTINCT FROM 'date'::regtype THEN
+            RAISE EXCEPTION 'deadline event "%" of kind %: the day column "%" is of type %, not date',
+                            NEW.event, NEW.kind, NEW.day_column, typ
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'The day column holds the day of the event in the organisation''s time zone.';
+        END IF;
+    END IF;
     RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION sqm.deadline_event_check() IS
-  'Trigger: a deadline event''s expression compiles over its kind''s governed table (aliased o) and is a timestamptz; a holder column is a bigint column of that table and the holder kind has a governed table';
+  'Trigger: a deadline event''s expression compiles over its kind''s governed table (aliased o) and is a timestamptz; a holder column is a bigint column of that table and the holder kind has a governed table; a day column is a date column of that table';
 CREATE TRIGGER deadline_event_check BEFORE INSERT OR UPDATE ON sqm.deadline_event
     FOR EACH ROW EXECUTE FUNCTION sqm.deadline_event_check();
 
@@ -282,7 +298,7 @@ COMMENT ON TABLE sqm.closed_day IS
 SELECT pg_catalog.pg_extension_config_dump('sqm.closed_day', '');
 
 SELECT sqm.classify('sqm.deadline_event', '{"statistic": ["kind", "event", "label_sv", "label_en"],
-    "internal": ["expression", "builtin", "holder_column", "holder_kind"]}');
+    "internal": ["expression", "builtin", "holder_column", "holder_kind", "day_column"]}');
 SELECT sqm.classify('sqm.deadline_rule', '{"statistic": ["rule", "kind", "length", "unit", "legal", "basis", "basis_valid",
     "label_sv", "label_en"], "internal": ["start_event", "stop_event", "applies", "warning", "builtin"]}');
 SELECT sqm.classify('sqm.deadline_setting', '{"internal": ["org_id"], "statistic": ["rule", "length", "unit"]}');
@@ -379,7 +395,7 @@ DECLARE
     final     text;
     via       text;
 BEGIN
-    FOR r IN SELECT d.*, k.governed_table, s.expression AS start_expr, t.expression AS stop_expr,
+    FOR r IN SELECT d.*, k.governed_table, s.expression AS start_expr, s.day_column AS start_day, t.expression AS stop_expr,
                     t.holder_column, h.governed_table AS holder_table,
                     coalesce((SELECT pg_catalog.array_agg(x.state ORDER BY x.state) FROM sqm.lifecycle_state x
                                WHERE x.kind = d.kind AND x.terminal), '{}') AS final_states,
@@ -413,13 +429,21 @@ $q$
    AND ($2::bigint IS NULL OR o.unit_id OPERATOR(pg_catalog.=) $2)
    AND ((%1$s) IS NOT NULL)
    AND ($3::timestamptz IS NULL OR (%1$s) OPERATOR(pg_catalog.>=) $3)
-   AND ($4::timestamptz IS NULL OR (%1$s) OPERATOR(pg_catalog.<) $4)%2$s%3$s%4$s$q$,
+   AND ($4::timestamptz IS NULL OR (%1$s) OPERATOR(pg_catalog.<) $4)%5$s%2$s%3$s%4$s$q$,
             r.start_expr,
             CASE WHEN r.applies IS NULL THEN '' ELSE format(E'\n   AND (%s)', r.applies) END,
             CASE WHEN NOT open_only THEN '' ELSE format(E'\n   AND (%s) IS NULL', r.stop_expr) END,
             CASE WHEN lower_inf(r.basis_valid) AND upper_inf(r.basis_valid) THEN ''
                  ELSE format(E'\n   AND ((%s) AT TIME ZONE g.time_zone)::date OPERATOR(pg_catalog.<@) %L::daterange',
-                             r.start_expr, r.basis_valid) END);
+                             r.start_expr, r.basis_valid) END,
+            -- the start event's stored local day, where the kind keeps one:
+            -- its days from that of $3 to that of $4 hold every moment in
+            -- [$3, $4) (a moment's local day never decreases with it), so
+            -- this only adds an index range to the exact test above
+            CASE WHEN r.start_day IS NULL THEN ''
+                 ELSE format(E'\n   AND ($3::timestamptz IS NULL OR o.%1$I OPERATOR(pg_catalog.>=) ($3::timestamptz AT TIME ZONE g.time_zone)::date)'
+                             || E'\n   AND ($4::timestamptz IS NULL OR o.%1$I OPERATOR(pg_catalog.<=) ($4::timestamptz AT TIME ZONE g.time_zone)::date)',
+                             r.start_day) END);
         IF r.holder_column IS NULL AND NOT open_only THEN
             branches := branches || (head || format('o.state OPERATOR(pg_catalog.=) ANY (%L::text[]) AS final', r.final_states)
                                      || format(E'\n  FROM %s o', r.governed_table) || tail);
