@@ -54,8 +54,9 @@ BEGIN
                    CASE WHEN o.stopped_at OPERATOR(pg_catalog.<) ends THEN o.stopped_at END AS stopped_at
               -- only the obligations whose clock started in the period: a
               -- range on the start columns (sqm.obligations reads every year)
-              FROM sqm.obligations_run(org, NULL, NULL, NULL, false, first_day::timestamp AT TIME ZONE tz,
-                                       pg_catalog.timestamptz_smaller((last_day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE tz, ends))
+              -- (the engine's query prepared once per backend: sqm.obligations_period)
+              FROM sqm.obligations_period(org, first_day::timestamp AT TIME ZONE tz,
+                                          pg_catalog.timestamptz_smaller((last_day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE tz, ends))
                    AS o(org_id, kind, object_id, unit_id, rule, legal, basis, started_at, due_at, stopped_at, status)
              WHERE (o.started_at AT TIME ZONE tz)::date BETWEEN first_day AND last_day
                AND o.started_at OPERATOR(pg_catalog.<) ends
