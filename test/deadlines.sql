@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(131);
+SELECT plan(139);
 
 SET LOCAL sqm.frozen_now = '2025-04-17 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -151,6 +151,13 @@ SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, labe
 SELECT throws_ok($$INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, length, unit, legal, basis, basis_valid, label_sv, label_en)
                   VALUES ('test_legal', 'deviation', 'reported', 'triaged', 7, 'calendar_days', true, 'Ny lag', '[2025-01-01,)', 'x', 'x')$$,
                  '23P01', NULL, 'two bases of a rule in force at once are refused');
+SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, day_column)
+                  VALUES ('deviation', 'answered', 'o.closed_at', 'x', 'x', 'regime')$$,
+                 '42804', 'deadline event "answered" of kind deviation: the day column "regime" is of type text, not date',
+                 'a day column that is not a date is refused');
+SELECT throws_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, day_column)
+                  VALUES ('deviation', 'answered', 'o.closed_at', 'x', 'x', 'answered_on')$$,
+                 '42703', NULL, 'a day column that does not exist is refused');
 SELECT lives_ok($$INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en)
                   VALUES ('deviation', 'closed', 'o.closed_at', 'avslutad', 'closed')$$, 'a good event is accepted');
 SELECT is(pg_temp.state_as('tdl_coordinator', $$INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, length, unit, basis, label_sv, label_en)
@@ -411,6 +418,34 @@ SELECT is((SELECT sum(cases) FROM sqm.stat_obligations(:org, :'st_first', :'st_l
             WHERE (started_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN :'st_first' AND :'st_last'
               AND started_at < (:'st_last'::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm'),
           'sqm.stat_obligations counts the obligations of the full computation that started in the period');
+
+-- the period form, planned once per backend (sqm.obligations_period): the
+-- same obligations, and a measure's stored due day only narrows the range
+SELECT is((SELECT string_agg(format('%s %s %s %s %s', o.org_id, o.object_id, o.rule, o.due_at, o.status), '; '
+                             ORDER BY o.org_id, o.object_id, o.rule)
+             FROM sqm.obligations_period(:org, :'ob_from', :'ob_before') o),
+          (SELECT string_agg(format('%s %s %s %s %s', o.org_id, o.object_id, o.rule, o.due_at, o.status), '; '
+                             ORDER BY o.org_id, o.object_id, o.rule)
+             FROM sqm.obligations(:org) o WHERE o.started_at >= :'ob_from' AND o.started_at < :'ob_before'),
+          'the obligations of a period are those of the full computation that started in it');
+SELECT is((SELECT string_agg(o.rule, ', ' ORDER BY o.rule)
+             FROM sqm.obligations_period(:org, '2025-05-20 00:00 Europe/Stockholm',
+                                         '2025-05-20 00:00 Europe/Stockholm'::timestamptz + '1 microsecond')
+                  o WHERE o.object_id = :m1),
+          'measure_done', 'a measure due on a day starts its clock at the first moment of that day, local time');
+SELECT is((SELECT count(*) FROM sqm.obligations_period(:org, '2025-05-19 00:00 Europe/Stockholm', '2025-05-20 00:00 Europe/Stockholm')
+            WHERE object_id = :m1), 0::bigint, 'and not on the day before');
+-- the query is kept until a rule changes: a rule added after a count is counted next time
+SELECT is((SELECT count(*) FROM sqm.stat_obligations(:org, :'st_first', :'st_last', :'st_last', 'sv') WHERE rule = 'test_kept'),
+          0::bigint, 'a rule that does not exist is not counted');
+INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, length, unit, basis, label_sv, label_en)
+VALUES ('test_kept', 'deviation', 'reported', 'closed', 30, 'calendar_days', 'x', 'x', 'x');
+SELECT is((SELECT cases FROM sqm.stat_obligations(:org, :'st_first', :'st_last', :'st_last', 'sv') WHERE rule = 'test_kept'),
+          (SELECT count(*)::integer FROM sqm.obligations(:org, rule => 'test_kept')
+            WHERE (started_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN :'st_first' AND :'st_last'),
+          'a rule added after the query was kept is counted');
+SELECT cmp_ok((SELECT cases FROM sqm.stat_obligations(:org, :'st_first', :'st_last', :'st_last', 'sv') WHERE rule = 'test_kept'),
+              '>', 0, 'and it has obligations in the period');
 
 SELECT * FROM finish();
 ROLLBACK;

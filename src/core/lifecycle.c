@@ -239,13 +239,17 @@ PG_FUNCTION_INFO_V1(sqm_lifecycle_cache_stats);
 
 /*
  * Called for every relcache invalidation: InvalidOid means all relations.
- * Only marks the cache invalid; never touches the catalogs.
+ * Only marks the cache invalid; never touches the catalogs.  It also passes
+ * the invalidation on to the cache of the deadline engine's query
+ * (obligations.c): a backend has ten relcache callback slots for the server
+ * and every library it loads, and sqm already takes several.
  */
 static void
 lc_relcache_callback(Datum arg, Oid relid)
 {
 	int			i;
 
+	sqm_obligations_relcache(relid);
 	if (!lc_valid)
 		return;
 	if (!OidIsValid(relid) ||

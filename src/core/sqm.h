@@ -245,6 +245,9 @@ extern int64 sqm_outbox_announce(int64 org, const char *kind, int64 object_id, i
 /* reference.c: whether an organisation's writers send NOTIFY themselves. */
 extern bool sqm_org_notifies(int64 org);
 
+/* obligations.c: the lifecycle engine's relcache callback passes invalidations on. */
+extern void sqm_obligations_relcache(Oid relid);
+
 /* Module init functions, called from _PG_init. */
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);

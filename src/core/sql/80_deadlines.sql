@@ -28,6 +28,10 @@ CREATE TABLE sqm.deadline_event (
     -- a column of o holding its id, and its kind (doc/deadlines.md)
     holder_column  text,
     holder_kind    text REFERENCES sqm.lifecycle_kind,
+    -- a date column of o holding the event's day in the organisation's time
+    -- zone, where the kind stores it: a period's obligations are then read
+    -- through an index range on it (doc/deadlines.md)
+    day_column     text,
     PRIMARY KEY (kind, event),
     CHECK ((holder_column IS NULL) OPERATOR(pg_catalog.=) (holder_kind IS NULL))
 );
@@ -38,6 +42,8 @@ COMMENT ON COLUMN sqm.deadline_event.expression IS
 COMMENT ON COLUMN sqm.deadline_event.holder_column IS
   'For an event recorded on another case (e.g. the case another case is assigned to): the bigint column of o holding that case''s id; NULL: the event is recorded on o itself. Once the holder is in a terminal state the event can no longer happen (an obligation waiting for it lapses), and an open obligation is found from the holders that are not';
 COMMENT ON COLUMN sqm.deadline_event.holder_kind IS 'The lifecycle kind of the case holder_column names';
+COMMENT ON COLUMN sqm.deadline_event.day_column IS
+  'Optional: a date column of o that holds the day of the event in the organisation''s time zone (e.g. a due date whose first moment is the event); the statistics of a period read the obligations starting at the event through an index range on (org_id, that column). NULL: no such column';
 SELECT pg_catalog.pg_extension_config_dump('sqm.deadline_event', 'WHERE NOT builtin');
 
 -- Prepare a query over a kind's governed table, aliased o, and return the
@@ -114,13 +120,26 @@ BEGIN
                       HINT = 'Name the lifecycle kind whose case the holder column points to.';
         END IF;
     END IF;
+    IF NEW.day_column IS NOT NULL THEN
+        typ := sqm.deadline_check_sql(NEW.kind, format('deadline event "%s" of kind %s: its day column', NEW.event, NEW.kind),
+                                      format('o.%I', NEW.day_column));
+        IF typ IS DISTINCT FROM 'date'::regtype THEN
+            RAISE EXCEPTION 'deadline event "%" of kind %: the day column "%" is of type %, not date',
+                            NEW.event, NEW.kind, NEW.day_column, typ
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'The day column holds the day of the event in the organisation''s time zone.';
+        END IF;
+    END IF;
     RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION sqm.deadline_event_check() IS
-  'Trigger: a deadline event''s expression compiles over its kind''s governed table (aliased o) and is a timestamptz; a holder column is a bigint column of that table and the holder kind has a governed table';
+  'Trigger: a deadline event''s expression compiles over its kind''s governed table (aliased o) and is a timestamptz; a holder column is a bigint column of that table and the holder kind has a governed table; a day column is a date column of that table';
 CREATE TRIGGER deadline_event_check BEFORE INSERT OR UPDATE ON sqm.deadline_event
     FOR EACH ROW EXECUTE FUNCTION sqm.deadline_event_check();
+-- the engine's query is written from the events (src/core/obligations.c keeps it)
+CREATE TRIGGER deadline_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sqm.deadline_event
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lifecycle_invalidate();
 
 -- ---------------------------------------------------------------------------
 -- Rules.
@@ -230,6 +249,9 @@ COMMENT ON FUNCTION sqm.deadline_rule_check() IS
   'Trigger: a deadline rule has a length >= 0 and a known unit (22023), events of its kind (23503), a condition that compiles (its SQLSTATE), and one basis in force at a time (23P01)';
 CREATE TRIGGER deadline_rule_check BEFORE INSERT OR UPDATE ON sqm.deadline_rule
     FOR EACH ROW EXECUTE FUNCTION sqm.deadline_rule_check();
+-- ... and the rules
+CREATE TRIGGER deadline_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sqm.deadline_rule
+    FOR EACH STATEMENT EXECUTE FUNCTION sqm.lifecycle_invalidate();
 
 -- ---------------------------------------------------------------------------
 -- Organisation settings: own lengths of routine rules, own closed days.
@@ -282,7 +304,7 @@ COMMENT ON TABLE sqm.closed_day IS
 SELECT pg_catalog.pg_extension_config_dump('sqm.closed_day', '');
 
 SELECT sqm.classify('sqm.deadline_event', '{"statistic": ["kind", "event", "label_sv", "label_en"],
-    "internal": ["expression", "builtin", "holder_column", "holder_kind"]}');
+    "internal": ["expression", "builtin", "holder_column", "holder_kind", "day_column"]}');
 SELECT sqm.classify('sqm.deadline_rule', '{"statistic": ["rule", "kind", "length", "unit", "legal", "basis", "basis_valid",
     "label_sv", "label_en"], "internal": ["start_event", "stop_event", "applies", "warning", "builtin"]}');
 SELECT sqm.classify('sqm.deadline_setting', '{"internal": ["org_id"], "statistic": ["rule", "length", "unit"]}');
@@ -352,6 +374,10 @@ COMMENT ON FUNCTION sqm.remove_closed_day(bigint, date) IS 'Remove one of the or
 -- and rule filters applied here; $1 org, $2 unit, $3 and $4 the range of
 -- start moments [$3, $4) (NULL: open), a range on the start column's index
 -- where it has one (the statistics of a period: sqm.stat_obligations).
+-- With period, $1, $3 and $4 are given, and the query says so (no "$n IS
+-- NULL OR"): a plan prepared once for any values (a generic plan, kept by
+-- sqm.obligations_period) still reads the organisation's range of start
+-- moments through the indexes.
 --
 -- An obligation lapses when the case its stop event is recorded on (the
 -- event's holder: the object itself, or the case o.holder_column names) is
@@ -366,7 +392,8 @@ COMMENT ON FUNCTION sqm.remove_closed_day(bigint, date) IS 'Remove one of the or
 -- own lengths of routine rules (sqm.deadline_setting) come with its row of
 -- orgs, looked up there, not joined per branch: the planner, expecting few
 -- open items, rescanned the settings once per open item.
-CREATE FUNCTION sqm.obligations_sql(kind text DEFAULT NULL, rule text DEFAULT NULL, open_only boolean DEFAULT false)
+CREATE FUNCTION sqm.obligations_sql(kind text DEFAULT NULL, rule text DEFAULT NULL, open_only boolean DEFAULT false,
+                                     period boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -378,8 +405,12 @@ DECLARE
     tail      text;
     final     text;
     via       text;
+    -- what a NULL $1, $3 or $4 means (no filter), unless period says they are given
+    any_org   text := CASE WHEN period THEN '' ELSE '$1::bigint IS NULL OR ' END;
+    any_from  text := CASE WHEN period THEN '' ELSE '$3::timestamptz IS NULL OR ' END;
+    any_to    text := CASE WHEN period THEN '' ELSE '$4::timestamptz IS NULL OR ' END;
 BEGIN
-    FOR r IN SELECT d.*, k.governed_table, s.expression AS start_expr, t.expression AS stop_expr,
+    FOR r IN SELECT d.*, k.governed_table, s.expression AS start_expr, s.day_column AS start_day, t.expression AS stop_expr,
                     t.holder_column, h.governed_table AS holder_table,
                     coalesce((SELECT pg_catalog.array_agg(x.state ORDER BY x.state) FROM sqm.lifecycle_state x
                                WHERE x.kind = d.kind AND x.terminal), '{}') AS final_states,
@@ -409,17 +440,26 @@ $q$SELECT o.org_id, %1$L::text AS kind, o.id AS object_id, o.unit_id, %2$L::text
         tail := format(
 $q$
   JOIN orgs g ON g.org_id OPERATOR(pg_catalog.=) o.org_id
- WHERE ($1::bigint IS NULL OR o.org_id OPERATOR(pg_catalog.=) $1)
+ WHERE (%6$so.org_id OPERATOR(pg_catalog.=) $1)
    AND ($2::bigint IS NULL OR o.unit_id OPERATOR(pg_catalog.=) $2)
    AND ((%1$s) IS NOT NULL)
-   AND ($3::timestamptz IS NULL OR (%1$s) OPERATOR(pg_catalog.>=) $3)
-   AND ($4::timestamptz IS NULL OR (%1$s) OPERATOR(pg_catalog.<) $4)%2$s%3$s%4$s$q$,
+   AND (%7$s(%1$s) OPERATOR(pg_catalog.>=) $3)
+   AND (%8$s(%1$s) OPERATOR(pg_catalog.<) $4)%5$s%2$s%3$s%4$s$q$,
             r.start_expr,
             CASE WHEN r.applies IS NULL THEN '' ELSE format(E'\n   AND (%s)', r.applies) END,
             CASE WHEN NOT open_only THEN '' ELSE format(E'\n   AND (%s) IS NULL', r.stop_expr) END,
             CASE WHEN lower_inf(r.basis_valid) AND upper_inf(r.basis_valid) THEN ''
                  ELSE format(E'\n   AND ((%s) AT TIME ZONE g.time_zone)::date OPERATOR(pg_catalog.<@) %L::daterange',
-                             r.start_expr, r.basis_valid) END);
+                             r.start_expr, r.basis_valid) END,
+            -- the start event's stored local day, where the kind keeps one:
+            -- its days from that of $3 to that of $4 hold every moment in
+            -- [$3, $4) (a moment's local day never decreases with it), so
+            -- this only adds an index range to the exact test above
+            CASE WHEN r.start_day IS NULL THEN ''
+                 ELSE format(E'\n   AND (%2$so.%1$I OPERATOR(pg_catalog.>=) ($3::timestamptz AT TIME ZONE g.time_zone)::date)'
+                             || E'\n   AND (%3$so.%1$I OPERATOR(pg_catalog.<=) ($4::timestamptz AT TIME ZONE g.time_zone)::date)',
+                             r.start_day, any_from, any_to) END,
+            any_org, any_from, any_to);
         IF r.holder_column IS NULL AND NOT open_only THEN
             branches := branches || (head || format('o.state OPERATOR(pg_catalog.=) ANY (%L::text[]) AS final', r.final_states)
                                      || format(E'\n  FROM %s o', r.governed_table) || tail);
@@ -459,7 +499,7 @@ $q$WITH orgs AS MATERIALIZED (
            (SELECT pg_catalog.jsonb_object_agg(s.rule, pg_catalog.jsonb_build_object('length', s.length, 'unit', s.unit))
               FROM sqm.deadline_setting s WHERE s.org_id OPERATOR(pg_catalog.=) g.org_id) AS settings
       FROM sqm.organisation g
-     WHERE $1::bigint IS NULL OR g.org_id OPERATOR(pg_catalog.=) $1)
+     WHERE %sg.org_id OPERATOR(pg_catalog.=) $1)
 SELECT x.org_id, x.kind, x.object_id, x.unit_id, x.rule, x.legal, x.basis, x.started_at, x.due_at, x.stopped_at,
        CASE WHEN x.stopped_at IS NOT NULL
             THEN CASE WHEN x.stopped_at OPERATOR(pg_catalog.<=) x.due_at THEN 'met' ELSE 'met_late' END
@@ -470,11 +510,11 @@ SELECT x.org_id, x.kind, x.object_id, x.unit_id, x.rule, x.legal, x.basis, x.sta
   FROM (SELECT y.*, sqm.deadline_due(y.started_at, y.length, y.unit, y.time_zone, true, y.closed) AS due_at
           FROM (
 %s
-          ) y OFFSET 0) x$q$, array_to_string(branches, E'\nUNION ALL\n'));
+          ) y OFFSET 0) x$q$, any_org, array_to_string(branches, E'\nUNION ALL\n'));
 END
 $$;
-COMMENT ON FUNCTION sqm.obligations_sql(text, text, boolean) IS
-  'Internal: the query sqm.obligations runs, built from sqm.deadline_rule, sqm.deadline_event and the terminal states of the lifecycles ($1 organisation, $2 unit); open_only reads only the cases that are not final; NULL when no rule matches';
+COMMENT ON FUNCTION sqm.obligations_sql(text, text, boolean, boolean) IS
+  'Internal: the query sqm.obligations runs, built from sqm.deadline_rule, sqm.deadline_event and the terminal states of the lifecycles ($1 organisation, $2 unit, [$3, $4) the start moments, NULL: any); open_only reads only the cases that are not final; period: $1, $3 and $4 are given (sqm.obligations_period); NULL when no rule matches';
 
 -- plpgsql cannot take parameters named like its result columns (kind, rule):
 -- the work is done here, sqm.obligations is its SQL face.
@@ -500,6 +540,18 @@ $$;
 COMMENT ON FUNCTION sqm.obligations_run(bigint, bigint, text, text, boolean, timestamptz, timestamptz) IS
   'Internal: runs the query of sqm.obligations (SECURITY INVOKER), optionally only the obligations whose clock started in [q_started_from, q_started_before)';
 
+-- The obligations of one organisation whose clock started in a period, for
+-- the statistics (sqm.stat_obligations): the same query in its period form,
+-- written and planned once per backend (src/core/obligations.c) instead of
+-- in every call.
+CREATE FUNCTION sqm.obligations_period(org bigint, started_from timestamptz, started_before timestamptz)
+RETURNS TABLE (org_id bigint, kind text, object_id bigint, unit_id bigint, rule text, legal boolean, basis text,
+               started_at timestamptz, due_at timestamptz, stopped_at timestamptz, status text)
+  AS 'MODULE_PATHNAME', 'sqm_obligations_period'
+  LANGUAGE C STABLE STRICT ROWS 1000;
+COMMENT ON FUNCTION sqm.obligations_period(bigint, timestamptz, timestamptz) IS
+  'Internal: the deadline obligations of an organisation whose clock started in [started_from, started_before), as sqm.obligations returns them (SECURITY INVOKER), from a query written by sqm.obligations_sql(period => true) and planned once per backend; kept until a rule, event or lifecycle changes';
+
 CREATE FUNCTION sqm.obligations(org bigint DEFAULT NULL, unit bigint DEFAULT NULL, kind text DEFAULT NULL,
                                 rule text DEFAULT NULL, open_only boolean DEFAULT false)
 RETURNS TABLE (org_id bigint, kind text, object_id bigint, unit_id bigint, rule text, legal boolean, basis text,
@@ -519,8 +571,9 @@ COMMENT ON VIEW sqm.obligation IS 'Every deadline obligation the caller may see 
 REVOKE ALL ON FUNCTION sqm.deadline_check_sql(text, text, text, text), sqm.deadline_event_check(),
                        sqm.deadline_unit_check(integer, text, text), sqm.deadline_rule_check(), sqm.deadline_setting_check(),
                        sqm.set_deadline(bigint, text, integer, text), sqm.add_closed_day(bigint, date, text),
-                       sqm.remove_closed_day(bigint, date), sqm.obligations_sql(text, text, boolean),
+                       sqm.remove_closed_day(bigint, date), sqm.obligations_sql(text, text, boolean, boolean),
                        sqm.obligations_run(bigint, bigint, text, text, boolean, timestamptz, timestamptz),
+                       sqm.obligations_period(bigint, timestamptz, timestamptz),
                        sqm.obligations(bigint, bigint, text, text, boolean)
     FROM PUBLIC;
 REVOKE ALL ON sqm.obligation FROM PUBLIC;
@@ -741,7 +794,7 @@ REVOKE ALL ON FUNCTION sqm.outbox_payload(sqm.outbox), sqm.outbox_append(bigint,
 -- handlers.
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.deadline_event, sqm.deadline_rule, sqm.deadline_setting, sqm.closed_day',
                            '{everyone}');
-SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.obligations_sql(text, text, boolean),
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.obligations_sql(text, text, boolean, boolean),
     sqm.obligations_run(bigint, bigint, text, text, boolean, timestamptz, timestamptz), sqm.obligations(bigint, bigint, text, text, boolean)', '{readers}');
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.obligation', '{readers}');
 SELECT sqm.grant_privilege('core', 'SELECT ON sqm.outbox', '{handlers}');

@@ -54,12 +54,24 @@ BEGIN
                    CASE WHEN o.stopped_at OPERATOR(pg_catalog.<) ends THEN o.stopped_at END AS stopped_at
               -- only the obligations whose clock started in the period: a
               -- range on the start columns (sqm.obligations reads every year)
-              FROM sqm.obligations_run(org, NULL, NULL, NULL, false, first_day::timestamp AT TIME ZONE tz,
-                                       pg_catalog.timestamptz_smaller((last_day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE tz, ends))
+              -- (the engine's query prepared once per backend: sqm.obligations_period)
+              FROM sqm.obligations_period(org, first_day::timestamp AT TIME ZONE tz,
+                                          pg_catalog.timestamptz_smaller((last_day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE tz, ends))
                    AS o(org_id, kind, object_id, unit_id, rule, legal, basis, started_at, due_at, stopped_at, status)
              WHERE (o.started_at AT TIME ZONE tz)::date BETWEEN first_day AND last_day
                AND o.started_at OPERATOR(pg_catalog.<) ends
                AND (whole OR o.unit_id OPERATOR(pg_catalog.=) ANY (units))
+        ), counted AS (
+            -- counted per rule first, then labelled: grouping the obligations
+            -- by the labels sorted thousands of rows on seven text columns
+            SELECT s.rule,
+                   pg_catalog.count(*) AS cases,
+                   pg_catalog.count(*) FILTER (WHERE s.stopped_at OPERATOR(pg_catalog.<=) s.due_at) AS met_in_time,
+                   pg_catalog.count(*) FILTER (WHERE s.stopped_at OPERATOR(pg_catalog.>) s.due_at) AS met_late,
+                   pg_catalog.count(*) FILTER (WHERE s.stopped_at IS NULL AND s.due_at OPERATOR(pg_catalog.<=) ends) AS overdue,
+                   pg_catalog.count(*) FILTER (WHERE s.stopped_at IS NULL AND s.due_at OPERATOR(pg_catalog.>) ends) AS not_yet_due
+              FROM started s
+             GROUP BY s.rule
         ), rules AS (
             -- a rule's labels: those of its basis in force last
             SELECT DISTINCT ON (r.rule) r.rule, r.kind, r.legal, r.label_sv, r.label_en
@@ -71,17 +83,11 @@ BEGIN
                r.legal,
                (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN r.label_en ELSE r.label_sv END) COLLATE sqm.swedish,
                r.label_sv COLLATE sqm.swedish, r.label_en COLLATE sqm.swedish,
-               pg_catalog.count(s.rule)::integer,
-               pg_catalog.count(*) FILTER (WHERE s.stopped_at OPERATOR(pg_catalog.<=) s.due_at)::integer,
-               pg_catalog.count(*) FILTER (WHERE s.stopped_at OPERATOR(pg_catalog.>) s.due_at)::integer,
-               pg_catalog.count(*) FILTER (WHERE s.stopped_at IS NULL AND s.rule IS NOT NULL
-                                             AND s.due_at OPERATOR(pg_catalog.<=) ends)::integer,
-               pg_catalog.count(*) FILTER (WHERE s.stopped_at IS NULL AND s.rule IS NOT NULL
-                                             AND s.due_at OPERATOR(pg_catalog.>) ends)::integer
+               coalesce(c.cases, 0)::integer, coalesce(c.met_in_time, 0)::integer, coalesce(c.met_late, 0)::integer,
+               coalesce(c.overdue, 0)::integer, coalesce(c.not_yet_due, 0)::integer
           FROM rules r
           JOIN sqm.lifecycle_kind k ON k.kind OPERATOR(pg_catalog.=) r.kind
-          LEFT JOIN started s ON s.rule OPERATOR(pg_catalog.=) r.rule
-         GROUP BY r.rule, r.kind, k.label_sv, k.label_en, r.legal, r.label_sv, r.label_en;
+          LEFT JOIN counted c ON c.rule OPERATOR(pg_catalog.=) r.rule;
 END
 $$;
 COMMENT ON FUNCTION sqm.stat_obligations(bigint, date, date, date, text) IS

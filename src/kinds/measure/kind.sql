@@ -108,12 +108,15 @@ INSERT INTO sqm.role_capability (role, capability) VALUES
 -- ---------------------------------------------------------------------------
 -- Deadlines (doc/deadlines.md): the measure's own due and follow-up dates.
 
-INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, builtin) VALUES
-    -- the start of the day in the organisation's time zone (g: its organisation)
-    ('measure', 'due', '(o.due_on::timestamp AT TIME ZONE g.time_zone)', 'planerat klart', 'due date', true),
-    ('measure', 'follow_up', '(o.follow_up_on::timestamp AT TIME ZONE g.time_zone)', 'uppföljningsdatum', 'follow-up date', true),
-    ('measure', 'done', 'o.done_at', 'genomförd', 'done', true),
-    ('measure', 'evaluated', 'o.evaluated_at', 'utvärderad', 'evaluated', true);
+INSERT INTO sqm.deadline_event (kind, event, expression, label_sv, label_en, builtin, day_column) VALUES
+    -- the start of the day in the organisation's time zone (g: its organisation);
+    -- that day is the column itself, so a period's clocks are an index range
+    -- on it (measure_due_on_idx, measure_follow_up_on_idx below)
+    ('measure', 'due', '(o.due_on::timestamp AT TIME ZONE g.time_zone)', 'planerat klart', 'due date', true, 'due_on'),
+    ('measure', 'follow_up', '(o.follow_up_on::timestamp AT TIME ZONE g.time_zone)', 'uppföljningsdatum', 'follow-up date', true,
+     'follow_up_on'),
+    ('measure', 'done', 'o.done_at', 'genomförd', 'done', true, NULL),
+    ('measure', 'evaluated', 'o.evaluated_at', 'utvärderad', 'evaluated', true, NULL);
 
 INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, length, unit, legal, basis, basis_valid,
                                warning, label_sv, label_en, builtin) VALUES
@@ -129,5 +132,11 @@ INSERT INTO sqm.deadline_rule (rule, kind, start_event, stop_event, applies, len
 -- index alone.
 CREATE INDEX measure_not_final_idx ON sqm.measure (org_id) INCLUDE (id, unit_id, due_on, follow_up_on, done_at, evaluated_at)
     WHERE state OPERATOR(pg_catalog.<>) ALL ('{cancelled,evaluated}'::text[]);
+-- The clocks that started in a period (sqm.stat_obligations): a range on
+-- the start day, with every column the rules read, from the index alone
+-- (issue 15: without it, every measure the organisation ever planned was
+-- read for each of the two rules).
+CREATE INDEX measure_due_on_idx ON sqm.measure (org_id, due_on) INCLUDE (id, unit_id, state, done_at);
+CREATE INDEX measure_follow_up_on_idx ON sqm.measure (org_id, follow_up_on) INCLUDE (id, unit_id, state, evaluated_at);
 CREATE INDEX measure_not_done_idx ON sqm.measure (org_id) WHERE done_at IS NULL;
 CREATE INDEX measure_not_evaluated_idx ON sqm.measure (org_id) WHERE evaluated_at IS NULL;

@@ -1,0 +1,188 @@
+/*-------------------------------------------------------------------------
+ *
+ * obligations.c
+ *	  The deadline obligations whose clock started in a period, with the
+ *	  engine's query prepared once per backend (doc/deadlines.md).
+ *
+ * sqm.obligations_sql (80_deadlines.sql) writes the query of the deadline
+ * engine from the rules, events and lifecycles: one UNION ALL branch per
+ * rule.  sqm.obligations runs it with EXECUTE, so every call writes the
+ * text again and plans all its branches; for the statistics of a period
+ * (sqm.stat_obligations, called once for the per-rule view and once for its
+ * total) that was a third of the time (issue 15).  This file owns
+ *
+ *	- sqm.obligations_period(org, started_from, started_before): the
+ *	  obligations of one organisation whose clock started in
+ *	  [started_from, started_before), as sqm.obligations returns them;
+ *	- the per-backend cache behind it: the text of the query in its period
+ *	  form (obligations_sql(..., period => true), where the organisation and
+ *	  the range are given, so that one plan fits every value) and that plan,
+ *	  prepared with SPI, generic, and kept;
+ *	- its invalidation: sqm_obligations_relcache, called by the lifecycle
+ *	  engine's relcache callback (one slot for both), drops both when one of
+ *	  the tables the text is written from is invalidated (the statement
+ *	  trigger sqm.lifecycle_invalidate() on each of them) or everything is.
+ *	  It only clears a flag; the next call writes the text again.
+ *
+ * The plan runs as the caller (SECURITY INVOKER: the plan cache replans when
+ * row-level security or the role changes) and read-only, with the caller's
+ * snapshot, as a STABLE function must.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "nodes/parsenodes.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+
+#include "sqm.h"
+
+PG_FUNCTION_INFO_V1(sqm_obligations_period);
+
+/* The tables sqm.obligations_sql writes the query from. */
+static const char *const op_sources[] = {
+	"deadline_rule", "deadline_event", "lifecycle_state", "lifecycle_kind"
+};
+#define OP_NSOURCES lengthof(op_sources)
+
+static Oid	op_source_oids[OP_NSOURCES];
+static bool op_valid = false;		/* cleared by the callback */
+static bool op_loaded = false;		/* the text and plan below are complete */
+static bool op_no_rules = false;	/* obligations_sql returned NULL */
+static SPIPlanPtr op_plan = NULL;
+
+/*
+ * A relation was invalidated (InvalidOid: every relation).  Called from the
+ * lifecycle engine's relcache callback (lifecycle.c), which shares its slot:
+ * only clears the flag, never touches the catalogs.
+ */
+void
+sqm_obligations_relcache(Oid relid)
+{
+	int			i;
+
+	if (!op_valid)
+		return;
+	if (!OidIsValid(relid))
+	{
+		op_valid = false;
+		return;
+	}
+	for (i = 0; i < OP_NSOURCES; i++)
+		if (op_source_oids[i] == relid)
+		{
+			op_valid = false;
+			return;
+		}
+}
+
+/*
+ * Write the period query and keep its plan (inside SPI).  The flag is set
+ * before the work, so that an invalidation arriving while the text is read
+ * is not lost: it clears the flag again and the next call reloads.
+ */
+static void
+op_load(void)
+{
+	Oid			nsp = get_namespace_oid("sqm", false);
+	Oid			argtypes[4] = {INT8OID, INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	bool		isnull;
+	Datum		d;
+	char	   *query;
+	SPIPlanPtr	plan;
+	int			i;
+	int			rc;
+
+	op_loaded = false;
+	if (op_plan != NULL)
+	{
+		SPI_freeplan(op_plan);
+		op_plan = NULL;
+	}
+	op_valid = true;
+	for (i = 0; i < OP_NSOURCES; i++)
+		op_source_oids[i] = get_relname_relid(op_sources[i], nsp);
+
+	rc = SPI_execute("SELECT sqm.obligations_sql(NULL, NULL, false, true)", true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "unexpected: sqm.obligations_sql returned %d with %llu rows", rc,
+			 (unsigned long long) SPI_processed);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	op_no_rules = isnull;
+	if (!isnull)
+	{
+		query = TextDatumGetCString(d);
+		/* generic: the same plan for every organisation and period */
+		plan = SPI_prepare_cursor(query, 4, argtypes, CURSOR_OPT_GENERIC_PLAN);
+		if (plan == NULL)
+			elog(ERROR, "unexpected failure of SPI_prepare for the obligations of a period: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "unexpected failure of SPI_keepplan");
+		op_plan = plan;
+	}
+	op_loaded = true;
+}
+
+/*
+ * sqm.obligations_period(org bigint, started_from timestamptz,
+ *                        started_before timestamptz)
+ * RETURNS TABLE (org_id, kind, object_id, unit_id, rule, legal, basis,
+ *                started_at, due_at, stopped_at, status)
+ * STRICT: a missing argument gives no rows.
+ */
+Datum
+sqm_obligations_period(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[4];
+	char		nulls[4] = {' ', 'n', ' ', ' '};
+	TupleDesc	got;
+	uint64		row;
+	int			i;
+	int			rc;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+	if (!op_valid || !op_loaded)
+		op_load();
+	if (op_no_rules)
+	{
+		SPI_finish();
+		return (Datum) 0;
+	}
+
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = (Datum) 0;
+	values[2] = PG_GETARG_DATUM(1);
+	values[3] = PG_GETARG_DATUM(2);
+	rc = SPI_execute_plan(op_plan, values, nulls, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "unexpected: the obligations of a period returned %d", rc);
+
+	/* the query's columns are the function's (obligations_sql writes them) */
+	got = SPI_tuptable->tupdesc;
+	if (got->natts != rsinfo->setDesc->natts)
+		elog(ERROR, "unexpected: the obligations query has %d columns, not %d",
+			 got->natts, rsinfo->setDesc->natts);
+	for (i = 0; i < got->natts; i++)
+		if (TupleDescAttr(got, i)->atttypid != TupleDescAttr(rsinfo->setDesc, i)->atttypid)
+			elog(ERROR, "unexpected: column %d of the obligations query is of type %s, not %s",
+				 i + 1, format_type_be(TupleDescAttr(got, i)->atttypid),
+				 format_type_be(TupleDescAttr(rsinfo->setDesc, i)->atttypid));
+
+	for (row = 0; row < SPI_processed; row++)
+		tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[row]);
+
+	SPI_finish();
+	return (Datum) 0;
+}
