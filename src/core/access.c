@@ -323,7 +323,7 @@ ac_relcache_callback(Datum arg, Oid relid)
 void
 sqm_access_init(void)
 {
-	CacheRegisterRelcacheCallback(ac_relcache_callback, (Datum) 0);
+	sqm_register_relcache_callback(ac_relcache_callback);
 }
 
 /*

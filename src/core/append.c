@@ -149,9 +149,8 @@ append_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 
 /*
  * A relcache invalidation of the table (or of everything): the next row
- * builds its state again.  Called by audit.c's relcache callback --
- * PostgreSQL has room for only ten in a backend, and the extension
- * already uses most of them.
+ * builds its state again.  Called by audit.c's relcache callback, itself
+ * called through the library's one relcache callback (sqm.c).
  */
 void
 sqm_append_relcache(Oid relid)

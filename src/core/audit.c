@@ -1818,7 +1818,7 @@ sqm_audit_init(void)
 	for (i = 0; i < AF_NFIELDS; i++)
 		audit_event_types[i] = audit_fields[i].type;
 
-	CacheRegisterRelcacheCallback(audit_relcache_callback, (Datum) 0);
+	sqm_register_relcache_callback(audit_relcache_callback);
 	CacheRegisterSyscacheCallback(AUTHOID, audit_authid_callback, (Datum) 0);
 	RegisterXactCallback(audit_xact_callback, NULL);
 	RegisterSubXactCallback(audit_subxact_callback, NULL);

@@ -114,7 +114,7 @@ cases_relcache_callback(Datum arg, Oid relid)
 void
 sqm_cases_init(void)
 {
-	CacheRegisterRelcacheCallback(cases_relcache_callback, (Datum) 0);
+	sqm_register_relcache_callback(cases_relcache_callback);
 }
 
 /* The owner of a relation; a vanished relation is a bug in the caller. */

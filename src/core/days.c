@@ -97,7 +97,7 @@ days_relcache_callback(Datum arg, Oid relid)
 void
 sqm_days_init(void)
 {
-	CacheRegisterRelcacheCallback(days_relcache_callback, (Datum) 0);
+	sqm_register_relcache_callback(days_relcache_callback);
 }
 
 /*

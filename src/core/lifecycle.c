@@ -241,8 +241,8 @@ PG_FUNCTION_INFO_V1(sqm_lifecycle_cache_stats);
  * Called for every relcache invalidation: InvalidOid means all relations.
  * Only marks the cache invalid; never touches the catalogs.  It also passes
  * the invalidation on to the cache of the deadline engine's query
- * (obligations.c): a backend has ten relcache callback slots for the server
- * and every library it loads, and sqm already takes several.
+ * (obligations.c), which is written from the same tables.  Called through
+ * the library's one relcache callback (sqm.c).
  */
 static void
 lc_relcache_callback(Datum arg, Oid relid)
@@ -1686,7 +1686,7 @@ sqm_lifecycle_cache_stats(PG_FUNCTION_ARGS)
 void
 sqm_lifecycle_init(void)
 {
-	CacheRegisterRelcacheCallback(lc_relcache_callback, (Datum) 0);
+	sqm_register_relcache_callback(lc_relcache_callback);
 	CacheRegisterSyscacheCallback(PROCOID, lc_proc_callback, (Datum) 0);
 	lc_initialised = true;
 }

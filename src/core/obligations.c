@@ -19,7 +19,7 @@
  *	  the range are given, so that one plan fits every value) and that plan,
  *	  prepared with SPI, generic, and kept;
  *	- its invalidation: sqm_obligations_relcache, called by the lifecycle
- *	  engine's relcache callback (one slot for both), drops both when one of
+ *	  engine's relcache callback, drops both when one of
  *	  the tables the text is written from is invalidated (the statement
  *	  trigger sqm.lifecycle_invalidate() on each of them) or everything is.
  *	  It only clears a flag; the next call writes the text again.
@@ -60,8 +60,7 @@ static SPIPlanPtr op_plan = NULL;
 
 /*
  * A relation was invalidated (InvalidOid: every relation).  Called from the
- * lifecycle engine's relcache callback (lifecycle.c), which shares its slot:
- * only clears the flag, never touches the catalogs.
+ * lifecycle engine's relcache callback (lifecycle.c): only clears the flag, never touches the catalogs.
  */
 void
 sqm_obligations_relcache(Oid relid)

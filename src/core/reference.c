@@ -156,7 +156,7 @@ ref_relcache_callback(Datum arg, Oid relid)
 void
 sqm_reference_init(void)
 {
-	CacheRegisterRelcacheCallback(ref_relcache_callback, (Datum) 0);
+	sqm_register_relcache_callback(ref_relcache_callback);
 }
 
 /*

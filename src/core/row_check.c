@@ -99,7 +99,7 @@ rc_proc_callback(Datum arg, int cacheid, uint32 hashvalue)
 void
 sqm_row_check_init(void)
 {
-	CacheRegisterRelcacheCallback(rc_relcache_callback, (Datum) 0);
+	sqm_register_relcache_callback(rc_relcache_callback);
 	CacheRegisterSyscacheCallback(PROCOID, rc_proc_callback, (Datum) 0);
 }
 

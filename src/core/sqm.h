@@ -32,6 +32,7 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "utils/inval.h"
 #include "utils/relcache.h"
 
 /* spi.c: kept plans and the columns of a row, for every module and kind. */
@@ -249,6 +250,9 @@ extern bool sqm_org_notifies(int64 org);
 extern void sqm_obligations_relcache(Oid relid);
 
 /* Module init functions, called from _PG_init. */
+/* sqm.c: the library's one relcache callback calls each cache's */
+extern void sqm_register_relcache_callback(RelcacheCallbackFunction func);
+
 extern void sqm_lifecycle_init(void);
 extern void sqm_audit_init(void);
 extern void sqm_cases_init(void);

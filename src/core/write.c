@@ -183,7 +183,7 @@ wp_relcache_callback(Datum arg, Oid relid)
 void
 sqm_write_init(void)
 {
-	CacheRegisterRelcacheCallback(wp_relcache_callback, (Datum) 0);
+	sqm_register_relcache_callback(wp_relcache_callback);
 }
 
 /* Whether the table has unit_id bigint (the protocol's; a table without is organisation-wide). */
