@@ -149,11 +149,11 @@ append_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 
 /*
  * A relcache invalidation of the table (or of everything): the next row
- * builds its state again.  Called by audit.c's relcache callback, itself
- * called through the library's one relcache callback (sqm.c).
+ * builds its state again.  Called through the library's one relcache
+ * callback (sqm.c).
  */
-void
-sqm_append_relcache(Oid relid)
+static void
+append_relcache_callback(Datum arg, Oid relid)
 {
 	SqmAppendTable *t;
 	int			i;
@@ -194,6 +194,7 @@ sqm_append_init(void)
 							 NULL);
 	RegisterXactCallback(append_xact_callback, NULL);
 	RegisterSubXactCallback(append_subxact_callback, NULL);
+	sqm_register_relcache_callback(append_relcache_callback);
 }
 
 /*

@@ -942,7 +942,6 @@ audit_relcache_callback(Datum arg, Oid relid)
 	}
 	if (!OidIsValid(relid) || relid == audit_trail_relid)
 		audit_trail_valid = false;
-	sqm_append_relcache(relid);
 }
 
 static void

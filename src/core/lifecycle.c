@@ -239,9 +239,7 @@ PG_FUNCTION_INFO_V1(sqm_lifecycle_cache_stats);
 
 /*
  * Called for every relcache invalidation: InvalidOid means all relations.
- * Only marks the cache invalid; never touches the catalogs.  It also passes
- * the invalidation on to the cache of the deadline engine's query
- * (obligations.c), which is written from the same tables.  Called through
+ * Only marks the cache invalid; never touches the catalogs.  Called through
  * the library's one relcache callback (sqm.c).
  */
 static void
@@ -249,7 +247,6 @@ lc_relcache_callback(Datum arg, Oid relid)
 {
 	int			i;
 
-	sqm_obligations_relcache(relid);
 	if (!lc_valid)
 		return;
 	if (!OidIsValid(relid) ||

@@ -18,10 +18,10 @@
  *	  form (obligations_sql(..., period => true), where the organisation and
  *	  the range are given, so that one plan fits every value) and that plan,
  *	  prepared with SPI, generic, and kept;
- *	- its invalidation: sqm_obligations_relcache, called by the lifecycle
- *	  engine's relcache callback, drops both when one of
- *	  the tables the text is written from is invalidated (the statement
- *	  trigger sqm.lifecycle_invalidate() on each of them) or everything is.
+ *	- its invalidation: a relcache callback (through sqm.c's one) drops
+ *	  both when one of the tables the text is written from is invalidated
+ *	  (the statement trigger sqm.lifecycle_invalidate() on each of them) or
+ *	  everything is.
  *	  It only clears a flag; the next call writes the text again.
  *
  * The plan runs as the caller (SECURITY INVOKER: the plan cache replans when
@@ -59,11 +59,11 @@ static bool op_no_rules = false;	/* obligations_sql returned NULL */
 static SPIPlanPtr op_plan = NULL;
 
 /*
- * A relation was invalidated (InvalidOid: every relation).  Called from the
- * lifecycle engine's relcache callback (lifecycle.c): only clears the flag, never touches the catalogs.
+ * A relation was invalidated (InvalidOid: every relation).  Only clears the
+ * flag; never touches the catalogs.
  */
-void
-sqm_obligations_relcache(Oid relid)
+static void
+op_relcache_callback(Datum arg, Oid relid)
 {
 	int			i;
 
@@ -80,6 +80,12 @@ sqm_obligations_relcache(Oid relid)
 			op_valid = false;
 			return;
 		}
+}
+
+void
+sqm_obligations_init(void)
+{
+	sqm_register_relcache_callback(op_relcache_callback);
 }
 
 /*

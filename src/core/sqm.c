@@ -68,4 +68,5 @@ _PG_init(void)
 	sqm_restore_init();
 	sqm_access_init();
 	sqm_write_init();
+	sqm_obligations_init();
 }

@@ -228,7 +228,6 @@ typedef struct SqmAppendTable
 } SqmAppendTable;
 
 extern void sqm_append_row(SqmAppendTable *t, Datum *values, const bool *isnull, const char *what);
-extern void sqm_append_relcache(Oid relid);
 
 /*
  * audit.c: the outbox's numbers follow each organisation's audit chain:
@@ -246,9 +245,6 @@ extern int64 sqm_outbox_announce(int64 org, const char *kind, int64 object_id, i
 /* reference.c: whether an organisation's writers send NOTIFY themselves. */
 extern bool sqm_org_notifies(int64 org);
 
-/* obligations.c: the lifecycle engine's relcache callback passes invalidations on. */
-extern void sqm_obligations_relcache(Oid relid);
-
 /* Module init functions, called from _PG_init. */
 /* sqm.c: the library's one relcache callback calls each cache's */
 extern void sqm_register_relcache_callback(RelcacheCallbackFunction func);
@@ -261,5 +257,6 @@ extern void sqm_row_check_init(void);
 extern void sqm_days_init(void);
 extern void sqm_restore_init(void);
 extern void sqm_append_init(void);
+extern void sqm_obligations_init(void);
 
 #endif							/* SQM_H */
