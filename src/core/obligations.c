@@ -100,8 +100,6 @@ op_load(void)
 	Oid			argtypes[4] = {INT8OID, INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID};
 	bool		isnull;
 	Datum		d;
-	char	   *query;
-	SPIPlanPtr	plan;
 	int			i;
 	int			rc;
 
@@ -122,17 +120,9 @@ op_load(void)
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	op_no_rules = isnull;
 	if (!isnull)
-	{
-		query = TextDatumGetCString(d);
 		/* generic: the same plan for every organisation and period */
-		plan = SPI_prepare_cursor(query, 4, argtypes, CURSOR_OPT_GENERIC_PLAN);
-		if (plan == NULL)
-			elog(ERROR, "unexpected failure of SPI_prepare for the obligations of a period: %s",
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "unexpected failure of SPI_keepplan");
-		op_plan = plan;
-	}
+		op_plan = sqm_prepare_kept_options(TextDatumGetCString(d), 4, argtypes,
+										   CURSOR_OPT_GENERIC_PLAN);
 	op_loaded = true;
 }
 

@@ -31,7 +31,17 @@
 SPIPlanPtr
 sqm_prepare_kept(const char *query, int nargs, Oid *argtypes)
 {
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, argtypes);
+	return sqm_prepare_kept_options(query, nargs, argtypes, 0);
+}
+
+/*
+ * The same with planner options (CURSOR_OPT_GENERIC_PLAN: one plan for every
+ * value of the parameters).
+ */
+SPIPlanPtr
+sqm_prepare_kept_options(const char *query, int nargs, Oid *argtypes, int cursor_options)
+{
+	SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, argtypes, cursor_options);
 
 	if (plan == NULL)
 		elog(ERROR, "unexpected failure of SPI_prepare for \"%s\": %s",

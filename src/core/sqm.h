@@ -37,6 +37,8 @@
 
 /* spi.c: kept plans and the columns of a row, for every module and kind. */
 extern SPIPlanPtr sqm_prepare_kept(const char *query, int nargs, Oid *argtypes);
+extern SPIPlanPtr sqm_prepare_kept_options(const char *query, int nargs, Oid *argtypes,
+										   int cursor_options);
 extern void sqm_execute_one_row(SPIPlanPtr plan, Datum *values, const char *nulls, const char *what);
 extern int64 sqm_row_int8(HeapTupleHeader row, const char *column);
 extern bool sqm_text_given(Datum value, bool isnull);
