@@ -559,6 +559,33 @@ sqm_reference_rows(SqmRefSet *set, int64 key, void **items)
 	return n;
 }
 
+/* The decode function of a set of SqmValidCode items (sqm.h). */
+void
+sqm_decode_valid_code(HeapTuple tuple, TupleDesc tupdesc, void *item, MemoryContext cxt)
+{
+	SqmValidCode *c = (SqmValidCode *) item;
+	int			col = 2;
+	bool		isnull;
+	Datum		d;
+
+	c->code = MemoryContextStrdup(cxt, SPI_getvalue(tuple, tupdesc, 1));
+	c->regime = NULL;
+	if (tupdesc->natts == 5)
+	{
+		char	   *regime = SPI_getvalue(tuple, tupdesc, col++);
+
+		if (regime != NULL)
+			c->regime = MemoryContextStrdup(cxt, regime);
+	}
+	d = SPI_getbinval(tuple, tupdesc, col++, &isnull);
+	c->lower_inf = isnull;
+	c->lower = isnull ? 0 : DatumGetDateADT(d);
+	d = SPI_getbinval(tuple, tupdesc, col++, &isnull);
+	c->upper_inf = isnull;
+	c->upper = isnull ? 0 : DatumGetDateADT(d);
+	c->empty = DatumGetBool(SPI_getbinval(tuple, tupdesc, col, &isnull));
+}
+
 /* Whether a daterange, given by its bounds ([lower, upper)), holds a day. */
 bool
 sqm_range_contains(DateADT lower, bool lower_inf, DateADT upper, bool upper_inf, bool empty,

@@ -180,6 +180,25 @@ typedef struct SqmRefSet
 } SqmRefSet;
 
 extern int	sqm_reference_rows(SqmRefSet *set, int64 key, void **items);
+
+/*
+ * The item of most kinds' reference sets: a code valid for days (a type,
+ * subject, theme or legal basis), with its regime where the table has one.
+ * sqm_decode_valid_code() decodes a row of code, [regime,] lower(valid),
+ * upper(valid), isempty(valid) -- regime read when the row has five columns.
+ */
+typedef struct SqmValidCode
+{
+	char	   *code;
+	char	   *regime;			/* NULL for a table without regimes */
+	DateADT		lower;
+	DateADT		upper;
+	bool		lower_inf;
+	bool		upper_inf;
+	bool		empty;
+} SqmValidCode;
+
+extern void sqm_decode_valid_code(HeapTuple tuple, TupleDesc tupdesc, void *item, MemoryContext cxt);
 extern bool sqm_range_contains(DateADT lower, bool lower_inf, DateADT upper, bool upper_inf,
 							   bool empty, DateADT day);
 extern char *sqm_timestamptz_text(TimestampTz ts);

@@ -64,32 +64,7 @@ PG_FUNCTION_INFO_V1(sqm_guard_complaint_closable);
  */
 
 /* A subject of the organisation's taxonomy (sqm.complaint_subject). */
-typedef struct Subject
-{
-	char	   *code;
-	DateADT		lower;
-	DateADT		upper;
-	bool		lower_inf;
-	bool		upper_inf;
-	bool		empty;
-} Subject;
-
-static void
-decode_subject(HeapTuple tuple, TupleDesc tupdesc, void *item, MemoryContext cxt)
-{
-	Subject    *s = (Subject *) item;
-	bool		isnull;
-	Datum		d;
-
-	s->code = MemoryContextStrdup(cxt, SPI_getvalue(tuple, tupdesc, 1));
-	d = SPI_getbinval(tuple, tupdesc, 2, &isnull);
-	s->lower_inf = isnull;
-	s->lower = isnull ? 0 : DatumGetDateADT(d);
-	d = SPI_getbinval(tuple, tupdesc, 3, &isnull);
-	s->upper_inf = isnull;
-	s->upper = isnull ? 0 : DatumGetDateADT(d);
-	s->empty = DatumGetBool(SPI_getbinval(tuple, tupdesc, 4, &isnull));
-}
+typedef SqmValidCode Subject;
 
 /* Ordered by code (as bytes), so that messages list subjects alike everywhere. */
 static SqmRefSet complaint_subjects = {
@@ -97,7 +72,7 @@ static SqmRefSet complaint_subjects = {
 	"SELECT s.code, pg_catalog.lower(s.valid), pg_catalog.upper(s.valid), pg_catalog.isempty(s.valid)"
 	"  FROM sqm.complaint_subject s WHERE s.org_id OPERATOR(pg_catalog.=) $1"
 	" ORDER BY s.code COLLATE pg_catalog.\"C\"",
-	sizeof(Subject), decode_subject, NULL
+	sizeof(Subject), sqm_decode_valid_code, NULL
 };
 
 static bool

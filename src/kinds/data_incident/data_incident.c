@@ -80,39 +80,15 @@ static const char *const subject_categories[] = {
  * ----------------------------------------------------------------
  */
 
-typedef struct IncidentType
-{
-	char	   *code;
-	DateADT		lower;
-	DateADT		upper;
-	bool		lower_inf;
-	bool		upper_inf;
-	bool		empty;
-} IncidentType;
-
-static void
-decode_type(HeapTuple tuple, TupleDesc tupdesc, void *item, MemoryContext cxt)
-{
-	IncidentType *t = (IncidentType *) item;
-	bool		isnull;
-	Datum		d;
-
-	t->code = MemoryContextStrdup(cxt, SPI_getvalue(tuple, tupdesc, 1));
-	d = SPI_getbinval(tuple, tupdesc, 2, &isnull);
-	t->lower_inf = isnull;
-	t->lower = isnull ? 0 : DatumGetDateADT(d);
-	d = SPI_getbinval(tuple, tupdesc, 3, &isnull);
-	t->upper_inf = isnull;
-	t->upper = isnull ? 0 : DatumGetDateADT(d);
-	t->empty = DatumGetBool(SPI_getbinval(tuple, tupdesc, 4, &isnull));
-}
+/* A type of the organisation's taxonomy (sqm.data_incident_type). */
+typedef SqmValidCode IncidentType;
 
 static SqmRefSet incident_types = {
 	"data_incident_type",
 	"SELECT t.code, pg_catalog.lower(t.valid), pg_catalog.upper(t.valid), pg_catalog.isempty(t.valid)"
 	"  FROM sqm.data_incident_type t WHERE t.org_id OPERATOR(pg_catalog.=) $1"
 	" ORDER BY t.code COLLATE pg_catalog.\"C\"",
-	sizeof(IncidentType), decode_type, NULL
+	sizeof(IncidentType), sqm_decode_valid_code, NULL
 };
 
 

@@ -71,35 +71,8 @@ PG_FUNCTION_INFO_V1(sqm_guard_deviation_reclassified);
  * ----------------------------------------------------------------
  */
 
-/* A type of the organisation's taxonomy (sqm.deviation_type). */
-typedef struct DevType
-{
-	char	   *code;
-	char	   *regime;
-	DateADT		lower;
-	DateADT		upper;
-	bool		lower_inf;
-	bool		upper_inf;
-	bool		empty;
-} DevType;
-
-static void
-decode_type(HeapTuple tuple, TupleDesc tupdesc, void *item, MemoryContext cxt)
-{
-	DevType    *t = (DevType *) item;
-	bool		isnull;
-	Datum		d;
-
-	t->code = MemoryContextStrdup(cxt, SPI_getvalue(tuple, tupdesc, 1));
-	t->regime = MemoryContextStrdup(cxt, SPI_getvalue(tuple, tupdesc, 2));
-	d = SPI_getbinval(tuple, tupdesc, 3, &isnull);
-	t->lower_inf = isnull;
-	t->lower = isnull ? 0 : DatumGetDateADT(d);
-	d = SPI_getbinval(tuple, tupdesc, 4, &isnull);
-	t->upper_inf = isnull;
-	t->upper = isnull ? 0 : DatumGetDateADT(d);
-	t->empty = DatumGetBool(SPI_getbinval(tuple, tupdesc, 5, &isnull));
-}
+/* A type of the organisation's taxonomy (sqm.deviation_type), with its regime. */
+typedef SqmValidCode DevType;
 
 /* Ordered by code (as bytes), so that messages list types alike everywhere. */
 static SqmRefSet deviation_types = {
@@ -107,7 +80,7 @@ static SqmRefSet deviation_types = {
 	"SELECT t.code, t.regime, pg_catalog.lower(t.valid), pg_catalog.upper(t.valid), pg_catalog.isempty(t.valid)"
 	"  FROM sqm.deviation_type t WHERE t.org_id OPERATOR(pg_catalog.=) $1"
 	" ORDER BY t.code COLLATE pg_catalog.\"C\"",
-	sizeof(DevType), decode_type, NULL
+	sizeof(DevType), sqm_decode_valid_code, NULL
 };
 
 /* Whether the type is the organisation's, of the regime, valid on the day. */

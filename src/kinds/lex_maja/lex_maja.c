@@ -41,32 +41,7 @@
 PG_FUNCTION_INFO_V1(sqm_lex_maja_check);
 
 /* A row of sqm.lex_maja_basis: a code valid for days. */
-typedef struct Basis
-{
-	char	   *code;
-	DateADT		lower;
-	DateADT		upper;
-	bool		lower_inf;
-	bool		upper_inf;
-	bool		empty;
-} Basis;
-
-static void
-decode_basis(HeapTuple tuple, TupleDesc tupdesc, void *item, MemoryContext cxt)
-{
-	Basis	   *b = (Basis *) item;
-	bool		isnull;
-	Datum		d;
-
-	b->code = MemoryContextStrdup(cxt, SPI_getvalue(tuple, tupdesc, 1));
-	d = SPI_getbinval(tuple, tupdesc, 2, &isnull);
-	b->lower_inf = isnull;
-	b->lower = isnull ? 0 : DatumGetDateADT(d);
-	d = SPI_getbinval(tuple, tupdesc, 3, &isnull);
-	b->upper_inf = isnull;
-	b->upper = isnull ? 0 : DatumGetDateADT(d);
-	b->empty = DatumGetBool(SPI_getbinval(tuple, tupdesc, 4, &isnull));
-}
+typedef SqmValidCode Basis;
 
 /* The bases, for every organisation (key 0), by code. */
 static SqmRefSet lex_maja_bases = {
@@ -74,7 +49,7 @@ static SqmRefSet lex_maja_bases = {
 	"SELECT b.code, pg_catalog.lower(b.valid), pg_catalog.upper(b.valid), pg_catalog.isempty(b.valid)"
 	"  FROM sqm.lex_maja_basis b WHERE $1 OPERATOR(pg_catalog.=) 0"
 	" ORDER BY b.code COLLATE pg_catalog.\"C\"",
-	sizeof(Basis), decode_basis, NULL
+	sizeof(Basis), sqm_decode_valid_code, NULL
 };
 
 static const char *const report_fields[] = {

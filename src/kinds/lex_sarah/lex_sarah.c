@@ -98,38 +98,8 @@ static SPIPlanPtr other_notification_plan = NULL;
  * ----------------------------------------------------------------
  */
 
-/* A row of sqm.legal_basis or sqm.lex_sarah_theme: a code valid for days. */
-typedef struct ValidCode
-{
-	char	   *code;
-	char	   *regime;			/* legal bases only */
-	DateADT		lower;
-	DateADT		upper;
-	bool		lower_inf;
-	bool		upper_inf;
-	bool		empty;
-} ValidCode;
-
-/* code, regime (or NULL), lower(valid), upper(valid), isempty(valid) */
-static void
-decode_valid_code(HeapTuple tuple, TupleDesc tupdesc, void *item, MemoryContext cxt)
-{
-	ValidCode  *c = (ValidCode *) item;
-	bool		isnull;
-	Datum		d;
-	char	   *regime;
-
-	c->code = MemoryContextStrdup(cxt, SPI_getvalue(tuple, tupdesc, 1));
-	regime = SPI_getvalue(tuple, tupdesc, 2);
-	c->regime = regime ? MemoryContextStrdup(cxt, regime) : NULL;
-	d = SPI_getbinval(tuple, tupdesc, 3, &isnull);
-	c->lower_inf = isnull;
-	c->lower = isnull ? 0 : DatumGetDateADT(d);
-	d = SPI_getbinval(tuple, tupdesc, 4, &isnull);
-	c->upper_inf = isnull;
-	c->upper = isnull ? 0 : DatumGetDateADT(d);
-	c->empty = DatumGetBool(SPI_getbinval(tuple, tupdesc, 5, &isnull));
-}
+/* A row of sqm.legal_basis (with its regime) or sqm.lex_sarah_theme. */
+typedef SqmValidCode ValidCode;
 
 /* The legal bases of every organisation (key 0), by code. */
 static SqmRefSet legal_bases = {
@@ -137,7 +107,7 @@ static SqmRefSet legal_bases = {
 	"SELECT b.code, b.regime, pg_catalog.lower(b.valid), pg_catalog.upper(b.valid), pg_catalog.isempty(b.valid)"
 	"  FROM sqm.legal_basis b WHERE $1 OPERATOR(pg_catalog.=) 0"
 	" ORDER BY b.code COLLATE pg_catalog.\"C\"",
-	sizeof(ValidCode), decode_valid_code, NULL
+	sizeof(ValidCode), sqm_decode_valid_code, NULL
 };
 
 /* An organisation's themes, by code. */
@@ -146,7 +116,7 @@ static SqmRefSet lex_sarah_themes = {
 	"SELECT t.code, NULL::pg_catalog.text, pg_catalog.lower(t.valid), pg_catalog.upper(t.valid), pg_catalog.isempty(t.valid)"
 	"  FROM sqm.lex_sarah_theme t WHERE t.org_id OPERATOR(pg_catalog.=) $1"
 	" ORDER BY t.code COLLATE pg_catalog.\"C\"",
-	sizeof(ValidCode), decode_valid_code, NULL
+	sizeof(ValidCode), sqm_decode_valid_code, NULL
 };
 
 /* What a record may document (SOSFS 2011:5 ch. 5), in their order. */
