@@ -266,6 +266,16 @@ extern int64 sqm_outbox_announce(int64 org, const char *kind, int64 object_id, i
 /* reference.c: whether an organisation's writers send NOTIFY themselves. */
 extern bool sqm_org_notifies(int64 org);
 
+/*
+ * The period type's SQL-callable functions (src/types/period.c), which
+ * stat_periods.c calls for the calendar of an organisation's periods.
+ */
+extern Datum sqm_period_out(PG_FUNCTION_ARGS);
+extern Datum sqm_period_of_date(PG_FUNCTION_ARGS);
+extern Datum sqm_period_first_day(PG_FUNCTION_ARGS);
+extern Datum sqm_period_last_day(PG_FUNCTION_ARGS);
+extern Datum sqm_period_prev(PG_FUNCTION_ARGS);
+
 /* Module init functions, called from _PG_init. */
 /* sqm.c: the library's one relcache callback calls each cache's */
 extern void sqm_register_relcache_callback(RelcacheCallbackFunction func);

@@ -258,50 +258,16 @@ COMMENT ON FUNCTION sqm.stat_period_of(bigint, sqm.period) IS
 
 -- An organisation's periods: its reporting years (quality years), calendar
 -- quarters and months, from the month its first unit began to today's.
--- Every statistics view reads them (its filter on period applies to these
--- rows), so they are computed in one pass: the organisation, its labels and
--- today once, then each period from its first month (the row of
--- sqm.stat_period_of for each, without joining again per period).
+-- Every statistics view reads them and keeps the ones its filter asks for,
+-- so they are built in C (src/core/stat_periods.c): in PL/pgSQL they were a
+-- third of one organisation's whole report (issue 15).  As the caller: no
+-- rows for an organisation the caller does not see.
 CREATE FUNCTION sqm.stat_periods(org bigint)
 RETURNS TABLE (org_id bigint, period text, period_kind text, period_kind_label text, first_day date, last_day date,
                previous_period text, previous_first_day date, previous_last_day date, follow_up_day date,
                today date, complete boolean, label_language text)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 80
-SET search_path = pg_catalog, pg_temp
-SET jit = off
-SET plan_cache_mode = force_generic_plan
-AS $$
-#variable_conflict use_column
-BEGIN
-    RETURN QUERY
-        WITH g AS MATERIALIZED (
-            SELECT o.org_id, o.quality_year_start, o.label_language,
-                   pg_catalog.timezone(o.time_zone, sqm.now())::date AS today,
-                   (SELECT pg_catalog.min(pg_catalog.lower(v.valid)) FROM sqm.unit_version v
-                     WHERE v.org_id OPERATOR(pg_catalog.=) o.org_id) AS since,
-                   (SELECT pg_catalog.jsonb_object_agg(l.code, CASE WHEN o.label_language OPERATOR(pg_catalog.=) 'en'
-                                                                    THEN l.label_en ELSE l.label_sv END)
-                      FROM sqm.label l WHERE l.kind OPERATOR(pg_catalog.=) 'period_kind') AS labels
-              FROM sqm.organisation o
-             WHERE o.org_id OPERATOR(pg_catalog.=) org
-        )
-        SELECT g.org_id, c.p::text, c.kind, g.labels OPERATOR(pg_catalog.->>) c.kind, d.first_day, d.last_day,
-               d.prev::text, sqm.first_day(d.prev), sqm.last_day(d.prev),
-               (((d.last_day OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog.+) '1 month'::interval)::date
-                   OPERATOR(pg_catalog.-) 1),
-               g.today, d.last_day OPERATOR(pg_catalog.<) g.today, g.label_language
-          FROM g
-         CROSS JOIN LATERAL pg_catalog.generate_series(pg_catalog.date_trunc('month', g.since::timestamp),
-                                                       g.today::timestamp, '1 month'::interval) WITH ORDINALITY m(month, n)
-         CROSS JOIN LATERAL (VALUES ('year', sqm.period_of('quality_year', m.month::date, g.quality_year_start)),
-                                    ('quarter', sqm.period_of('quarter', m.month::date)),
-                                    ('month', sqm.period_of('month', m.month::date))) c(kind, p)
-         CROSS JOIN LATERAL (SELECT sqm.first_day(c.p) AS first_day, sqm.last_day(c.p) AS last_day, sqm.prev(c.p) AS prev) d
-         -- each period from its first month, and those the first month is in
-         WHERE d.first_day OPERATOR(pg_catalog.=) m.month::date OR m.n OPERATOR(pg_catalog.=) 1
-         ORDER BY d.first_day, d.last_day DESC;
-END
-$$;
+LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 80
+AS 'MODULE_PATHNAME', 'sqm_stat_periods';
 COMMENT ON FUNCTION sqm.stat_periods(bigint) IS
   'An organisation''s periods (the rows of sqm.stat_period): its reporting years, calendar quarters and months, from the month its first unit began to today''s';
 
