@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(40);
+SELECT plan(42);
 
 -- ---------------------------------------------------------------- holidays
 SELECT is((SELECT count(*) FROM sqm.swedish_holidays(2025)), 16::bigint,
@@ -78,6 +78,16 @@ SELECT throws_ok($$SELECT sqm.deadline_due(now(), 1, 'weeks', 'Europe/Stockholm'
                  'unknown deadline unit "weeks"', 'an unknown unit is refused');
 SELECT throws_ok($$SELECT sqm.deadline_due(now(), 72, 'hours', 'Europe/Stokholm')$$, '22023',
                  NULL, 'an unknown time zone is refused');
+-- A zone name is resolved once per backend (calendar.c deadline_zone); other
+-- names go through PostgreSQL's functions.  Poland is a link to Europe/Warsaw
+-- without a '/', so it takes the other path: every unit agrees, every 97
+-- minutes over three years of DST changes.
+SELECT is((SELECT count(*) FROM generate_series('2019-01-01 00:00+00'::timestamptz, '2021-12-31', '97 minutes') t,
+                (VALUES ('hours', 3), ('calendar_days', 3), ('working_days', 3), ('months', 3), ('end_of_next_quarter', 1)) v(u, l)
+          WHERE sqm.deadline_due(t, l, u, 'Europe/Warsaw') IS DISTINCT FROM sqm.deadline_due(t, l, u, 'Poland')),
+          0::bigint, 'a zone resolved once gives the due times PostgreSQL''s zone functions give');
+SELECT is(sqm.deadline_due('2025-03-29 10:00 Europe/Stockholm', 1, 'calendar_days', 'CET'),
+          '2025-03-30 10:00+01'::timestamptz, 'an abbreviation (CET: a fixed offset) is PostgreSQL''s, not a zone');
 
 SELECT * FROM finish();
 ROLLBACK;

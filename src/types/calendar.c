@@ -40,6 +40,8 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
+#include "parser/scansup.h"
+#include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -521,22 +523,91 @@ deadline_unit(text *unit_text)
 	return result;
 }
 
+/*
+ * The zone a deadline is measured in, resolved once per backend and name.
+ * timestamptz_zone and timestamp_zone look the name up on every call (as an
+ * abbreviation, then in the zone database), which was a third of the
+ * deadline statistics of a period (thousands of due times; issue 15).  Only
+ * a zone name with a '/' (Europe/Stockholm) that is no abbreviation is kept
+ * here -- a name PostgreSQL's functions would resolve to the same zone; any
+ * other (an abbreviation, an offset, an unknown name) returns NULL and goes
+ * through those functions, with their errors.
+ */
+static pg_tz *
+deadline_zone(text *zone)
+{
+	static char last_name[TZ_STRLEN_MAX + 1];
+	static pg_tz *last_tz = NULL;
+	char		name[TZ_STRLEN_MAX + 1];
+	char	   *lower;
+	int			val;
+	pg_tz	   *abbrev_tz;
+	pg_tz	   *tz;
+
+	text_to_cstring_buffer(zone, name, sizeof(name));
+	if (last_tz != NULL && strcmp(name, last_name) == 0)
+		return last_tz;
+	if (strchr(name, '/') == NULL)
+		return NULL;
+	lower = downcase_truncate_identifier(name, strlen(name), false);
+	if (DecodeTimezoneAbbrev(0, lower, &val, &abbrev_tz) != UNKNOWN_FIELD)
+		return NULL;
+	tz = pg_tzset(name);
+	if (tz == NULL)
+		return NULL;
+	strlcpy(last_name, name, sizeof(last_name));
+	last_tz = tz;
+	return tz;
+}
+
 /* Local wall-clock time of ts in the zone; errors (22023) for unknown zones. */
 static Timestamp
 deadline_local(TimestampTz ts, text *zone)
 {
-	return DatumGetTimestamp(DirectFunctionCall2(timestamptz_zone,
-												 PointerGetDatum(zone),
-												 TimestampTzGetDatum(ts)));
+	pg_tz	   *tzp = deadline_zone(zone);
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+	Timestamp	result;
+
+	if (tzp == NULL)
+		return DatumGetTimestamp(DirectFunctionCall2(timestamptz_zone,
+													 PointerGetDatum(zone),
+													 TimestampTzGetDatum(ts)));
+	/* as timestamptz_zone does for a full zone name */
+	if (timestamp2tm(ts, &tz, &tm, &fsec, NULL, tzp) != 0 ||
+		tm2timestamp(&tm, fsec, NULL, &result) != 0 || !IS_VALID_TIMESTAMP(result))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return result;
 }
 
 /* The moment a local wall-clock time occurs in the zone. */
 static TimestampTz
 deadline_moment(Timestamp local, text *zone)
 {
-	return DatumGetTimestampTz(DirectFunctionCall2(timestamp_zone,
-												   PointerGetDatum(zone),
-												   TimestampGetDatum(local)));
+	pg_tz	   *tzp = deadline_zone(zone);
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+	TimestampTz result;
+
+	if (tzp == NULL)
+		return DatumGetTimestampTz(DirectFunctionCall2(timestamp_zone,
+													   PointerGetDatum(zone),
+													   TimestampGetDatum(local)));
+	/* as timestamp_zone does for a full zone name */
+	if (timestamp2tm(local, NULL, &tm, &fsec, NULL, tzp) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	tz = DetermineTimeZoneOffset(&tm, tzp);
+	if (tm2timestamp(&tm, fsec, &tz, &result) != 0 || !IS_VALID_TIMESTAMP(result))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return result;
 }
 
 /* The moment a local day starts (00:00) in the zone. */
