@@ -54,13 +54,15 @@ BEGIN
                    CASE WHEN o.stopped_at OPERATOR(pg_catalog.<) ends THEN o.stopped_at END AS stopped_at
               -- only the obligations whose clock started in the period: a
               -- range on the start columns (sqm.obligations reads every year)
-              -- (the engine's query prepared once per backend: sqm.obligations_period)
+              -- (the engine's query prepared once per backend: sqm.obligations_period),
+              -- from the start of its first day to the start of the day after
+              -- it or the end of the status day, whichever is first: the start
+              -- event's local day is in the period and before the end of the
+              -- status day by that range alone
               FROM sqm.obligations_period(org, first_day::timestamp AT TIME ZONE tz,
                                           pg_catalog.timestamptz_smaller((last_day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE tz, ends))
                    AS o(org_id, kind, object_id, unit_id, rule, legal, basis, started_at, due_at, stopped_at, status)
-             WHERE (o.started_at AT TIME ZONE tz)::date BETWEEN first_day AND last_day
-               AND o.started_at OPERATOR(pg_catalog.<) ends
-               AND (whole OR o.unit_id OPERATOR(pg_catalog.=) ANY (units))
+             WHERE whole OR o.unit_id OPERATOR(pg_catalog.=) ANY (units)
         ), counted AS (
             -- counted per rule first, then labelled: grouping the obligations
             -- by the labels sorted thousands of rows on seven text columns
