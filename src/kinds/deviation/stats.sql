@@ -61,6 +61,10 @@ CREATE FUNCTION sqm.deviation_type_regime(regime_group text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE WHEN regime_group OPERATOR(pg_catalog.=) 'SoL/LSS' THEN 'SoL' ELSE regime_group END;
 COMMENT ON FUNCTION sqm.deviation_type_regime(text) IS 'The regime of the deviation types a regime group uses (sqm.deviation_type.regime)';
+CREATE FUNCTION sqm.deviation_regime_group(regime text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN regime OPERATOR(pg_catalog.=) ANY ('{SoL,LSS}'::text[]) THEN 'SoL/LSS' ELSE regime END;
+COMMENT ON FUNCTION sqm.deviation_regime_group(text) IS 'The regime group of a regime: SoL and LSS are SoL/LSS; HSL and collaboration are themselves';
 
 -- A regime group as the functions take it: one of sqm.label's regime_group
 -- codes, written exactly; anything else is refused (22023).
@@ -87,17 +91,21 @@ COMMENT ON FUNCTION sqm.deviation_check_regime_group(text) IS
 -- ---------------------------------------------------------------------------
 -- The tables, as functions of a period.
 
--- Reports per unit beside the period before: every unit of kind unit that
--- existed in the period (zero where it had none), and every unit with
--- reports in either period.  Under attribution today a report counts under
--- the unit holding it today (sqm.unit_attribution_map: computed once per
--- unit and range of days, and each report looked up in it).
+-- Reports per unit beside the period before, for every regime group and
+-- both attributions at once: every unit of kind unit that existed in the
+-- period (zero where it had none), and every unit with reports in either
+-- period.  Under attribution today a report counts under the unit holding it
+-- today (sqm.unit_attribution_map: computed once per unit and range of days,
+-- and each report looked up in it).  The period's reports are read once and
+-- the units once per attribution: six calls, one per regime group and
+-- attribution, were most of the per-unit tables' time (issue 15).
 CREATE FUNCTION sqm.stat_deviation_units(org bigint, first_day date, last_day date, previous_first date, previous_last date,
-                                         regime_group text, attribution text, today date, lang text)
-RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
-               parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
+                                         today date, lang text)
+RETURNS TABLE (regime_group text, attribution text, unit_id bigint, unit_kind text, unit_kind_label text, unit_name text,
+               unit_label text, parent_id bigint, parent_name text, department_id bigint, department_name text,
+               unit_valid_from date, unit_valid_until date,
                unit_existed boolean, cases integer, unit_existed_previous boolean, previous_cases integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 20
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 120
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -108,34 +116,51 @@ BEGIN
         WITH m AS MATERIALIZED (
             -- which unit holds each unit's cases of which days today: once per unit
             SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
-             WHERE attribution OPERATOR(pg_catalog.=) 'today'
-        ), counted AS (
-            SELECT coalesce(m.attributed_to, d.unit_id) AS unit_id,
-                   pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.>=) first_day) AS cur,
-                   pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.<=) previous_last) AS prv
+        ), reports AS MATERIALIZED (
+            SELECT sqm.deviation_regime_group(d.regime) AS regime_group, d.unit_id,
+                   coalesce(m.attributed_to, d.unit_id) AS today_unit_id,
+                   d.reported_on OPERATOR(pg_catalog.>=) first_day AS cur,
+                   d.reported_on OPERATOR(pg_catalog.<=) previous_last AS prv
               FROM sqm.deviation d
               LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) d.unit_id AND m.days OPERATOR(pg_catalog.@>) d.reported_on
              WHERE d.org_id OPERATOR(pg_catalog.=) org
                AND d.reported_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
                AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               -- every regime: an index range each (deviation_stat_idx)
+               AND d.regime OPERATOR(pg_catalog.=) ANY ('{SoL,LSS,HSL,collaboration}'::text[])
                AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-             GROUP BY 1
+        ), counted AS (
+            SELECT r.regime_group, 'today'::text AS attribution, r.today_unit_id AS unit_id,
+                   pg_catalog.count(*) FILTER (WHERE r.cur) AS cur, pg_catalog.count(*) FILTER (WHERE r.prv) AS prv
+              FROM reports r GROUP BY 1, 3
+            UNION ALL
+            SELECT r.regime_group, 'as_it_was'::text, r.unit_id,
+                   pg_catalog.count(*) FILTER (WHERE r.cur), pg_catalog.count(*) FILTER (WHERE r.prv)
+              FROM reports r GROUP BY 1, 3
+        ), units AS (
+            SELECT 'today'::text AS attribution, u.*
+              FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'today', today, lang) u
+            UNION ALL
+            SELECT 'as_it_was'::text, u.*
+              FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'as_it_was', today, lang) u
         )
-        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+        SELECT g.code, u.attribution, u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id,
+               u.parent_name, u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
                u.unit_existed,
                CASE WHEN u.unit_existed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 THEN coalesce(c.cur, 0)::integer END,
                u.unit_existed_previous,
                CASE WHEN previous_first IS NOT NULL AND (u.unit_existed_previous OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
                     THEN coalesce(c.prv, 0)::integer END
-          FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, attribution, today, lang) u
-          LEFT JOIN counted c ON c.unit_id OPERATOR(pg_catalog.=) u.unit_id
-         WHERE u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0;
+          FROM sqm.label g
+         CROSS JOIN units u
+          LEFT JOIN counted c ON c.regime_group OPERATOR(pg_catalog.=) g.code AND c.attribution OPERATOR(pg_catalog.=) u.attribution
+                             AND c.unit_id OPERATOR(pg_catalog.=) u.unit_id
+         WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+           AND (u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0);
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_deviation_units(bigint, date, date, date, date, text, text, date, text) IS
-  'Deviation reports per unit in a period (first_day … last_day) beside the period before, for a regime group and attribution (sqm.stat_deviation_per_unit)';
+COMMENT ON FUNCTION sqm.stat_deviation_units(bigint, date, date, date, date, date, text) IS
+  'Deviation reports per unit in a period (first_day … last_day) beside the period before, for every regime group and attribution (sqm.stat_deviation_per_unit)';
 
 -- The total of the reports per unit: every report counts in exactly one row.
 CREATE FUNCTION sqm.stat_deviation_units_total(org bigint, first_day date, last_day date, previous_first date,
@@ -434,9 +459,9 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_deviation_per_unit WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
+       x.regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
        x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
@@ -444,11 +469,10 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN sqm.label a
  CROSS JOIN LATERAL sqm.stat_deviation_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                             g.code, a.code, p.today, p.label_language) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
+                                             p.today, p.label_language) x
+  JOIN sqm.label g ON g.kind OPERATOR(pg_catalog.=) 'regime_group' AND g.code OPERATOR(pg_catalog.=) x.regime_group
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord,
           sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 
@@ -665,8 +689,9 @@ BEGIN
            x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
       FROM sqm.stat_period_of(org, deviations_per_unit.period) p
      CROSS JOIN LATERAL sqm.stat_deviation_units(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                 p.previous_last_day, deviations_per_unit.regime_group,
-                                                 deviations_per_unit.attribution, p.today, l) x
+                                                 p.previous_last_day, p.today, l) x
+     WHERE x.regime_group OPERATOR(pg_catalog.=) deviations_per_unit.regime_group
+       AND x.attribution OPERATOR(pg_catalog.=) deviations_per_unit.attribution
      ORDER BY sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 END
 $$;
@@ -763,8 +788,9 @@ COMMENT ON FUNCTION sqm.deviations_open_longest(bigint, sqm.period, date, intege
 -- views call run as their reader, so the readers may call them.
 
 REVOKE ALL ON FUNCTION
-    sqm.deviation_regimes(text), sqm.deviation_type_regime(text), sqm.deviation_check_regime_group(text),
-    sqm.stat_deviation_units(bigint, date, date, date, date, text, text, date, text),
+    sqm.deviation_regimes(text), sqm.deviation_type_regime(text), sqm.deviation_regime_group(text),
+    sqm.deviation_check_regime_group(text),
+    sqm.stat_deviation_units(bigint, date, date, date, date, date, text),
     sqm.stat_deviation_units_total(bigint, date, date, date, date, text),
     sqm.stat_deviation_types(bigint, date, date, text, text),
     sqm.stat_deviation_types_total(bigint, date, date, text),
@@ -780,8 +806,9 @@ REVOKE ALL ON FUNCTION
     sqm.deviations_open_longest(bigint, sqm.period, date, integer, text, text)
 FROM PUBLIC;
 SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION
-    sqm.deviation_regimes(text), sqm.deviation_type_regime(text), sqm.deviation_check_regime_group(text),
-    sqm.stat_deviation_units(bigint, date, date, date, date, text, text, date, text),
+    sqm.deviation_regimes(text), sqm.deviation_type_regime(text), sqm.deviation_regime_group(text),
+    sqm.deviation_check_regime_group(text),
+    sqm.stat_deviation_units(bigint, date, date, date, date, date, text),
     sqm.stat_deviation_units_total(bigint, date, date, date, date, text),
     sqm.stat_deviation_types(bigint, date, date, text, text),
     sqm.stat_deviation_types_total(bigint, date, date, text),
