@@ -68,6 +68,14 @@ org=$(psql -X -At -d "$big_db" -c "SELECT min(org_id) FROM sqm.organisation")
 small_org=$(psql -X -At -d "$small_db" -c "SELECT min(org_id) FROM sqm.organisation")
 statements=$(psql -X -At -d "$big_db" -c "SELECT cardinality(bench_timing.report_statements($org, '2025'))")
 
+# Quiet before timing: what building left to write is written, and no
+# autovacuum worker (the databases were just vacuumed, but autovacuum may
+# still visit them) shares the two cores with the timings.
+psql -X -q -d postgres -c CHECKPOINT
+for i in $(seq 120); do
+	[ "$(psql -X -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")" = 0 ] && break
+	sleep 1
+done
 echo
 echo "load:   $(cut -d' ' -f1-3 /proc/loadavg) (1, 5 and 15 minutes) on $(nproc) cores, before the timings"
 echo "Timings (server time, ms): median (lowest–highest) of $rounds interleaved rounds after one untimed run;"
