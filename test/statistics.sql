@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(123);
+SELECT plan(128);
 
 SET LOCAL sqm.frozen_now = '2025-03-01 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -181,6 +181,46 @@ SELECT is((SELECT string_agg(unit_label, ' | ' ORDER BY unit_id)
 SELECT is((SELECT unit_name || ' ' || unit_valid_from || ' ' || unit_valid_until
              FROM sqm.stat_units(:a, '2023-01-01', '2023-12-31', NULL, NULL, 'as_it_was', '2026-02-15', 'sv') WHERE unit_id = :zeta_old),
           'Zeta 2023-01-01 2023-12-31', 'and carry their lifetime');
+-- A unit's department is the nearest unit of kind department above it on
+-- the day, however deep (organisation C, whose counts no test reads): a
+-- section that is a department, a group under a group, none under the
+-- administration alone.
+SELECT sqm.create_unit(:c, 'C Förvaltning', 'administration', '2024-01-01') AS c_adm \gset
+SELECT sqm.create_unit(:c, 'C Avdelning', 'department', '2024-01-01', :c_adm) AS c_dep \gset
+SELECT sqm.create_unit(:c, 'C Sektion', 'department', '2024-01-01', :c_dep) AS c_sec \gset
+SELECT sqm.create_unit(:c, 'C Grupp', 'unit', '2024-01-01', :c_sec) AS c_grp \gset
+SELECT sqm.create_unit(:c, 'C Undergrupp', 'unit', '2024-01-01', :c_grp) AS c_sub \gset
+SELECT sqm.create_unit(:c, 'C Stab', 'unit', '2024-01-01', :c_adm) AS c_stab \gset
+SELECT sqm.move_unit(:c, :c_grp, :c_dep, '2025-01-01');
+SELECT is((SELECT string_agg(unit_name || ':' || coalesce(department_name, '-') || ':' || coalesce(parent_name, '-'), ' ' ORDER BY unit_id)
+             FROM sqm.stat_units(:c, '2024-01-01', '2024-12-31', NULL, NULL, 'as_it_was', '2026-02-15', 'sv')
+            WHERE unit_id IN (:c_dep, :c_sec, :c_grp, :c_sub, :c_stab)),
+          'C Avdelning:C Avdelning:C Förvaltning C Sektion:C Sektion:C Avdelning C Grupp:C Sektion:C Sektion C Undergrupp:C Sektion:C Grupp C Stab:-:C Förvaltning',
+          'the department is the nearest above on the period''s last day, two levels up for a group under a group, none under the administration');
+SELECT is((SELECT string_agg(unit_name || ':' || department_name, ' ' ORDER BY unit_id)
+             FROM sqm.stat_units(:c, '2024-01-01', '2024-12-31', NULL, NULL, 'today', '2026-02-15', 'sv')
+            WHERE unit_id IN (:c_grp, :c_sub)),
+          'C Grupp:C Avdelning C Undergrupp:C Avdelning', 'under attribution today, the department of today''s organisation');
+SELECT is((SELECT string_agg(unit_name || ':' || unit_existed || ':' || coalesce(unit_existed_previous::text, '-') || ':' || listed, ' ' ORDER BY unit_id)
+             FROM sqm.stat_units(:c, '2024-01-01', '2024-12-31', '2023-01-01', '2023-12-31', 'as_it_was', '2026-02-15', 'sv')
+            WHERE unit_id IN (:c_dep, :c_sub)),
+          'C Avdelning:true:false:false C Undergrupp:true:false:true', 'existence in the period and the one before; only units are listed');
+SELECT sqm.create_unit(:c, 'C Team', 'unit', '2024-01-01', :c_dep) AS c_team1 \gset
+SELECT sqm.end_unit(:c, :c_team1, '2024-05-31');
+SELECT sqm.create_unit(:c, 'C Team', 'unit', '2024-06-01', :c_dep) AS c_team2 \gset
+SELECT sqm.link_successor(:c, :c_team1, :c_team2, '2024-06-01', 'merge');
+SELECT is((SELECT string_agg(unit_label, ' | ' ORDER BY unit_id)
+             FROM sqm.stat_units(:c, '2024-01-01', '2024-12-31', NULL, NULL, 'as_it_was', '2026-02-15', 'sv')
+            WHERE unit_id IN (:c_team1, :c_team2)),
+          format('C Team (2024–2024, %s) | C Team (2024–, %s)', :c_team1, :c_team2),
+          'units of the same name begun in the same year are told apart by their ids too');
+SELECT is((SELECT string_agg(attribution || ':' || listed, ' ' ORDER BY attribution)
+             FROM (SELECT 'as_it_was' AS attribution, listed
+                     FROM sqm.stat_units(:c, '2024-01-01', '2024-12-31', NULL, NULL, 'as_it_was', '2026-02-15', 'sv') WHERE unit_id = :c_team1
+                   UNION ALL
+                   SELECT 'today', listed
+                     FROM sqm.stat_units(:c, '2024-01-01', '2024-12-31', NULL, NULL, 'today', '2026-02-15', 'sv') WHERE unit_id = :c_team1) x),
+          'as_it_was:true today:false', 'a unit whose history went to its successor is listed as it was, not under today''s units');
 SELECT is((SELECT cases FROM sqm.stat_deviation_per_unit_total
             WHERE org_id = :a AND period = '2025' AND regime_group = 'SoL/LSS' AND attribution = 'today'),
           (SELECT sum(cases)::integer FROM u25 WHERE attribution = 'today'), 'the unit rows sum to the total');
