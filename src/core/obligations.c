@@ -14,10 +14,14 @@
  *	- sqm.obligations_period(org, started_from, started_before): the
  *	  obligations of one organisation whose clock started in
  *	  [started_from, started_before), as sqm.obligations returns them;
- *	- the per-backend cache behind it: the text of the query in its period
+ *	- sqm.obligation_counts_period(org, started_from, started_before, ends,
+ *	  units): the same obligations counted per rule as they stood at ends
+ *	  (met in time, met late, overdue, not yet due), of some units or all --
+ *	  what the deadline statistics show (sqm.stat_obligations);
+ *	- the per-backend cache behind them: the text of the query in its period
  *	  form (obligations_sql(..., period => true), where the organisation and
- *	  the range are given, so that one plan fits every value) and that plan,
- *	  prepared with SPI, generic, and kept;
+ *	  the range are given, so that one plan fits every value) and the plans
+ *	  of it and of the counts over it, prepared with SPI, generic, and kept;
  *	- its invalidation: a relcache callback (through sqm.c's one) drops
  *	  both when one of the tables the text is written from is invalidated
  *	  (the statement trigger sqm.lifecycle_invalidate() on each of them) or
@@ -45,6 +49,26 @@
 #include "sqm.h"
 
 PG_FUNCTION_INFO_V1(sqm_obligations_period);
+PG_FUNCTION_INFO_V1(sqm_obligation_counts_period);
+
+/*
+ * The statistics' counts per rule over the period query (%s): how the
+ * obligations stood at the end of the status day $5 -- a stop after it does
+ * not count -- of the units $6 (NULL: every unit).  Counting inside the
+ * query leaves the unused columns (the status at now) uncomputed and copies
+ * no obligation out of the executor: thousands a period (issue 15).
+ */
+#define OBLIGATION_COUNTS_SQL \
+	"SELECT s.rule, pg_catalog.count(*)," \
+	"       pg_catalog.count(*) FILTER (WHERE s.stopped_at OPERATOR(pg_catalog.<=) s.due_at)," \
+	"       pg_catalog.count(*) FILTER (WHERE s.stopped_at OPERATOR(pg_catalog.>) s.due_at)," \
+	"       pg_catalog.count(*) FILTER (WHERE s.stopped_at IS NULL AND s.due_at OPERATOR(pg_catalog.<=) $5)," \
+	"       pg_catalog.count(*) FILTER (WHERE s.stopped_at IS NULL AND s.due_at OPERATOR(pg_catalog.>) $5)" \
+	"  FROM (SELECT o.rule, o.due_at," \
+	"               CASE WHEN o.stopped_at OPERATOR(pg_catalog.<) $5 THEN o.stopped_at END AS stopped_at" \
+	"          FROM (%s) o" \
+	"         WHERE $6 IS NULL OR o.unit_id OPERATOR(pg_catalog.=) ANY ($6)) s" \
+	" GROUP BY s.rule"
 
 /* The tables sqm.obligations_sql writes the query from. */
 static const char *const op_sources[] = {
@@ -57,6 +81,7 @@ static bool op_valid = false;		/* cleared by the callback */
 static bool op_loaded = false;		/* the text and plan below are complete */
 static bool op_no_rules = false;	/* obligations_sql returned NULL */
 static SPIPlanPtr op_plan = NULL;
+static SPIPlanPtr op_counts_plan = NULL;
 
 /*
  * A relation was invalidated (InvalidOid: every relation).  Only clears the
@@ -109,6 +134,11 @@ op_load(void)
 		SPI_freeplan(op_plan);
 		op_plan = NULL;
 	}
+	if (op_counts_plan != NULL)
+	{
+		SPI_freeplan(op_counts_plan);
+		op_counts_plan = NULL;
+	}
 	op_valid = true;
 	for (i = 0; i < OP_NSOURCES; i++)
 		op_source_oids[i] = get_relname_relid(op_sources[i], nsp);
@@ -120,9 +150,16 @@ op_load(void)
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	op_no_rules = isnull;
 	if (!isnull)
+	{
+		char	   *query = TextDatumGetCString(d);
+		Oid			counts_argtypes[6] = {INT8OID, INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID,
+		TIMESTAMPTZOID, INT8ARRAYOID};
+
 		/* generic: the same plan for every organisation and period */
-		op_plan = sqm_prepare_kept_options(TextDatumGetCString(d), 4, argtypes,
-										   CURSOR_OPT_GENERIC_PLAN);
+		op_plan = sqm_prepare_kept_options(query, 4, argtypes, CURSOR_OPT_GENERIC_PLAN);
+		op_counts_plan = sqm_prepare_kept_options(psprintf(OBLIGATION_COUNTS_SQL, query), 6,
+												  counts_argtypes, CURSOR_OPT_GENERIC_PLAN);
+	}
 	op_loaded = true;
 }
 
@@ -175,6 +212,59 @@ sqm_obligations_period(PG_FUNCTION_ARGS)
 				 i + 1, format_type_be(TupleDescAttr(got, i)->atttypid),
 				 format_type_be(TupleDescAttr(rsinfo->setDesc, i)->atttypid));
 
+	for (row = 0; row < SPI_processed; row++)
+		tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[row]);
+
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * sqm.obligation_counts_period(org bigint, started_from timestamptz,
+ *                              started_before timestamptz, ends timestamptz,
+ *                              units bigint[])
+ * RETURNS TABLE (rule, cases, met_in_time, met_late, overdue, not_yet_due)
+ * The obligations of sqm.obligations_period(org, started_from,
+ * started_before) counted per rule as they stood at ends, of the units
+ * given (NULL: every unit).  Not STRICT in units only.
+ */
+Datum
+sqm_obligation_counts_period(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[6];
+	char		nulls[6] = {' ', 'n', ' ', ' ', ' ', ' '};
+	uint64		row;
+	int			rc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < 4; i++)
+		if (PG_ARGISNULL(i))
+			return (Datum) 0;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+	if (!op_valid || !op_loaded)
+		op_load();
+	if (op_no_rules)
+	{
+		SPI_finish();
+		return (Datum) 0;
+	}
+
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = (Datum) 0;
+	values[2] = PG_GETARG_DATUM(1);
+	values[3] = PG_GETARG_DATUM(2);
+	values[4] = PG_GETARG_DATUM(3);
+	values[5] = PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4);
+	nulls[5] = PG_ARGISNULL(4) ? 'n' : ' ';
+	rc = SPI_execute_plan(op_counts_plan, values, nulls, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "unexpected: the obligation counts of a period returned %d", rc);
+	if (SPI_tuptable->tupdesc->natts != rsinfo->setDesc->natts)
+		elog(ERROR, "unexpected: the obligation counts query has %d columns, not %d",
+			 SPI_tuptable->tupdesc->natts, rsinfo->setDesc->natts);
 	for (row = 0; row < SPI_processed; row++)
 		tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[row]);
 

@@ -552,6 +552,17 @@ RETURNS TABLE (org_id bigint, kind text, object_id bigint, unit_id bigint, rule 
 COMMENT ON FUNCTION sqm.obligations_period(bigint, timestamptz, timestamptz) IS
   'Internal: the deadline obligations of an organisation whose clock started in [started_from, started_before), as sqm.obligations returns them (SECURITY INVOKER), from a query written by sqm.obligations_sql(period => true) and planned once per backend; kept until a rule, event or lifecycle changes';
 
+-- The same obligations counted per rule as they stood at the end of a
+-- status day (ends), of the units given (NULL: all): the numbers the
+-- statistics show, counted inside the kept query (src/core/obligations.c).
+CREATE FUNCTION sqm.obligation_counts_period(org bigint, started_from timestamptz, started_before timestamptz,
+                                             ends timestamptz, units bigint[])
+RETURNS TABLE (rule text, cases bigint, met_in_time bigint, met_late bigint, overdue bigint, not_yet_due bigint)
+  AS 'MODULE_PATHNAME', 'sqm_obligation_counts_period'
+  LANGUAGE C STABLE ROWS 20;
+COMMENT ON FUNCTION sqm.obligation_counts_period(bigint, timestamptz, timestamptz, timestamptz, bigint[]) IS
+  'Internal: the obligations of sqm.obligations_period(org, started_from, started_before) of the units given (NULL: every unit), counted per rule as they stood at ends: met in time, met late (stopped by ends), overdue, not yet due (not stopped by ends); SECURITY INVOKER';
+
 CREATE FUNCTION sqm.obligations(org bigint DEFAULT NULL, unit bigint DEFAULT NULL, kind text DEFAULT NULL,
                                 rule text DEFAULT NULL, open_only boolean DEFAULT false)
 RETURNS TABLE (org_id bigint, kind text, object_id bigint, unit_id bigint, rule text, legal boolean, basis text,
@@ -574,6 +585,7 @@ REVOKE ALL ON FUNCTION sqm.deadline_check_sql(text, text, text, text), sqm.deadl
                        sqm.remove_closed_day(bigint, date), sqm.obligations_sql(text, text, boolean, boolean),
                        sqm.obligations_run(bigint, bigint, text, text, boolean, timestamptz, timestamptz),
                        sqm.obligations_period(bigint, timestamptz, timestamptz),
+                       sqm.obligation_counts_period(bigint, timestamptz, timestamptz, timestamptz, bigint[]),
                        sqm.obligations(bigint, bigint, text, text, boolean)
     FROM PUBLIC;
 REVOKE ALL ON sqm.obligation FROM PUBLIC;

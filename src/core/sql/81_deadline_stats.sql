@@ -49,31 +49,16 @@ BEGIN
     -- the end of the status day: the moment the status is taken at
     ends := (status_on + 1)::timestamp AT TIME ZONE tz;
     RETURN QUERY
-        WITH started AS (
-            SELECT o.rule, o.due_at,
-                   CASE WHEN o.stopped_at OPERATOR(pg_catalog.<) ends THEN o.stopped_at END AS stopped_at
-              -- only the obligations whose clock started in the period: a
-              -- range on the start columns (sqm.obligations reads every year)
-              -- (the engine's query prepared once per backend: sqm.obligations_period),
-              -- from the start of its first day to the start of the day after
-              -- it or the end of the status day, whichever is first: the start
-              -- event's local day is in the period and before the end of the
-              -- status day by that range alone
-              FROM sqm.obligations_period(org, first_day::timestamp AT TIME ZONE tz,
-                                          pg_catalog.timestamptz_smaller((last_day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE tz, ends))
-                   AS o(org_id, kind, object_id, unit_id, rule, legal, basis, started_at, due_at, stopped_at, status)
-             WHERE whole OR o.unit_id OPERATOR(pg_catalog.=) ANY (units)
-        ), counted AS (
-            -- counted per rule first, then labelled: grouping the obligations
-            -- by the labels sorted thousands of rows on seven text columns
-            SELECT s.rule,
-                   pg_catalog.count(*) AS cases,
-                   pg_catalog.count(*) FILTER (WHERE s.stopped_at OPERATOR(pg_catalog.<=) s.due_at) AS met_in_time,
-                   pg_catalog.count(*) FILTER (WHERE s.stopped_at OPERATOR(pg_catalog.>) s.due_at) AS met_late,
-                   pg_catalog.count(*) FILTER (WHERE s.stopped_at IS NULL AND s.due_at OPERATOR(pg_catalog.<=) ends) AS overdue,
-                   pg_catalog.count(*) FILTER (WHERE s.stopped_at IS NULL AND s.due_at OPERATOR(pg_catalog.>) ends) AS not_yet_due
-              FROM started s
-             GROUP BY s.rule
+        WITH counted AS (
+            -- only the obligations whose clock started in the period: a range
+            -- on the start columns, from the start of its first day to the
+            -- start of the day after it or the end of the status day,
+            -- whichever is first; counted per rule inside the engine's query
+            -- (prepared once per backend: sqm.obligation_counts_period)
+            SELECT c.rule, c.cases, c.met_in_time, c.met_late, c.overdue, c.not_yet_due
+              FROM sqm.obligation_counts_period(org, first_day::timestamp AT TIME ZONE tz,
+                                                pg_catalog.timestamptz_smaller((last_day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE tz, ends),
+                                                ends, CASE WHEN NOT whole THEN units END) c
         ), rules AS (
             -- a rule's labels: those of its basis in force last
             SELECT DISTINCT ON (r.rule) r.rule, r.kind, r.legal, r.label_sv, r.label_en
