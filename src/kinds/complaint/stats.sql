@@ -358,19 +358,34 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_complaint_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       k.code AS complaint_kind,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN k.label_en ELSE k.label_sv END) AS complaint_kind_label,
-       a.code AS attribution,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
-       x.previous_cases, x.previous_counted_in_several_rows
+       y.complaint_kind,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.complaint_kind_label_en ELSE y.complaint_kind_label_sv END) AS complaint_kind_label,
+       y.attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
+       y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row,
+       y.previous_cases, y.previous_counted_in_several_rows
   FROM sqm.stat_period p
- CROSS JOIN sqm.label k
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_complaint_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                   p.previous_last_day, k.code) x
- WHERE k.kind OPERATOR(pg_catalog.=) 'complaint_kind' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
- ORDER BY p.org_id, p.first_day, p.last_day DESC, k.ord, a.ord;
+ CROSS JOIN LATERAL (
+        -- the total does not depend on the attribution: once per kind (a
+        -- materialized CTE is computed once per period, however the planner
+        -- orders the joins; the attributions only repeat its rows; issue 15)
+        WITH t AS MATERIALIZED (
+            SELECT k.code, k.ord, k.label_sv, k.label_en, x.*
+              FROM sqm.label k
+             CROSS JOIN LATERAL sqm.stat_complaint_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                                               p.previous_last_day, k.code) x
+             WHERE k.kind OPERATOR(pg_catalog.=) 'complaint_kind'
+        )
+        SELECT t.code AS complaint_kind, t.ord AS complaint_kind_ord, t.label_sv AS complaint_kind_label_sv,
+               t.label_en AS complaint_kind_label_en,
+               a.code AS attribution, a.ord AS attribution_ord, a.label_sv AS attribution_label_sv,
+               a.label_en AS attribution_label_en,
+               t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row,
+               t.previous_cases, t.previous_counted_in_several_rows
+          FROM t CROSS JOIN sqm.label a
+         WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+       ) y
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, y.complaint_kind_ord, y.attribution_ord;
 
 CREATE VIEW sqm.stat_complaint_per_subject WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,

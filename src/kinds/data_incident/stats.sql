@@ -232,15 +232,27 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_data_incident_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       a.code AS attribution,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
-       x.previous_cases, x.previous_counted_in_several_rows
+       y.attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
+       y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row,
+       y.previous_cases, y.previous_counted_in_several_rows
   FROM sqm.stat_period p
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_data_incident_total(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day) x
- WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
- ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord;
+ CROSS JOIN LATERAL (
+        -- the total does not depend on the attribution: once per period (a
+        -- materialized CTE, however the planner orders the joins; the
+        -- attributions only repeat its row; issue 15)
+        WITH t AS MATERIALIZED (
+            SELECT x.* FROM sqm.stat_data_incident_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                                         p.previous_last_day) x
+        )
+        SELECT a.code AS attribution, a.ord AS attribution_ord, a.label_sv AS attribution_label_sv,
+               a.label_en AS attribution_label_en,
+               t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row,
+               t.previous_cases, t.previous_counted_in_several_rows
+          FROM t CROSS JOIN sqm.label a
+         WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+       ) y
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, y.attribution_ord;
 
 CREATE VIEW sqm.stat_data_incident_per_type WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,

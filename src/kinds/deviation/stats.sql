@@ -494,19 +494,33 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_deviation_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
-       a.code AS attribution,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
-       x.previous_cases, x.previous_counted_in_several_rows
+       y.regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.regime_group_label_en ELSE y.regime_group_label_sv END) AS regime_group_label,
+       y.attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
+       y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row,
+       y.previous_cases, y.previous_counted_in_several_rows
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_deviation_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                   p.previous_last_day, g.code) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
- ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord;
+ CROSS JOIN LATERAL (
+        -- the total does not depend on the attribution: once per regime group (a
+        -- materialized CTE is computed once per period, however the planner
+        -- orders the joins; the attributions only repeat its rows; issue 15)
+        WITH t AS MATERIALIZED (
+            SELECT g.code, g.ord, g.label_sv, g.label_en, x.*
+              FROM sqm.label g
+             CROSS JOIN LATERAL sqm.stat_deviation_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                                               p.previous_last_day, g.code) x
+             WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+        )
+        SELECT t.code AS regime_group, t.ord AS regime_group_ord, t.label_sv AS regime_group_label_sv, t.label_en AS regime_group_label_en,
+               a.code AS attribution, a.ord AS attribution_ord, a.label_sv AS attribution_label_sv,
+               a.label_en AS attribution_label_en,
+               t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row,
+               t.previous_cases, t.previous_counted_in_several_rows
+          FROM t CROSS JOIN sqm.label a
+         WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+       ) y
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, y.regime_group_ord, y.attribution_ord;
 
 CREATE VIEW sqm.stat_deviation_per_type WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
@@ -553,17 +567,29 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_deviation_per_type_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
-       a.code AS attribution,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
+       y.regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.regime_group_label_en ELSE y.regime_group_label_sv END) AS regime_group_label,
+       y.attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
+       y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day, g.code) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
- ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord;
+ CROSS JOIN LATERAL (
+        -- the total does not depend on the attribution: once per regime group, as
+        -- in sqm.stat_deviation_per_unit_total
+        WITH t AS MATERIALIZED (
+            SELECT g.code, g.ord, g.label_sv, g.label_en, x.*
+              FROM sqm.label g
+             CROSS JOIN LATERAL sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day, g.code) x
+             WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+        )
+        SELECT t.code AS regime_group, t.ord AS regime_group_ord, t.label_sv AS regime_group_label_sv, t.label_en AS regime_group_label_en,
+               a.code AS attribution, a.ord AS attribution_ord, a.label_sv AS attribution_label_sv,
+               a.label_en AS attribution_label_en,
+               t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row
+          FROM t CROSS JOIN sqm.label a
+         WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+       ) y
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, y.regime_group_ord, y.attribution_ord;
 
 CREATE VIEW sqm.stat_deviation_status WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
