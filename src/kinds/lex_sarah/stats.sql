@@ -127,12 +127,14 @@ COMMENT ON FUNCTION sqm.stat_lex_sarah_units(bigint, date, date, date, date, dat
   'Lex Sarah investigations completed in a period per unit of their reports, beside the period before, for both attributions (sqm.stat_lex_sarah_per_unit)';
 
 -- The total of the units: investigations completed, once each, and how many
--- more times the unit rows count them.
+-- more times the unit rows count them, for both attributions at once (the
+-- investigations read once; issue 15).  A row per attribution even for a
+-- period without investigations.
 CREATE FUNCTION sqm.stat_lex_sarah_units_total(org bigint, first_day date, last_day date, previous_first date,
-                                               previous_last date, attribution text, today date)
-RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer,
-               previous_cases integer, previous_counted_in_several_rows integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+                                               previous_last date, today date)
+RETURNS TABLE (attribution text, cases integer, counted_in_several_rows integer, cases_in_several_rows integer,
+               cases_in_no_row integer, previous_cases integer, previous_counted_in_several_rows integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 2
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -140,33 +142,48 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH per_case AS (
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+        ), per_case AS MATERIALIZED (
+            -- the units of an investigation's reports under each attribution
             SELECT i.id, i.completed_on OPERATOR(pg_catalog.>=) first_day AS cur,
-                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS units
+                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS today_units,
+                   pg_catalog.count(DISTINCT r.unit_id) AS as_it_was_units
               FROM sqm.lex_sarah_investigation i
               LEFT JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
                                               AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) r.unit_id AND m.days OPERATOR(pg_catalog.@>) i.completed_on
              WHERE i.org_id OPERATOR(pg_catalog.=) org
                AND i.completed_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
                AND i.completed_on OPERATOR(pg_catalog.<=) last_day
              GROUP BY i.id, i.completed_on
         )
-        SELECT pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 0)::integer,
-               coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer,
-               pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 1)::integer,
-               pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.=) 0)::integer,
+        SELECT 'today'::text AS attribution,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.today_units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.today_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.cur AND p.today_units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.today_units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.today_units OPERATOR(pg_catalog.=) 0)::integer,
                CASE WHEN previous_first IS NOT NULL THEN
-                    pg_catalog.count(*) FILTER (WHERE NOT p.cur AND p.units OPERATOR(pg_catalog.>) 0)::integer END,
+                    pg_catalog.count(*) FILTER (WHERE NOT p.cur AND p.today_units OPERATOR(pg_catalog.>) 0)::integer END,
                CASE WHEN previous_first IS NOT NULL THEN
-                    coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE NOT p.cur AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer END
+                    coalesce(pg_catalog.sum(p.today_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE NOT p.cur AND p.today_units OPERATOR(pg_catalog.>) 0), 0)::integer END
+          FROM per_case p
+        UNION ALL
+        SELECT 'as_it_was'::text,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.as_it_was_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.as_it_was_units OPERATOR(pg_catalog.=) 0)::integer,
+               CASE WHEN previous_first IS NOT NULL THEN
+                    pg_catalog.count(*) FILTER (WHERE NOT p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 0)::integer END,
+               CASE WHEN previous_first IS NOT NULL THEN
+                    coalesce(pg_catalog.sum(p.as_it_was_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE NOT p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 0), 0)::integer END
           FROM per_case p;
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, text, date) IS
-  'The total of sqm.stat_lex_sarah_units: investigations completed in the period (and the one before), each once, and how many more times the unit rows count them';
+COMMENT ON FUNCTION sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, date) IS
+  'The total of sqm.stat_lex_sarah_units for both attributions: investigations completed in the period (and the one before), each once, and how many more times the unit rows count them';
 
 -- Outcomes of the investigations completed in a period, in order of
 -- severity, with how many were notified to IVO.
@@ -272,10 +289,12 @@ $$;
 COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, date, text) IS
   'Outcomes of the lex Sarah investigations completed in a period per unit of their reports, where there are any, for both attributions (sqm.stat_lex_sarah_outcome_per_unit)';
 
-CREATE FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(org bigint, first_day date, last_day date, attribution text,
-                                                       today date)
-RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+-- The total of the outcomes per unit, for both attributions at once (the
+-- investigations read once; issue 15).
+CREATE FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(org bigint, first_day date, last_day date, today date)
+RETURNS TABLE (attribution text, cases integer, counted_in_several_rows integer, cases_in_several_rows integer,
+               cases_in_no_row integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 2
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -283,28 +302,39 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH per_case AS (
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+        ), per_case AS MATERIALIZED (
+            -- the units of an investigation's reports under each attribution
             SELECT i.id, i.outcome IS NOT NULL AS has_outcome,
-                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS units
+                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS today_units,
+                   pg_catalog.count(DISTINCT r.unit_id) AS as_it_was_units
               FROM sqm.lex_sarah_investigation i
               LEFT JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
                                               AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) r.unit_id AND m.days OPERATOR(pg_catalog.@>) i.completed_on
              WHERE i.org_id OPERATOR(pg_catalog.=) org
                AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
              GROUP BY i.id, i.outcome
         )
-        SELECT pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 0)::integer,
-               coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer,
-               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 1)::integer,
-               pg_catalog.count(*) FILTER (WHERE NOT p.has_outcome OR p.units OPERATOR(pg_catalog.=) 0)::integer
+        SELECT 'today'::text AS attribution,
+               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.today_units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.today_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.has_outcome AND p.today_units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.today_units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE NOT p.has_outcome OR p.today_units OPERATOR(pg_catalog.=) 0)::integer
+          FROM per_case p
+        UNION ALL
+        SELECT 'as_it_was'::text,
+               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.as_it_was_units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.as_it_was_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.has_outcome AND p.as_it_was_units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.as_it_was_units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE NOT p.has_outcome OR p.as_it_was_units OPERATOR(pg_catalog.=) 0)::integer
           FROM per_case p;
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, text, date) IS
-  'The total of sqm.stat_lex_sarah_unit_outcomes: investigations completed in the period, once each, and how many more times the unit rows count them';
+COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, date) IS
+  'The total of sqm.stat_lex_sarah_unit_outcomes for both attributions: investigations completed in the period, once each, and how many more times the unit rows count them';
 
 -- Themes of the deficiencies the investigations completed in a period found:
 -- every theme of the organisation's taxonomy valid on a day of the period (zero
@@ -482,15 +512,14 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_lex_sarah_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
        x.previous_cases, x.previous_counted_in_several_rows
   FROM sqm.stat_period p
- CROSS JOIN sqm.label a
  CROSS JOIN LATERAL sqm.stat_lex_sarah_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                   p.previous_last_day, a.code, p.today) x
- WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+                                                   p.previous_last_day, p.today) x
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord;
 
 CREATE VIEW sqm.stat_lex_sarah_outcome WITH (security_invoker = true) AS
@@ -526,13 +555,12 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_lex_sarah_outcome_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
   FROM sqm.stat_period p
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_lex_sarah_unit_outcomes_total(p.org_id, p.first_day, p.last_day, a.code, p.today) x
- WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+ CROSS JOIN LATERAL sqm.stat_lex_sarah_unit_outcomes_total(p.org_id, p.first_day, p.last_day, p.today) x
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord;
 
 CREATE VIEW sqm.stat_lex_sarah_theme WITH (security_invoker = true) AS
@@ -713,11 +741,11 @@ COMMENT ON FUNCTION sqm.lex_sarah_themes(bigint, sqm.period, text) IS
 
 REVOKE ALL ON FUNCTION
     sqm.stat_lex_sarah_units(bigint, date, date, date, date, date, text),
-    sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, text, date),
+    sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, date),
     sqm.stat_lex_sarah_outcomes(bigint, date, date, text),
     sqm.stat_lex_sarah_outcomes_total(bigint, date, date),
     sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, date, text),
-    sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, text, date),
+    sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, date),
     sqm.stat_lex_sarah_themes(bigint, date, date, text),
     sqm.stat_lex_sarah_themes_total(bigint, date, date),
     sqm.stat_ivo_answers(bigint, date, date, text),
@@ -730,11 +758,11 @@ REVOKE ALL ON FUNCTION
 FROM PUBLIC;
 SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION
     sqm.stat_lex_sarah_units(bigint, date, date, date, date, date, text),
-    sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, text, date),
+    sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, date),
     sqm.stat_lex_sarah_outcomes(bigint, date, date, text),
     sqm.stat_lex_sarah_outcomes_total(bigint, date, date),
     sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, date, text),
-    sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, text, date),
+    sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, date),
     sqm.stat_lex_sarah_themes(bigint, date, date, text),
     sqm.stat_lex_sarah_themes_total(bigint, date, date),
     sqm.stat_ivo_answers(bigint, date, date, text),
