@@ -116,11 +116,16 @@ BEGIN
         WITH m AS MATERIALIZED (
             -- which unit holds each unit's cases of which days today: once per unit
             SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
-        ), reports AS MATERIALIZED (
+        ), counted AS MATERIALIZED (
+            -- one pass over the reports of the period and the one before,
+            -- counted per regime group, unit then and unit today: a few dozen
+            -- rows, summed per attribution below (keeping the reports in a CTE
+            -- and counting them once per attribution cost more than the rest
+            -- of the table)
             SELECT sqm.deviation_regime_group(d.regime) AS regime_group, d.unit_id,
                    coalesce(m.attributed_to, d.unit_id) AS today_unit_id,
-                   d.reported_on OPERATOR(pg_catalog.>=) first_day AS cur,
-                   d.reported_on OPERATOR(pg_catalog.<=) previous_last AS prv
+                   pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.>=) first_day) AS cur,
+                   pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.<=) previous_last) AS prv
               FROM sqm.deviation d
               LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) d.unit_id AND m.days OPERATOR(pg_catalog.@>) d.reported_on
              WHERE d.org_id OPERATOR(pg_catalog.=) org
@@ -129,14 +134,14 @@ BEGIN
                -- every regime: an index range each (deviation_stat_idx)
                AND d.regime OPERATOR(pg_catalog.=) ANY ('{SoL,LSS,HSL,collaboration}'::text[])
                AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-        ), counted AS (
-            SELECT r.regime_group, 'today'::text AS attribution, r.today_unit_id AS unit_id,
-                   pg_catalog.count(*) FILTER (WHERE r.cur) AS cur, pg_catalog.count(*) FILTER (WHERE r.prv) AS prv
-              FROM reports r GROUP BY 1, 3
+             GROUP BY 1, 2, 3
+        ), attributed AS (
+            SELECT c.regime_group, 'today'::text AS attribution, c.today_unit_id AS unit_id,
+                   pg_catalog.sum(c.cur) AS cur, pg_catalog.sum(c.prv) AS prv
+              FROM counted c GROUP BY 1, 3
             UNION ALL
-            SELECT r.regime_group, 'as_it_was'::text, r.unit_id,
-                   pg_catalog.count(*) FILTER (WHERE r.cur), pg_catalog.count(*) FILTER (WHERE r.prv)
-              FROM reports r GROUP BY 1, 3
+            SELECT c.regime_group, 'as_it_was'::text, c.unit_id, pg_catalog.sum(c.cur), pg_catalog.sum(c.prv)
+              FROM counted c GROUP BY 1, 3
         ), units AS (
             SELECT 'today'::text AS attribution, u.*
               FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'today', today, lang) u
@@ -153,7 +158,7 @@ BEGIN
                     THEN coalesce(c.prv, 0)::integer END
           FROM sqm.label g
          CROSS JOIN units u
-          LEFT JOIN counted c ON c.regime_group OPERATOR(pg_catalog.=) g.code AND c.attribution OPERATOR(pg_catalog.=) u.attribution
+          LEFT JOIN attributed c ON c.regime_group OPERATOR(pg_catalog.=) g.code AND c.attribution OPERATOR(pg_catalog.=) u.attribution
                              AND c.unit_id OPERATOR(pg_catalog.=) u.unit_id
          WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
            AND (u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0);
