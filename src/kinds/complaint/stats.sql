@@ -136,17 +136,22 @@ $$;
 COMMENT ON FUNCTION sqm.stat_complaint_summary_of(bigint, date, date, date) IS
   'The complaints and feedback of a period, per kind, and how many were answered by status_on (sqm.stat_complaint_summary)';
 
--- Matters of a kind per unit beside the period before: every unit of kind
--- unit that existed in the period (zero where it had none), every unit with
--- matters in either period, and one row for the matters directed at no unit
--- (unit_id NULL: counted apart from the unit that handles them).  Under
--- attribution today a matter counts under the unit holding it today.
+-- Matters of every kind per unit in a period beside the period before, for
+-- both attributions at once: every unit of kind unit that existed in the
+-- period (zero where it had none), every unit with matters in either period,
+-- and one row for the matters directed at no unit (unit_id NULL: counted
+-- apart from the unit that handles them).  Under attribution today a matter
+-- counts under the unit holding it today.  The period's matters are read once
+-- and the units once per attribution: eight calls, one per kind and
+-- attribution, each with its own sqm.stat_units, were most of the table's
+-- time (issue 15).
 CREATE FUNCTION sqm.stat_complaint_units(org bigint, first_day date, last_day date, previous_first date, previous_last date,
-                                         complaint_kind text, attribution text, today date, lang text)
-RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
-               parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
+                                         today date, lang text)
+RETURNS TABLE (complaint_kind text, attribution text, unit_id bigint, unit_kind text, unit_kind_label text, unit_name text,
+               unit_label text, parent_id bigint, parent_name text, department_id bigint, department_name text,
+               unit_valid_from date, unit_valid_until date,
                unit_existed boolean, cases integer, unit_existed_previous boolean, previous_cases integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 20
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 160
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -154,51 +159,75 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH per_day AS (
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+        ), per_day AS MATERIALIZED (
             -- a matter directed at no unit counts in the row of its own (unit NULL)
-            SELECT CASE WHEN c.directed_at_unit THEN c.unit_id END AS unit_id, c.registered_on, pg_catalog.count(*) AS n
+            SELECT c.complaint_kind, CASE WHEN c.directed_at_unit THEN c.unit_id END AS unit_id, c.registered_on,
+                   pg_catalog.count(*) AS n
               FROM sqm.complaint c
              WHERE c.org_id OPERATOR(pg_catalog.=) org
                AND c.registered_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
                AND c.registered_on OPERATOR(pg_catalog.<=) last_day
-               AND c.complaint_kind OPERATOR(pg_catalog.=) stat_complaint_units.complaint_kind
                AND c.state OPERATOR(pg_catalog.<>) 'withdrawn'
-             GROUP BY 1, c.registered_on
-        ), counted AS (
-            SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id,
-                   pg_catalog.sum(x.n) FILTER (WHERE x.registered_on OPERATOR(pg_catalog.>=) first_day) AS cur,
-                   pg_catalog.sum(x.n) FILTER (WHERE x.registered_on OPERATOR(pg_catalog.<=) previous_last) AS prv
+             GROUP BY 1, 2, c.registered_on
+        ), attributed AS MATERIALIZED (
+            SELECT x.complaint_kind, x.unit_id, coalesce(m.attributed_to, x.unit_id) AS today_unit_id,
+                   x.registered_on OPERATOR(pg_catalog.>=) first_day AS cur,
+                   x.registered_on OPERATOR(pg_catalog.<=) previous_last AS prv, x.n
               FROM per_day x
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) x.registered_on
-             GROUP BY 1
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) x.unit_id AND m.days OPERATOR(pg_catalog.@>) x.registered_on
+        ), counted AS MATERIALIZED (
+            SELECT x.complaint_kind, 'today'::text AS attribution, x.today_unit_id AS unit_id,
+                   pg_catalog.sum(x.n) FILTER (WHERE x.cur) AS cur, pg_catalog.sum(x.n) FILTER (WHERE x.prv) AS prv
+              FROM attributed x GROUP BY 1, 3
+            UNION ALL
+            SELECT x.complaint_kind, 'as_it_was'::text, x.unit_id,
+                   pg_catalog.sum(x.n) FILTER (WHERE x.cur), pg_catalog.sum(x.n) FILTER (WHERE x.prv)
+              FROM attributed x GROUP BY 1, 3
+        ), units AS (
+            SELECT 'today'::text AS attribution, u.*
+              FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'today', today, lang) u
+            UNION ALL
+            SELECT 'as_it_was'::text, u.*
+              FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'as_it_was', today, lang) u
+        ), no_unit AS (
+            SELECT CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END AS label
+              FROM sqm.label l
+             WHERE l.kind OPERATOR(pg_catalog.=) 'complaint_unit' AND l.code OPERATOR(pg_catalog.=) 'none'
         )
-        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+        SELECT k.code, u.attribution, u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id,
+               u.parent_name, u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
                u.unit_existed,
                CASE WHEN u.unit_existed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 THEN coalesce(c.cur, 0)::integer END,
                u.unit_existed_previous,
                CASE WHEN previous_first IS NOT NULL AND (u.unit_existed_previous OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
                     THEN coalesce(c.prv, 0)::integer END
-          FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, attribution, today, lang) u
-          LEFT JOIN counted c ON c.unit_id OPERATOR(pg_catalog.=) u.unit_id
-         WHERE u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0
+          FROM sqm.label k
+         CROSS JOIN units u
+          LEFT JOIN counted c ON c.complaint_kind OPERATOR(pg_catalog.=) k.code AND c.attribution OPERATOR(pg_catalog.=) u.attribution
+                             AND c.unit_id OPERATOR(pg_catalog.=) u.unit_id
+         WHERE k.kind OPERATOR(pg_catalog.=) 'complaint_kind'
+           AND (u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
         UNION ALL
-        -- the matters directed at no unit: a row of their own, always there
-        SELECT NULL::bigint, NULL::text, NULL::text,
-               (SELECT CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END FROM sqm.label l
-                 WHERE l.kind OPERATOR(pg_catalog.=) 'complaint_unit' AND l.code OPERATOR(pg_catalog.=) 'none'),
-               (SELECT CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END FROM sqm.label l
-                 WHERE l.kind OPERATOR(pg_catalog.=) 'complaint_unit' AND l.code OPERATOR(pg_catalog.=) 'none'),
+        -- the matters directed at no unit: a row of their own for every kind and
+        -- attribution, always there
+        SELECT k.code, a.attribution, NULL::bigint, NULL::text, NULL::text,
+               (SELECT n.label FROM no_unit n), (SELECT n.label FROM no_unit n),
                NULL::bigint, NULL::text, NULL::bigint, NULL::text, NULL::date, NULL::date,
-               true, coalesce((SELECT c.cur FROM counted c WHERE c.unit_id IS NULL), 0)::integer,
+               true, coalesce(c.cur, 0)::integer,
                previous_first IS NOT NULL,
-               CASE WHEN previous_first IS NOT NULL THEN coalesce((SELECT c.prv FROM counted c WHERE c.unit_id IS NULL), 0)::integer END;
+               CASE WHEN previous_first IS NOT NULL THEN coalesce(c.prv, 0)::integer END
+          FROM sqm.label k
+         CROSS JOIN (VALUES ('today'::text), ('as_it_was'::text)) a(attribution)
+          LEFT JOIN counted c ON c.complaint_kind OPERATOR(pg_catalog.=) k.code AND c.attribution OPERATOR(pg_catalog.=) a.attribution
+                             AND c.unit_id IS NULL
+         WHERE k.kind OPERATOR(pg_catalog.=) 'complaint_kind';
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_complaint_units(bigint, date, date, date, date, text, text, date, text) IS
-  'Complaints and feedback of a kind per unit in a period (by registration date) beside the period before, for an attribution, with a row for the matters directed at no unit (sqm.stat_complaint_per_unit)';
+COMMENT ON FUNCTION sqm.stat_complaint_units(bigint, date, date, date, date, date, text) IS
+  'Complaints and feedback per unit in a period (by registration date) beside the period before, for every kind and attribution, with a row for the matters directed at no unit (sqm.stat_complaint_per_unit)';
 
 CREATE FUNCTION sqm.stat_complaint_units_total(org bigint, first_day date, last_day date, previous_first date,
                                                previous_last date, complaint_kind text)
@@ -338,9 +367,9 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_complaint_per_unit WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       k.code AS complaint_kind,
+       x.complaint_kind,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN k.label_en ELSE k.label_sv END) AS complaint_kind_label,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
        x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
@@ -348,29 +377,43 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
   FROM sqm.stat_period p
- CROSS JOIN sqm.label k
- CROSS JOIN sqm.label a
  CROSS JOIN LATERAL sqm.stat_complaint_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                             k.code, a.code, p.today, p.label_language) x
- WHERE k.kind OPERATOR(pg_catalog.=) 'complaint_kind' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
+                                             p.today, p.label_language) x
+  JOIN sqm.label k ON k.kind OPERATOR(pg_catalog.=) 'complaint_kind' AND k.code OPERATOR(pg_catalog.=) x.complaint_kind
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, k.ord, a.ord,
           x.unit_id IS NULL, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 
 CREATE VIEW sqm.stat_complaint_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       k.code AS complaint_kind,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN k.label_en ELSE k.label_sv END) AS complaint_kind_label,
-       a.code AS attribution,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
-       x.previous_cases, x.previous_counted_in_several_rows
+       y.complaint_kind,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.complaint_kind_label_en ELSE y.complaint_kind_label_sv END) AS complaint_kind_label,
+       y.attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
+       y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row,
+       y.previous_cases, y.previous_counted_in_several_rows
   FROM sqm.stat_period p
- CROSS JOIN sqm.label k
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_complaint_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                   p.previous_last_day, k.code) x
- WHERE k.kind OPERATOR(pg_catalog.=) 'complaint_kind' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
- ORDER BY p.org_id, p.first_day, p.last_day DESC, k.ord, a.ord;
+ CROSS JOIN LATERAL (
+        -- the total does not depend on the attribution: once per kind (a
+        -- materialized CTE is computed once per period, however the planner
+        -- orders the joins; the attributions only repeat its rows; issue 15)
+        WITH t AS MATERIALIZED (
+            SELECT k.code, k.ord, k.label_sv, k.label_en, x.*
+              FROM sqm.label k
+             CROSS JOIN LATERAL sqm.stat_complaint_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                                               p.previous_last_day, k.code) x
+             WHERE k.kind OPERATOR(pg_catalog.=) 'complaint_kind'
+        )
+        SELECT t.code AS complaint_kind, t.ord AS complaint_kind_ord, t.label_sv AS complaint_kind_label_sv,
+               t.label_en AS complaint_kind_label_en,
+               a.code AS attribution, a.ord AS attribution_ord, a.label_sv AS attribution_label_sv,
+               a.label_en AS attribution_label_en,
+               t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row,
+               t.previous_cases, t.previous_counted_in_several_rows
+          FROM t CROSS JOIN sqm.label a
+         WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+       ) y
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, y.complaint_kind_ord, y.attribution_ord;
 
 CREATE VIEW sqm.stat_complaint_per_subject WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
@@ -481,8 +524,9 @@ BEGIN
            x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
       FROM sqm.stat_period_of(org, complaints_per_unit.period) p
      CROSS JOIN LATERAL sqm.stat_complaint_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                                 complaints_per_unit.complaint_kind, complaints_per_unit.attribution,
                                                  p.today, l) x
+     WHERE x.complaint_kind OPERATOR(pg_catalog.=) complaints_per_unit.complaint_kind
+       AND x.attribution OPERATOR(pg_catalog.=) complaints_per_unit.attribution
      ORDER BY x.unit_id IS NULL, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 END
 $$;
@@ -554,7 +598,7 @@ REVOKE ALL ON FUNCTION
     sqm.stat_complaint_kinds(bigint, date, date, date, text),
     sqm.stat_complaint_kinds_total(bigint, date, date),
     sqm.stat_complaint_summary_of(bigint, date, date, date),
-    sqm.stat_complaint_units(bigint, date, date, date, date, text, text, date, text),
+    sqm.stat_complaint_units(bigint, date, date, date, date, date, text),
     sqm.stat_complaint_units_total(bigint, date, date, date, date, text),
     sqm.stat_complaint_subjects(bigint, date, date, date, date, date, date, date, date, text),
     sqm.stat_complaint_subjects_total(bigint, date, date, date, date),
@@ -568,7 +612,7 @@ SELECT sqm.grant_privilege('complaint', 'EXECUTE ON FUNCTION
     sqm.stat_complaint_kinds(bigint, date, date, date, text),
     sqm.stat_complaint_kinds_total(bigint, date, date),
     sqm.stat_complaint_summary_of(bigint, date, date, date),
-    sqm.stat_complaint_units(bigint, date, date, date, date, text, text, date, text),
+    sqm.stat_complaint_units(bigint, date, date, date, date, date, text),
     sqm.stat_complaint_units_total(bigint, date, date, date, date, text),
     sqm.stat_complaint_subjects(bigint, date, date, date, date, date, date, date, date, text),
     sqm.stat_complaint_subjects_total(bigint, date, date, date, date),

@@ -63,13 +63,17 @@ $$;
 COMMENT ON FUNCTION sqm.stat_data_incident_summary_of(bigint, date, date, date) IS
   'The personal data incidents of a period (by awareness date), their risks, and how many were notified to IMY (in time, late), had the people concerned told or an exception recorded, and had an action plan, by status_on (sqm.stat_data_incident_summary)';
 
--- Incidents per unit beside the period before, as for deviations.
+-- Incidents per unit beside the period before, as for deviations, for both
+-- attributions at once: the period's incidents are read once and the units
+-- once per attribution (a call per attribution, each with its own
+-- sqm.stat_units, read them twice; issue 15).
 CREATE FUNCTION sqm.stat_data_incident_units(org bigint, first_day date, last_day date, previous_first date, previous_last date,
-                                             attribution text, today date, lang text)
-RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
-               parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
-               unit_existed boolean, cases integer, unit_existed_previous boolean, previous_cases integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 20
+                                             today date, lang text)
+RETURNS TABLE (attribution text, unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text,
+               parent_id bigint, parent_name text, department_id bigint, department_name text, unit_valid_from date,
+               unit_valid_until date, unit_existed boolean, cases integer, unit_existed_previous boolean,
+               previous_cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 40
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -77,37 +81,49 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH per_day AS (
-            SELECT i.unit_id, i.aware_on, pg_catalog.count(*) AS n
-              FROM sqm.data_incident i
-             WHERE i.org_id OPERATOR(pg_catalog.=) org
-               AND i.aware_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
-               AND i.aware_on OPERATOR(pg_catalog.<=) last_day
-             GROUP BY i.unit_id, i.aware_on
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+        ), per_day AS MATERIALIZED (
+            SELECT i.unit_id, coalesce(m.attributed_to, i.unit_id) AS today_unit_id,
+                   i.aware_on OPERATOR(pg_catalog.>=) first_day AS cur,
+                   i.aware_on OPERATOR(pg_catalog.<=) previous_last AS prv, i.n
+              FROM (SELECT i.unit_id, i.aware_on, pg_catalog.count(*) AS n
+                      FROM sqm.data_incident i
+                     WHERE i.org_id OPERATOR(pg_catalog.=) org
+                       AND i.aware_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
+                       AND i.aware_on OPERATOR(pg_catalog.<=) last_day
+                     GROUP BY i.unit_id, i.aware_on) i
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) i.unit_id AND m.days OPERATOR(pg_catalog.@>) i.aware_on
         ), counted AS (
-            SELECT coalesce(m.attributed_to, x.unit_id) AS unit_id,
-                   pg_catalog.sum(x.n) FILTER (WHERE x.aware_on OPERATOR(pg_catalog.>=) first_day) AS cur,
-                   pg_catalog.sum(x.n) FILTER (WHERE x.aware_on OPERATOR(pg_catalog.<=) previous_last) AS prv
-              FROM per_day x
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) x.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) x.aware_on
-             GROUP BY 1
+            SELECT 'today'::text AS attribution, x.today_unit_id AS unit_id,
+                   pg_catalog.sum(x.n) FILTER (WHERE x.cur) AS cur, pg_catalog.sum(x.n) FILTER (WHERE x.prv) AS prv
+              FROM per_day x GROUP BY 2
+            UNION ALL
+            SELECT 'as_it_was'::text, x.unit_id,
+                   pg_catalog.sum(x.n) FILTER (WHERE x.cur), pg_catalog.sum(x.n) FILTER (WHERE x.prv)
+              FROM per_day x GROUP BY 2
+        ), units AS (
+            SELECT 'today'::text AS attribution, u.*
+              FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'today', today, lang) u
+            UNION ALL
+            SELECT 'as_it_was'::text, u.*
+              FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'as_it_was', today, lang) u
         )
-        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+        SELECT u.attribution, u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id,
+               u.parent_name, u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
                u.unit_existed,
                CASE WHEN u.unit_existed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 THEN coalesce(c.cur, 0)::integer END,
                u.unit_existed_previous,
                CASE WHEN previous_first IS NOT NULL AND (u.unit_existed_previous OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
                     THEN coalesce(c.prv, 0)::integer END
-          FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, attribution, today, lang) u
-          LEFT JOIN counted c ON c.unit_id OPERATOR(pg_catalog.=) u.unit_id
+          FROM units u
+          LEFT JOIN counted c ON c.attribution OPERATOR(pg_catalog.=) u.attribution AND c.unit_id OPERATOR(pg_catalog.=) u.unit_id
          WHERE u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0;
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_data_incident_units(bigint, date, date, date, date, text, date, text) IS
-  'Personal data incidents per unit in a period (by awareness date) beside the period before, for an attribution (sqm.stat_data_incident_per_unit)';
+COMMENT ON FUNCTION sqm.stat_data_incident_units(bigint, date, date, date, date, date, text) IS
+  'Personal data incidents per unit in a period (by awareness date) beside the period before, for both attributions (sqm.stat_data_incident_per_unit)';
 
 -- The incidents of a period and of the one before: each in one row of every
 -- per-unit, per-type and per-cause table (an incident has one type, one cause).
@@ -216,7 +232,7 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_data_incident_per_unit WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
        x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
@@ -224,23 +240,34 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
   FROM sqm.stat_period p
- CROSS JOIN sqm.label a
  CROSS JOIN LATERAL sqm.stat_data_incident_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                                 a.code, p.today, p.label_language) x
- WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+                                                 p.today, p.label_language) x
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 
 CREATE VIEW sqm.stat_data_incident_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       a.code AS attribution,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
-       x.previous_cases, x.previous_counted_in_several_rows
+       y.attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
+       y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row,
+       y.previous_cases, y.previous_counted_in_several_rows
   FROM sqm.stat_period p
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_data_incident_total(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day) x
- WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
- ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord;
+ CROSS JOIN LATERAL (
+        -- the total does not depend on the attribution: once per period (a
+        -- materialized CTE, however the planner orders the joins; the
+        -- attributions only repeat its row; issue 15)
+        WITH t AS MATERIALIZED (
+            SELECT x.* FROM sqm.stat_data_incident_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                                         p.previous_last_day) x
+        )
+        SELECT a.code AS attribution, a.ord AS attribution_ord, a.label_sv AS attribution_label_sv,
+               a.label_en AS attribution_label_en,
+               t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row,
+               t.previous_cases, t.previous_counted_in_several_rows
+          FROM t CROSS JOIN sqm.label a
+         WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+       ) y
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, y.attribution_ord;
 
 CREATE VIEW sqm.stat_data_incident_per_type WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
@@ -335,7 +362,8 @@ BEGIN
            x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
       FROM sqm.stat_period_of(org, data_incidents_per_unit.period) p
      CROSS JOIN LATERAL sqm.stat_data_incident_units(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                     p.previous_last_day, data_incidents_per_unit.attribution, p.today, l) x
+                                                     p.previous_last_day, p.today, l) x
+     WHERE x.attribution OPERATOR(pg_catalog.=) data_incidents_per_unit.attribution
      ORDER BY sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 END
 $$;
@@ -344,7 +372,7 @@ COMMENT ON FUNCTION sqm.data_incidents_per_unit(bigint, sqm.period, text, text) 
 
 REVOKE ALL ON FUNCTION
     sqm.stat_data_incident_summary_of(bigint, date, date, date),
-    sqm.stat_data_incident_units(bigint, date, date, date, date, text, date, text),
+    sqm.stat_data_incident_units(bigint, date, date, date, date, date, text),
     sqm.stat_data_incident_total(bigint, date, date, date, date),
     sqm.stat_data_incident_types(bigint, date, date, date, date, text),
     sqm.stat_data_incident_causes(bigint, date, date, date, date, text),
@@ -352,7 +380,7 @@ REVOKE ALL ON FUNCTION
 FROM PUBLIC;
 SELECT sqm.grant_privilege('data_incident', 'EXECUTE ON FUNCTION
     sqm.stat_data_incident_summary_of(bigint, date, date, date),
-    sqm.stat_data_incident_units(bigint, date, date, date, date, text, date, text),
+    sqm.stat_data_incident_units(bigint, date, date, date, date, date, text),
     sqm.stat_data_incident_total(bigint, date, date, date, date),
     sqm.stat_data_incident_types(bigint, date, date, date, date, text),
     sqm.stat_data_incident_causes(bigint, date, date, date, date, text),

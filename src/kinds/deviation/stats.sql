@@ -116,11 +116,16 @@ BEGIN
         WITH m AS MATERIALIZED (
             -- which unit holds each unit's cases of which days today: once per unit
             SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
-        ), reports AS MATERIALIZED (
+        ), counted AS MATERIALIZED (
+            -- one pass over the reports of the period and the one before,
+            -- counted per regime group, unit then and unit today: a few dozen
+            -- rows, summed per attribution below (keeping the reports in a CTE
+            -- and counting them once per attribution cost more than the rest
+            -- of the table)
             SELECT sqm.deviation_regime_group(d.regime) AS regime_group, d.unit_id,
                    coalesce(m.attributed_to, d.unit_id) AS today_unit_id,
-                   d.reported_on OPERATOR(pg_catalog.>=) first_day AS cur,
-                   d.reported_on OPERATOR(pg_catalog.<=) previous_last AS prv
+                   pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.>=) first_day) AS cur,
+                   pg_catalog.count(*) FILTER (WHERE d.reported_on OPERATOR(pg_catalog.<=) previous_last) AS prv
               FROM sqm.deviation d
               LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) d.unit_id AND m.days OPERATOR(pg_catalog.@>) d.reported_on
              WHERE d.org_id OPERATOR(pg_catalog.=) org
@@ -129,14 +134,14 @@ BEGIN
                -- every regime: an index range each (deviation_stat_idx)
                AND d.regime OPERATOR(pg_catalog.=) ANY ('{SoL,LSS,HSL,collaboration}'::text[])
                AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-        ), counted AS (
-            SELECT r.regime_group, 'today'::text AS attribution, r.today_unit_id AS unit_id,
-                   pg_catalog.count(*) FILTER (WHERE r.cur) AS cur, pg_catalog.count(*) FILTER (WHERE r.prv) AS prv
-              FROM reports r GROUP BY 1, 3
+             GROUP BY 1, 2, 3
+        ), attributed AS (
+            SELECT c.regime_group, 'today'::text AS attribution, c.today_unit_id AS unit_id,
+                   pg_catalog.sum(c.cur) AS cur, pg_catalog.sum(c.prv) AS prv
+              FROM counted c GROUP BY 1, 3
             UNION ALL
-            SELECT r.regime_group, 'as_it_was'::text, r.unit_id,
-                   pg_catalog.count(*) FILTER (WHERE r.cur), pg_catalog.count(*) FILTER (WHERE r.prv)
-              FROM reports r GROUP BY 1, 3
+            SELECT c.regime_group, 'as_it_was'::text, c.unit_id, pg_catalog.sum(c.cur), pg_catalog.sum(c.prv)
+              FROM counted c GROUP BY 1, 3
         ), units AS (
             SELECT 'today'::text AS attribution, u.*
               FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'today', today, lang) u
@@ -153,7 +158,7 @@ BEGIN
                     THEN coalesce(c.prv, 0)::integer END
           FROM sqm.label g
          CROSS JOIN units u
-          LEFT JOIN counted c ON c.regime_group OPERATOR(pg_catalog.=) g.code AND c.attribution OPERATOR(pg_catalog.=) u.attribution
+          LEFT JOIN attributed c ON c.regime_group OPERATOR(pg_catalog.=) g.code AND c.attribution OPERATOR(pg_catalog.=) u.attribution
                              AND c.unit_id OPERATOR(pg_catalog.=) u.unit_id
          WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
            AND (u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0);
@@ -253,13 +258,17 @@ COMMENT ON FUNCTION sqm.stat_deviation_types_total(bigint, date, date, text) IS
   'The total of sqm.stat_deviation_types: reports, and how many more times than once they count because they have several types';
 
 -- Reports per type and unit (the unit's department alongside, to sum per
--- department): the combinations that have reports.
-CREATE FUNCTION sqm.stat_deviation_unit_types(org bigint, first_day date, last_day date, regime_group text,
-                                              attribution text, today date, lang text)
-RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
-               parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
+-- department): the combinations that have reports, for every regime group and
+-- both attributions at once.  The period's reports are read once (one index
+-- range per regime of deviation_stat_idx) and the units once per attribution:
+-- six calls, one per regime group and attribution, each with its own
+-- sqm.stat_units, were most of the table's time (issue 15).
+CREATE FUNCTION sqm.stat_deviation_unit_types(org bigint, first_day date, last_day date, today date, lang text)
+RETURNS TABLE (regime_group text, attribution text, unit_id bigint, unit_kind text, unit_kind_label text, unit_name text,
+               unit_label text, parent_id bigint, parent_name text, department_id bigint, department_name text,
+               unit_valid_from date, unit_valid_until date,
                type_code text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 50
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 300
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -270,32 +279,48 @@ BEGIN
         WITH m AS MATERIALIZED (
             -- which unit holds each unit's cases of which days today: once per unit
             SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
-             WHERE attribution OPERATOR(pg_catalog.=) 'today'
-        ), counted AS (
-            SELECT coalesce(m.attributed_to, d.unit_id) AS unit_id, t.code, pg_catalog.count(*) AS n
+        ), counted AS MATERIALIZED (
+            -- one pass over the period's reports, counted per regime group, unit
+            -- then, unit today and type: a few hundred rows, summed per
+            -- attribution below (reading the reports once per attribution, or
+            -- keeping them in a CTE, cost twice as much)
+            SELECT sqm.deviation_regime_group(d.regime) AS regime_group, d.unit_id,
+                   coalesce(m.attributed_to, d.unit_id) AS today_unit_id, t.code, pg_catalog.count(*) AS n
               FROM sqm.deviation d
              CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
               LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) d.unit_id AND m.days OPERATOR(pg_catalog.@>) d.reported_on
              WHERE d.org_id OPERATOR(pg_catalog.=) org
                AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
+               -- every regime: an index range each (deviation_stat_idx)
+               AND d.regime OPERATOR(pg_catalog.=) ANY ('{SoL,LSS,HSL,collaboration}'::text[])
                AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-             GROUP BY 1, 2
+             GROUP BY 1, 2, 3, 4
+        ), attributed AS (
+            SELECT c.regime_group, 'today'::text AS attribution, c.today_unit_id AS unit_id, c.code, pg_catalog.sum(c.n) AS n
+              FROM counted c GROUP BY 1, 3, 4
+            UNION ALL
+            SELECT c.regime_group, 'as_it_was'::text, c.unit_id, c.code, pg_catalog.sum(c.n)
+              FROM counted c GROUP BY 1, 3, 4
+        ), units AS (
+            SELECT 'today'::text AS attribution, u.*
+              FROM sqm.stat_units(org, first_day, last_day, NULL, NULL, 'today', today, lang) u
+            UNION ALL
+            SELECT 'as_it_was'::text, u.*
+              FROM sqm.stat_units(org, first_day, last_day, NULL, NULL, 'as_it_was', today, lang) u
         )
-        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+        SELECT c.regime_group, c.attribution, u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label,
+               u.parent_id, u.parent_name, u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
                c.code,
                (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN ty.label_en ELSE ty.label_sv END) COLLATE sqm.swedish,
                ty.label_sv COLLATE sqm.swedish, ty.label_en COLLATE sqm.swedish,
                c.n::integer
-          FROM counted c
-          JOIN sqm.stat_units(org, first_day, last_day, NULL, NULL, attribution, today, lang) u
-            ON u.unit_id OPERATOR(pg_catalog.=) c.unit_id
+          FROM attributed c
+          JOIN units u ON u.attribution OPERATOR(pg_catalog.=) c.attribution AND u.unit_id OPERATOR(pg_catalog.=) c.unit_id
           LEFT JOIN sqm.deviation_type ty ON ty.org_id OPERATOR(pg_catalog.=) org AND ty.code OPERATOR(pg_catalog.=) c.code;
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_deviation_unit_types(bigint, date, date, text, text, date, text) IS
-  'Deviation reports per unit and type in a period, where there are any (sqm.stat_deviation_per_type_per_unit)';
+COMMENT ON FUNCTION sqm.stat_deviation_unit_types(bigint, date, date, date, text) IS
+  'Deviation reports per unit and type in a period, where there are any, for every regime group and attribution (sqm.stat_deviation_per_type_per_unit)';
 
 -- Status of a period's reports on a day: closed by then, investigated (the
 -- summary recorded) but with measures not yet carried out and followed up,
@@ -478,19 +503,33 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_deviation_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
-       a.code AS attribution,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
-       x.previous_cases, x.previous_counted_in_several_rows
+       y.regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.regime_group_label_en ELSE y.regime_group_label_sv END) AS regime_group_label,
+       y.attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
+       y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row,
+       y.previous_cases, y.previous_counted_in_several_rows
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_deviation_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                   p.previous_last_day, g.code) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
- ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord;
+ CROSS JOIN LATERAL (
+        -- the total does not depend on the attribution: once per regime group (a
+        -- materialized CTE is computed once per period, however the planner
+        -- orders the joins; the attributions only repeat its rows; issue 15)
+        WITH t AS MATERIALIZED (
+            SELECT g.code, g.ord, g.label_sv, g.label_en, x.*
+              FROM sqm.label g
+             CROSS JOIN LATERAL sqm.stat_deviation_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                                               p.previous_last_day, g.code) x
+             WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+        )
+        SELECT t.code AS regime_group, t.ord AS regime_group_ord, t.label_sv AS regime_group_label_sv, t.label_en AS regime_group_label_en,
+               a.code AS attribution, a.ord AS attribution_ord, a.label_sv AS attribution_label_sv,
+               a.label_en AS attribution_label_en,
+               t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row,
+               t.previous_cases, t.previous_counted_in_several_rows
+          FROM t CROSS JOIN sqm.label a
+         WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+       ) y
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, y.regime_group_ord, y.attribution_ord;
 
 CREATE VIEW sqm.stat_deviation_per_type WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
@@ -517,9 +556,9 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_deviation_per_type_per_unit WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
+       x.regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
        x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
@@ -528,28 +567,38 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.type_code, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_deviation_unit_types(p.org_id, p.first_day, p.last_day, g.code, a.code, p.today,
-                                                  p.label_language) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
+ CROSS JOIN LATERAL sqm.stat_deviation_unit_types(p.org_id, p.first_day, p.last_day, p.today, p.label_language) x
+  JOIN sqm.label g ON g.kind OPERATOR(pg_catalog.=) 'regime_group' AND g.code OPERATOR(pg_catalog.=) x.regime_group
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord, x.department_name NULLS FIRST,
           sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label,
           x.cases DESC, x.label;
 
 CREATE VIEW sqm.stat_deviation_per_type_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
-       a.code AS attribution,
-       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
-       x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
+       y.regime_group,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.regime_group_label_en ELSE y.regime_group_label_sv END) AS regime_group_label,
+       y.attribution,
+       (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
+       y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day, g.code) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND a.kind OPERATOR(pg_catalog.=) 'attribution'
- ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, a.ord;
+ CROSS JOIN LATERAL (
+        -- the total does not depend on the attribution: once per regime group, as
+        -- in sqm.stat_deviation_per_unit_total
+        WITH t AS MATERIALIZED (
+            SELECT g.code, g.ord, g.label_sv, g.label_en, x.*
+              FROM sqm.label g
+             CROSS JOIN LATERAL sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day, g.code) x
+             WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+        )
+        SELECT t.code AS regime_group, t.ord AS regime_group_ord, t.label_sv AS regime_group_label_sv, t.label_en AS regime_group_label_en,
+               a.code AS attribution, a.ord AS attribution_ord, a.label_sv AS attribution_label_sv,
+               a.label_en AS attribution_label_en,
+               t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row
+          FROM t CROSS JOIN sqm.label a
+         WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+       ) y
+ ORDER BY p.org_id, p.first_day, p.last_day DESC, y.regime_group_ord, y.attribution_ord;
 
 CREATE VIEW sqm.stat_deviation_status WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
@@ -794,7 +843,7 @@ REVOKE ALL ON FUNCTION
     sqm.stat_deviation_units_total(bigint, date, date, date, date, text),
     sqm.stat_deviation_types(bigint, date, date, text, text),
     sqm.stat_deviation_types_total(bigint, date, date, text),
-    sqm.stat_deviation_unit_types(bigint, date, date, text, text, date, text),
+    sqm.stat_deviation_unit_types(bigint, date, date, date, text),
     sqm.stat_deviation_statuses(bigint, date, date, text, date, text),
     sqm.stat_deviation_statuses_total(bigint, date, date, text),
     sqm.stat_deviation_open(bigint, date, date, text, text),
@@ -812,7 +861,7 @@ SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION
     sqm.stat_deviation_units_total(bigint, date, date, date, date, text),
     sqm.stat_deviation_types(bigint, date, date, text, text),
     sqm.stat_deviation_types_total(bigint, date, date, text),
-    sqm.stat_deviation_unit_types(bigint, date, date, text, text, date, text),
+    sqm.stat_deviation_unit_types(bigint, date, date, date, text),
     sqm.stat_deviation_statuses(bigint, date, date, text, date, text),
     sqm.stat_deviation_statuses_total(bigint, date, date, text),
     sqm.stat_deviation_open(bigint, date, date, text, text),

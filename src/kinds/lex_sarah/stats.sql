@@ -63,16 +63,19 @@ INSERT INTO sqm.stat_column (column_name, class, comment, builtin) VALUES
 -- The tables, as functions of a period.
 
 -- Investigations completed per unit of their reports, beside the period
--- before: every unit of kind unit that existed in the period (zero where it
--- had none) and every unit with investigations in either period.  An
--- investigation counts once for each unit (after attribution) whose reports
--- it covers.
+-- before, for both attributions at once: every unit of kind unit that
+-- existed in the period (zero where it had none) and every unit with
+-- investigations in either period.  An investigation counts once for each
+-- unit (after attribution) whose reports it covers.  The period's
+-- investigations are read once and the units once per attribution: a call
+-- per attribution, each with its own sqm.stat_units, read them twice (issue 15).
 CREATE FUNCTION sqm.stat_lex_sarah_units(org bigint, first_day date, last_day date, previous_first date, previous_last date,
-                                         attribution text, today date, lang text)
-RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
-               parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
-               unit_existed boolean, cases integer, unit_existed_previous boolean, previous_cases integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 20
+                                         today date, lang text)
+RETURNS TABLE (attribution text, unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text,
+               parent_id bigint, parent_name text, department_id bigint, department_name text, unit_valid_from date,
+               unit_valid_until date, unit_existed boolean, cases integer, unit_existed_previous boolean,
+               previous_cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 40
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -80,45 +83,58 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH attributed AS (
-            SELECT DISTINCT i.id, i.completed_on, coalesce(m.attributed_to, r.unit_id) AS unit_id
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+        ), covered AS MATERIALIZED (
+            SELECT i.id, i.completed_on, r.unit_id, coalesce(m.attributed_to, r.unit_id) AS today_unit_id
               FROM sqm.lex_sarah_investigation i
               JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
                                          AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) r.unit_id AND m.days OPERATOR(pg_catalog.@>) i.completed_on
              WHERE i.org_id OPERATOR(pg_catalog.=) org
                AND i.completed_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
                AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+        ), attributed AS (
+            SELECT DISTINCT 'today'::text AS attribution, x.id, x.completed_on, x.today_unit_id AS unit_id FROM covered x
+            UNION ALL
+            SELECT DISTINCT 'as_it_was'::text, x.id, x.completed_on, x.unit_id FROM covered x
         ), counted AS (
-            SELECT a.unit_id,
+            SELECT a.attribution, a.unit_id,
                    pg_catalog.count(*) FILTER (WHERE a.completed_on OPERATOR(pg_catalog.>=) first_day) AS cur,
                    pg_catalog.count(*) FILTER (WHERE a.completed_on OPERATOR(pg_catalog.<=) previous_last) AS prv
-              FROM attributed a GROUP BY a.unit_id
+              FROM attributed a GROUP BY a.attribution, a.unit_id
+        ), units AS (
+            SELECT 'today'::text AS attribution, u.*
+              FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'today', today, lang) u
+            UNION ALL
+            SELECT 'as_it_was'::text, u.*
+              FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, 'as_it_was', today, lang) u
         )
-        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+        SELECT u.attribution, u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id,
+               u.parent_name, u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
                u.unit_existed,
                CASE WHEN u.unit_existed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 THEN coalesce(c.cur, 0)::integer END,
                u.unit_existed_previous,
                CASE WHEN previous_first IS NOT NULL AND (u.unit_existed_previous OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0)
                     THEN coalesce(c.prv, 0)::integer END
-          FROM sqm.stat_units(org, first_day, last_day, previous_first, previous_last, attribution, today, lang) u
-          LEFT JOIN counted c ON c.unit_id OPERATOR(pg_catalog.=) u.unit_id
+          FROM units u
+          LEFT JOIN counted c ON c.attribution OPERATOR(pg_catalog.=) u.attribution AND c.unit_id OPERATOR(pg_catalog.=) u.unit_id
          WHERE u.listed OR coalesce(c.cur, 0) OPERATOR(pg_catalog.>) 0 OR coalesce(c.prv, 0) OPERATOR(pg_catalog.>) 0;
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_lex_sarah_units(bigint, date, date, date, date, text, date, text) IS
-  'Lex Sarah investigations completed in a period per unit of their reports, beside the period before (sqm.stat_lex_sarah_per_unit)';
+COMMENT ON FUNCTION sqm.stat_lex_sarah_units(bigint, date, date, date, date, date, text) IS
+  'Lex Sarah investigations completed in a period per unit of their reports, beside the period before, for both attributions (sqm.stat_lex_sarah_per_unit)';
 
 -- The total of the units: investigations completed, once each, and how many
--- more times the unit rows count them.
+-- more times the unit rows count them, for both attributions at once (the
+-- investigations read once; issue 15).  A row per attribution even for a
+-- period without investigations.
 CREATE FUNCTION sqm.stat_lex_sarah_units_total(org bigint, first_day date, last_day date, previous_first date,
-                                               previous_last date, attribution text, today date)
-RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer,
-               previous_cases integer, previous_counted_in_several_rows integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+                                               previous_last date, today date)
+RETURNS TABLE (attribution text, cases integer, counted_in_several_rows integer, cases_in_several_rows integer,
+               cases_in_no_row integer, previous_cases integer, previous_counted_in_several_rows integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 2
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -126,33 +142,48 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH per_case AS (
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+        ), per_case AS MATERIALIZED (
+            -- the units of an investigation's reports under each attribution
             SELECT i.id, i.completed_on OPERATOR(pg_catalog.>=) first_day AS cur,
-                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS units
+                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS today_units,
+                   pg_catalog.count(DISTINCT r.unit_id) AS as_it_was_units
               FROM sqm.lex_sarah_investigation i
               LEFT JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
                                               AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) r.unit_id AND m.days OPERATOR(pg_catalog.@>) i.completed_on
              WHERE i.org_id OPERATOR(pg_catalog.=) org
                AND i.completed_on OPERATOR(pg_catalog.>=) coalesce(previous_first, first_day)
                AND i.completed_on OPERATOR(pg_catalog.<=) last_day
              GROUP BY i.id, i.completed_on
         )
-        SELECT pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 0)::integer,
-               coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer,
-               pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.>) 1)::integer,
-               pg_catalog.count(*) FILTER (WHERE p.cur AND p.units OPERATOR(pg_catalog.=) 0)::integer,
+        SELECT 'today'::text AS attribution,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.today_units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.today_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.cur AND p.today_units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.today_units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.today_units OPERATOR(pg_catalog.=) 0)::integer,
                CASE WHEN previous_first IS NOT NULL THEN
-                    pg_catalog.count(*) FILTER (WHERE NOT p.cur AND p.units OPERATOR(pg_catalog.>) 0)::integer END,
+                    pg_catalog.count(*) FILTER (WHERE NOT p.cur AND p.today_units OPERATOR(pg_catalog.>) 0)::integer END,
                CASE WHEN previous_first IS NOT NULL THEN
-                    coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE NOT p.cur AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer END
+                    coalesce(pg_catalog.sum(p.today_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE NOT p.cur AND p.today_units OPERATOR(pg_catalog.>) 0), 0)::integer END
+          FROM per_case p
+        UNION ALL
+        SELECT 'as_it_was'::text,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.as_it_was_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.cur AND p.as_it_was_units OPERATOR(pg_catalog.=) 0)::integer,
+               CASE WHEN previous_first IS NOT NULL THEN
+                    pg_catalog.count(*) FILTER (WHERE NOT p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 0)::integer END,
+               CASE WHEN previous_first IS NOT NULL THEN
+                    coalesce(pg_catalog.sum(p.as_it_was_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE NOT p.cur AND p.as_it_was_units OPERATOR(pg_catalog.>) 0), 0)::integer END
           FROM per_case p;
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, text, date) IS
-  'The total of sqm.stat_lex_sarah_units: investigations completed in the period (and the one before), each once, and how many more times the unit rows count them';
+COMMENT ON FUNCTION sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, date) IS
+  'The total of sqm.stat_lex_sarah_units for both attributions: investigations completed in the period (and the one before), each once, and how many more times the unit rows count them';
 
 -- Outcomes of the investigations completed in a period, in order of
 -- severity, with how many were notified to IVO.
@@ -206,13 +237,14 @@ COMMENT ON FUNCTION sqm.stat_lex_sarah_outcomes_total(bigint, date, date) IS
   'The total of sqm.stat_lex_sarah_outcomes: the investigations completed in the period, each under its one outcome';
 
 -- Outcomes per unit of the reports: the combinations that have
--- investigations (an investigation counts once for each unit).
-CREATE FUNCTION sqm.stat_lex_sarah_unit_outcomes(org bigint, first_day date, last_day date, attribution text,
-                                                 today date, lang text)
-RETURNS TABLE (unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text, parent_id bigint,
-               parent_name text, department_id bigint, department_name text, unit_valid_from date, unit_valid_until date,
-               outcome text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 30
+-- investigations (an investigation counts once for each unit), for both
+-- attributions at once (the investigations read once, the units once per
+-- attribution; issue 15).
+CREATE FUNCTION sqm.stat_lex_sarah_unit_outcomes(org bigint, first_day date, last_day date, today date, lang text)
+RETURNS TABLE (attribution text, unit_id bigint, unit_kind text, unit_kind_label text, unit_name text, unit_label text,
+               parent_id bigint, parent_name text, department_id bigint, department_name text, unit_valid_from date,
+               unit_valid_until date, outcome text, label text, label_sv text, label_en text, cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 60
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -220,36 +252,49 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH attributed AS (
-            SELECT DISTINCT i.id, i.outcome::text AS outcome, coalesce(m.attributed_to, r.unit_id) AS unit_id
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+        ), covered AS MATERIALIZED (
+            SELECT i.id, i.outcome::text AS outcome, r.unit_id, coalesce(m.attributed_to, r.unit_id) AS today_unit_id
               FROM sqm.lex_sarah_investigation i
               JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
                                          AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) r.unit_id AND m.days OPERATOR(pg_catalog.@>) i.completed_on
              WHERE i.org_id OPERATOR(pg_catalog.=) org AND i.outcome IS NOT NULL
                AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
+        ), attributed AS (
+            SELECT DISTINCT 'today'::text AS attribution, x.id, x.outcome, x.today_unit_id AS unit_id FROM covered x
+            UNION ALL
+            SELECT DISTINCT 'as_it_was'::text, x.id, x.outcome, x.unit_id FROM covered x
         ), counted AS (
-            SELECT a.unit_id, a.outcome, pg_catalog.count(*) AS n FROM attributed a GROUP BY a.unit_id, a.outcome
+            SELECT a.attribution, a.unit_id, a.outcome, pg_catalog.count(*) AS n
+              FROM attributed a GROUP BY a.attribution, a.unit_id, a.outcome
+        ), units AS (
+            SELECT 'today'::text AS attribution, u.*
+              FROM sqm.stat_units(org, first_day, last_day, NULL, NULL, 'today', today, lang) u
+            UNION ALL
+            SELECT 'as_it_was'::text, u.*
+              FROM sqm.stat_units(org, first_day, last_day, NULL, NULL, 'as_it_was', today, lang) u
         )
-        SELECT u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id, u.parent_name,
-               u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
+        SELECT c.attribution, u.unit_id, u.unit_kind, u.unit_kind_label, u.unit_name, u.unit_label, u.parent_id,
+               u.parent_name, u.department_id, u.department_name, u.unit_valid_from, u.unit_valid_until,
                c.outcome, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
                c.n::integer
           FROM counted c
-          JOIN sqm.stat_units(org, first_day, last_day, NULL, NULL, attribution, today, lang) u
-            ON u.unit_id OPERATOR(pg_catalog.=) c.unit_id
+          JOIN units u ON u.attribution OPERATOR(pg_catalog.=) c.attribution AND u.unit_id OPERATOR(pg_catalog.=) c.unit_id
           LEFT JOIN sqm.label l ON l.kind OPERATOR(pg_catalog.=) 'lex_sarah_outcome' AND l.code OPERATOR(pg_catalog.=) c.outcome;
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, text, date, text) IS
-  'Outcomes of the lex Sarah investigations completed in a period per unit of their reports, where there are any (sqm.stat_lex_sarah_outcome_per_unit)';
+COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, date, text) IS
+  'Outcomes of the lex Sarah investigations completed in a period per unit of their reports, where there are any, for both attributions (sqm.stat_lex_sarah_outcome_per_unit)';
 
-CREATE FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(org bigint, first_day date, last_day date, attribution text,
-                                                       today date)
-RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+-- The total of the outcomes per unit, for both attributions at once (the
+-- investigations read once; issue 15).
+CREATE FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(org bigint, first_day date, last_day date, today date)
+RETURNS TABLE (attribution text, cases integer, counted_in_several_rows integer, cases_in_several_rows integer,
+               cases_in_no_row integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 2
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -257,28 +302,39 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH per_case AS (
+        WITH m AS MATERIALIZED (
+            -- which unit holds each unit's cases of which days today: once per unit
+            SELECT m.unit_id, m.days, m.attributed_to FROM sqm.unit_attribution_map(org, today) m
+        ), per_case AS MATERIALIZED (
+            -- the units of an investigation's reports under each attribution
             SELECT i.id, i.outcome IS NOT NULL AS has_outcome,
-                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS units
+                   pg_catalog.count(DISTINCT coalesce(m.attributed_to, r.unit_id)) AS today_units,
+                   pg_catalog.count(DISTINCT r.unit_id) AS as_it_was_units
               FROM sqm.lex_sarah_investigation i
               LEFT JOIN sqm.lex_sarah_report r ON r.org_id OPERATOR(pg_catalog.=) i.org_id
                                               AND r.investigation_id OPERATOR(pg_catalog.=) i.id
-              LEFT JOIN sqm.unit_attribution_map(org, today) m
-                     ON attribution OPERATOR(pg_catalog.=) 'today' AND m.unit_id OPERATOR(pg_catalog.=) r.unit_id
-                    AND m.days OPERATOR(pg_catalog.@>) i.completed_on
+              LEFT JOIN m ON m.unit_id OPERATOR(pg_catalog.=) r.unit_id AND m.days OPERATOR(pg_catalog.@>) i.completed_on
              WHERE i.org_id OPERATOR(pg_catalog.=) org
                AND i.completed_on OPERATOR(pg_catalog.>=) first_day AND i.completed_on OPERATOR(pg_catalog.<=) last_day
              GROUP BY i.id, i.outcome
         )
-        SELECT pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 0)::integer,
-               coalesce(pg_catalog.sum(p.units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 0), 0)::integer,
-               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.units OPERATOR(pg_catalog.>) 1)::integer,
-               pg_catalog.count(*) FILTER (WHERE NOT p.has_outcome OR p.units OPERATOR(pg_catalog.=) 0)::integer
+        SELECT 'today'::text AS attribution,
+               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.today_units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.today_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.has_outcome AND p.today_units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.today_units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE NOT p.has_outcome OR p.today_units OPERATOR(pg_catalog.=) 0)::integer
+          FROM per_case p
+        UNION ALL
+        SELECT 'as_it_was'::text,
+               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.as_it_was_units OPERATOR(pg_catalog.>) 0)::integer,
+               coalesce(pg_catalog.sum(p.as_it_was_units OPERATOR(pg_catalog.-) 1) FILTER (WHERE p.has_outcome AND p.as_it_was_units OPERATOR(pg_catalog.>) 0), 0)::integer,
+               pg_catalog.count(*) FILTER (WHERE p.has_outcome AND p.as_it_was_units OPERATOR(pg_catalog.>) 1)::integer,
+               pg_catalog.count(*) FILTER (WHERE NOT p.has_outcome OR p.as_it_was_units OPERATOR(pg_catalog.=) 0)::integer
           FROM per_case p;
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, text, date) IS
-  'The total of sqm.stat_lex_sarah_unit_outcomes: investigations completed in the period, once each, and how many more times the unit rows count them';
+COMMENT ON FUNCTION sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, date) IS
+  'The total of sqm.stat_lex_sarah_unit_outcomes for both attributions: investigations completed in the period, once each, and how many more times the unit rows count them';
 
 -- Themes of the deficiencies the investigations completed in a period found:
 -- every theme of the organisation's taxonomy valid on a day of the period (zero
@@ -441,7 +497,7 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_lex_sarah_per_unit WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
        x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
@@ -449,23 +505,21 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
   FROM sqm.stat_period p
- CROSS JOIN sqm.label a
  CROSS JOIN LATERAL sqm.stat_lex_sarah_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                             a.code, p.today, p.label_language) x
- WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+                                             p.today, p.label_language) x
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 
 CREATE VIEW sqm.stat_lex_sarah_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
        x.previous_cases, x.previous_counted_in_several_rows
   FROM sqm.stat_period p
- CROSS JOIN sqm.label a
  CROSS JOIN LATERAL sqm.stat_lex_sarah_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                   p.previous_last_day, a.code, p.today) x
- WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+                                                   p.previous_last_day, p.today) x
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord;
 
 CREATE VIEW sqm.stat_lex_sarah_outcome WITH (security_invoker = true) AS
@@ -485,7 +539,7 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_lex_sarah_outcome_per_unit WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.unit_id, x.unit_kind, x.unit_kind_label COLLATE sqm.swedish AS unit_kind_label,
        x.unit_name COLLATE sqm.swedish AS unit_name, x.unit_label COLLATE sqm.swedish AS unit_label, x.parent_id,
@@ -494,21 +548,19 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.outcome, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_lex_sarah_unit_outcomes(p.org_id, p.first_day, p.last_day, a.code, p.today, p.label_language) x
- WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+ CROSS JOIN LATERAL sqm.stat_lex_sarah_unit_outcomes(p.org_id, p.first_day, p.last_day, p.today, p.label_language) x
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label,
           x.outcome::sqm.lex_sarah_outcome;
 
 CREATE VIEW sqm.stat_lex_sarah_outcome_per_unit_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       a.code AS attribution,
+       x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
   FROM sqm.stat_period p
- CROSS JOIN sqm.label a
- CROSS JOIN LATERAL sqm.stat_lex_sarah_unit_outcomes_total(p.org_id, p.first_day, p.last_day, a.code, p.today) x
- WHERE a.kind OPERATOR(pg_catalog.=) 'attribution'
+ CROSS JOIN LATERAL sqm.stat_lex_sarah_unit_outcomes_total(p.org_id, p.first_day, p.last_day, p.today) x
+  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord;
 
 CREATE VIEW sqm.stat_lex_sarah_theme WITH (security_invoker = true) AS
@@ -609,7 +661,8 @@ BEGIN
            x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
       FROM sqm.stat_period_of(org, lex_sarah_per_unit.period) p
      CROSS JOIN LATERAL sqm.stat_lex_sarah_units(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                 p.previous_last_day, lex_sarah_per_unit.attribution, p.today, l) x
+                                                 p.previous_last_day, p.today, l) x
+     WHERE x.attribution OPERATOR(pg_catalog.=) lex_sarah_per_unit.attribution
      ORDER BY sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 END
 $$;
@@ -687,12 +740,12 @@ COMMENT ON FUNCTION sqm.lex_sarah_themes(bigint, sqm.period, text) IS
 -- views call run as their reader, so the readers may call them.
 
 REVOKE ALL ON FUNCTION
-    sqm.stat_lex_sarah_units(bigint, date, date, date, date, text, date, text),
-    sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, text, date),
+    sqm.stat_lex_sarah_units(bigint, date, date, date, date, date, text),
+    sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, date),
     sqm.stat_lex_sarah_outcomes(bigint, date, date, text),
     sqm.stat_lex_sarah_outcomes_total(bigint, date, date),
-    sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, text, date, text),
-    sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, text, date),
+    sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, date, text),
+    sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, date),
     sqm.stat_lex_sarah_themes(bigint, date, date, text),
     sqm.stat_lex_sarah_themes_total(bigint, date, date),
     sqm.stat_ivo_answers(bigint, date, date, text),
@@ -704,12 +757,12 @@ REVOKE ALL ON FUNCTION
     sqm.lex_sarah_themes(bigint, sqm.period, text)
 FROM PUBLIC;
 SELECT sqm.grant_privilege('lex_sarah', 'EXECUTE ON FUNCTION
-    sqm.stat_lex_sarah_units(bigint, date, date, date, date, text, date, text),
-    sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, text, date),
+    sqm.stat_lex_sarah_units(bigint, date, date, date, date, date, text),
+    sqm.stat_lex_sarah_units_total(bigint, date, date, date, date, date),
     sqm.stat_lex_sarah_outcomes(bigint, date, date, text),
     sqm.stat_lex_sarah_outcomes_total(bigint, date, date),
-    sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, text, date, text),
-    sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, text, date),
+    sqm.stat_lex_sarah_unit_outcomes(bigint, date, date, date, text),
+    sqm.stat_lex_sarah_unit_outcomes_total(bigint, date, date, date),
     sqm.stat_lex_sarah_themes(bigint, date, date, text),
     sqm.stat_lex_sarah_themes_total(bigint, date, date),
     sqm.stat_ivo_answers(bigint, date, date, text),
