@@ -444,10 +444,17 @@ $$;
 COMMENT ON FUNCTION sqm.stat_deviation_directions(bigint, date, date, text) IS
   'Collaboration deviations of a period per direction: received from the other organisation or sent to it (sqm.stat_deviation_collaboration)';
 
--- Reports of a period, and how many were escalated to lex Sarah.
-CREATE FUNCTION sqm.stat_deviation_summary_of(org bigint, first_day date, last_day date, regime_group text)
-RETURNS TABLE (reports integer, escalated_to_lex_sarah integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+-- Reports of a period, and how many were escalated to lex Sarah, for every
+-- regime group at once (a group without reports has its row, with 0): one
+-- call per period instead of one per regime group, each group's regimes an
+-- index range of deviation_stat_idx (an index-only scan) counted by a plain
+-- aggregate.  Measured on a year of 3 300 reports (issue 15): one pass over
+-- every regime hashed by group cost more than the calls it saved (0.90 ms
+-- against 0.59 for three calls); this, 0.53.  The rows counted, not the
+-- calls, are the cost of the multi-year table.
+CREATE FUNCTION sqm.stat_deviation_summary_of(org bigint, first_day date, last_day date)
+RETURNS TABLE (regime_group text, reports integer, escalated_to_lex_sarah integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 3
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -455,16 +462,21 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        SELECT pg_catalog.count(*)::integer, pg_catalog.count(d.escalated_on)::integer
-          FROM sqm.deviation d
-         WHERE d.org_id OPERATOR(pg_catalog.=) org
-           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+        SELECT g.code, c.reports::integer, c.escalated::integer
+          FROM sqm.label g
+         CROSS JOIN LATERAL (
+                SELECT pg_catalog.count(*) AS reports, pg_catalog.count(d.escalated_on) AS escalated
+                  FROM sqm.deviation d
+                 WHERE d.org_id OPERATOR(pg_catalog.=) org
+                   AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(g.code))
+                   AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+                   AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+               ) c
+         WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group';
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_deviation_summary_of(bigint, date, date, text) IS
-  'The reports of a period and how many of them were escalated to lex Sarah (sqm.stat_deviation_summary)';
+COMMENT ON FUNCTION sqm.stat_deviation_summary_of(bigint, date, date) IS
+  'The reports of a period and how many of them were escalated to lex Sarah, for every regime group (sqm.stat_deviation_summary)';
 
 -- ---------------------------------------------------------------------------
 -- The views: every period of sqm.stat_period (the organisation's reporting
@@ -473,13 +485,12 @@ COMMENT ON FUNCTION sqm.stat_deviation_summary_of(bigint, date, date, text) IS
 
 CREATE VIEW sqm.stat_deviation_summary WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
+       x.regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        x.reports, x.escalated_to_lex_sarah
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN LATERAL sqm.stat_deviation_summary_of(p.org_id, p.first_day, p.last_day, g.code) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ CROSS JOIN LATERAL sqm.stat_deviation_summary_of(p.org_id, p.first_day, p.last_day) x
+  JOIN sqm.label g ON g.kind OPERATOR(pg_catalog.=) 'regime_group' AND g.code OPERATOR(pg_catalog.=) x.regime_group
  ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord;
 
 CREATE VIEW sqm.stat_deviation_per_unit WITH (security_invoker = true) AS
@@ -848,7 +859,7 @@ REVOKE ALL ON FUNCTION
     sqm.stat_deviation_statuses_total(bigint, date, date, text),
     sqm.stat_deviation_open(bigint, date, date, text, text),
     sqm.stat_deviation_directions(bigint, date, date, text),
-    sqm.stat_deviation_summary_of(bigint, date, date, text),
+    sqm.stat_deviation_summary_of(bigint, date, date),
     sqm.deviations_per_unit(bigint, sqm.period, text, text, text),
     sqm.deviations_per_type(bigint, sqm.period, text, text),
     sqm.deviation_status_at(bigint, sqm.period, date, text, text),
@@ -866,7 +877,7 @@ SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION
     sqm.stat_deviation_statuses_total(bigint, date, date, text),
     sqm.stat_deviation_open(bigint, date, date, text, text),
     sqm.stat_deviation_directions(bigint, date, date, text),
-    sqm.stat_deviation_summary_of(bigint, date, date, text),
+    sqm.stat_deviation_summary_of(bigint, date, date),
     sqm.deviations_per_unit(bigint, sqm.period, text, text, text),
     sqm.deviations_per_type(bigint, sqm.period, text, text),
     sqm.deviation_status_at(bigint, sqm.period, date, text, text),
