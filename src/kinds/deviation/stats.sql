@@ -195,12 +195,16 @@ $$;
 COMMENT ON FUNCTION sqm.stat_deviation_units_total(bigint, date, date, date, date, text) IS
   'The total of sqm.stat_deviation_units: the reports of a period and of the one before';
 
--- Reports per type: every type of the organisation's taxonomy for the regime
--- group valid on a day of the period (zero where none), a report with several
--- types counting under each.
-CREATE FUNCTION sqm.stat_deviation_types(org bigint, first_day date, last_day date, regime_group text, lang text)
-RETURNS TABLE (type_code text, label text, label_sv text, label_en text, cases integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 15
+-- Reports per type, for every regime group at once: every type of the
+-- organisation's taxonomy for the group's type regime
+-- (sqm.deviation_type_regime) valid on a day of the period (zero where none),
+-- and every such type with reports; a report with several types counts
+-- under each.  One call per period instead of one per regime group, each
+-- group's regimes an index range of deviation_stat_idx counted per type (as
+-- sqm.stat_deviation_summary_of; one pass hashed by group and type cost more).
+CREATE FUNCTION sqm.stat_deviation_types(org bigint, first_day date, last_day date, lang text)
+RETURNS TABLE (regime_group text, type_code text, label text, label_sv text, label_en text, cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 45
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -208,34 +212,46 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH counted AS (
-            SELECT t.code, pg_catalog.count(*) AS n
-              FROM sqm.deviation d CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
-             WHERE d.org_id OPERATOR(pg_catalog.=) org
-               AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-             GROUP BY t.code
+        -- materialized: counted once, not once per type of the taxonomy
+        WITH counted AS MATERIALIZED (
+            SELECT g.code AS regime_group, c.code, c.n
+              FROM sqm.label g
+             CROSS JOIN LATERAL (
+                    SELECT t.code, pg_catalog.count(*) AS n
+                      FROM sqm.deviation d CROSS JOIN LATERAL pg_catalog.unnest(d.types) AS t(code)
+                     WHERE d.org_id OPERATOR(pg_catalog.=) org
+                       AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(g.code))
+                       AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+                       AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+                     GROUP BY t.code
+                   ) c
+             WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
         )
-        SELECT ty.code,
+        SELECT g.code, ty.code,
                (CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN ty.label_en ELSE ty.label_sv END) COLLATE sqm.swedish,
                ty.label_sv COLLATE sqm.swedish, ty.label_en COLLATE sqm.swedish,
                coalesce(c.n, 0)::integer
-          FROM sqm.deviation_type ty
-          LEFT JOIN counted c ON c.code OPERATOR(pg_catalog.=) ty.code
-         WHERE ty.org_id OPERATOR(pg_catalog.=) org
-           AND ty.regime OPERATOR(pg_catalog.=) sqm.deviation_type_regime(regime_group)
+          FROM sqm.label g
+          JOIN sqm.deviation_type ty ON ty.org_id OPERATOR(pg_catalog.=) org
+                                    AND ty.regime OPERATOR(pg_catalog.=) sqm.deviation_type_regime(g.code)
+          -- a group lists the types of its type regime only, as a call per
+          -- group did
+          LEFT JOIN counted c ON c.regime_group OPERATOR(pg_catalog.=) g.code AND c.code OPERATOR(pg_catalog.=) ty.code
+         WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
            AND (ty.valid OPERATOR(pg_catalog.&&) pg_catalog.daterange(first_day, last_day, '[]') OR c.code IS NOT NULL);
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_deviation_types(bigint, date, date, text, text) IS
-  'Deviation reports per type in a period (a report with several types counts under each; sqm.stat_deviation_per_type)';
+COMMENT ON FUNCTION sqm.stat_deviation_types(bigint, date, date, text) IS
+  'Deviation reports per type in a period, for every regime group (a report with several types counts under each; sqm.stat_deviation_per_type)';
 
--- The total of the types: the reports, how many more times they count
--- because of a second or third type, and how many have several.
-CREATE FUNCTION sqm.stat_deviation_types_total(org bigint, first_day date, last_day date, regime_group text)
-RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+-- The total of the types, for every regime group at once (a group without
+-- reports has its row, with 0): the reports, how many more times they count
+-- because of a second or third type, and how many have several.  One call
+-- per period, as sqm.stat_deviation_summary_of.
+CREATE FUNCTION sqm.stat_deviation_types_total(org bigint, first_day date, last_day date)
+RETURNS TABLE (regime_group text, cases integer, counted_in_several_rows integer, cases_in_several_rows integer,
+               cases_in_no_row integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 3
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -243,19 +259,23 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        SELECT pg_catalog.count(*)::integer,
-               coalesce(pg_catalog.sum(pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.-) 1), 0)::integer,
-               pg_catalog.count(*) FILTER (WHERE pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.>) 1)::integer,
-               0
-          FROM sqm.deviation d
-         WHERE d.org_id OPERATOR(pg_catalog.=) org
-           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+        SELECT g.code, c.cases::integer, c.more::integer, c.several::integer, 0
+          FROM sqm.label g
+         CROSS JOIN LATERAL (
+                SELECT pg_catalog.count(*) AS cases,
+                       coalesce(pg_catalog.sum(pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.-) 1), 0) AS more,
+                       pg_catalog.count(*) FILTER (WHERE pg_catalog.cardinality(d.types) OPERATOR(pg_catalog.>) 1) AS several
+                  FROM sqm.deviation d
+                 WHERE d.org_id OPERATOR(pg_catalog.=) org
+                   AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(g.code))
+                   AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+                   AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+               ) c
+         WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group';
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_deviation_types_total(bigint, date, date, text) IS
-  'The total of sqm.stat_deviation_types: reports, and how many more times than once they count because they have several types';
+COMMENT ON FUNCTION sqm.stat_deviation_types_total(bigint, date, date) IS
+  'The total of sqm.stat_deviation_types, for every regime group: reports, and how many more times than once they count because they have several types';
 
 -- Reports per type and unit (the unit's department alongside, to sum per
 -- department): the combinations that have reports, for every regime group and
@@ -324,10 +344,54 @@ COMMENT ON FUNCTION sqm.stat_deviation_unit_types(bigint, date, date, date, text
 
 -- Status of a period's reports on a day: closed by then, investigated (the
 -- summary recorded) but with measures not yet carried out and followed up,
--- or investigation ongoing — the published "78 / 6 / 9" at the follow-up.
-CREATE FUNCTION sqm.stat_deviation_statuses(org bigint, first_day date, last_day date, regime_group text,
-                                            status_on date, lang text)
-RETURNS TABLE (status text, label text, label_sv text, label_en text, cases integer)
+-- or investigation ongoing — the published "78 / 6 / 9" at the follow-up;
+-- for every regime group at once, every status (0 where none).  One call per
+-- period instead of one per regime group, each group's regimes an index range
+-- of deviation_stat_idx counted once by a plain aggregate (a call per group
+-- counted its reports once per status: half the status table's time; issue 15).
+CREATE FUNCTION sqm.stat_deviation_statuses(org bigint, first_day date, last_day date, status_on date, lang text)
+RETURNS TABLE (regime_group text, status text, label text, label_sv text, label_en text, cases integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 9
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+        SELECT g.code, l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END,
+               l.label_sv, l.label_en,
+               (CASE l.code WHEN 'closed' THEN c.closed WHEN 'investigated' THEN c.investigated
+                            WHEN 'investigating' THEN c.reports OPERATOR(pg_catalog.-) c.closed OPERATOR(pg_catalog.-) c.investigated
+                            ELSE 0 END)::integer
+          FROM sqm.label g
+         CROSS JOIN LATERAL (
+                -- closed: closed by status_on; investigated: not closed by
+                -- then, the summary recorded by then; investigating: the rest
+                SELECT pg_catalog.count(*) AS reports,
+                       pg_catalog.count(*) FILTER (WHERE d.closed_on OPERATOR(pg_catalog.<=) status_on) AS closed,
+                       pg_catalog.count(*) FILTER (WHERE d.investigated_on OPERATOR(pg_catalog.<=) status_on
+                                                     AND NOT coalesce(d.closed_on OPERATOR(pg_catalog.<=) status_on, false))
+                           AS investigated
+                  FROM sqm.deviation d
+                 WHERE d.org_id OPERATOR(pg_catalog.=) org
+                   AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(g.code))
+                   AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+                   AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+               ) c
+         CROSS JOIN sqm.label l
+         WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group' AND l.kind OPERATOR(pg_catalog.=) 'deviation_status';
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_deviation_statuses(bigint, date, date, date, text) IS
+  'Status of a period''s deviation reports on a day, for every regime group: closed, investigation ongoing, or investigated with measures not yet carried out and followed up (sqm.stat_deviation_status)';
+
+-- The total of the statuses, for every regime group at once (a group without
+-- reports has its row, with 0): the reports of the period, each in one
+-- status.  One call per period, as sqm.stat_deviation_summary_of.
+CREATE FUNCTION sqm.stat_deviation_statuses_total(org bigint, first_day date, last_day date)
+RETURNS TABLE (regime_group text, cases integer, counted_in_several_rows integer, cases_in_several_rows integer,
+               cases_in_no_row integer)
 LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 3
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -336,41 +400,21 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        WITH status AS (
-            SELECT CASE WHEN d.closed_on OPERATOR(pg_catalog.<=) status_on THEN 'closed'
-                        WHEN d.investigated_on OPERATOR(pg_catalog.<=) status_on THEN 'investigated'
-                        ELSE 'investigating' END AS status
-              FROM sqm.deviation d
-             WHERE d.org_id OPERATOR(pg_catalog.=) org
-               AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-               AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-               AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
-        )
-        SELECT l.code, CASE WHEN lang OPERATOR(pg_catalog.=) 'en' THEN l.label_en ELSE l.label_sv END, l.label_sv, l.label_en,
-               (SELECT pg_catalog.count(*) FROM status s WHERE s.status OPERATOR(pg_catalog.=) l.code)::integer
-          FROM sqm.label l
-         WHERE l.kind OPERATOR(pg_catalog.=) 'deviation_status';
+        SELECT g.code, c.n::integer, 0, 0, 0
+          FROM sqm.label g
+         CROSS JOIN LATERAL (
+                SELECT pg_catalog.count(*) AS n
+                  FROM sqm.deviation d
+                 WHERE d.org_id OPERATOR(pg_catalog.=) org
+                   AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(g.code))
+                   AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+                   AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+               ) c
+         WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group';
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_deviation_statuses(bigint, date, date, text, date, text) IS
-  'Status of a period''s deviation reports on a day: closed, investigation ongoing, or investigated with measures not yet carried out and followed up (sqm.stat_deviation_status)';
-
-CREATE FUNCTION sqm.stat_deviation_statuses_total(org bigint, first_day date, last_day date, regime_group text)
-RETURNS TABLE (cases integer, counted_in_several_rows integer, cases_in_several_rows integer, cases_in_no_row integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
-SET search_path = pg_catalog, pg_temp
-SET jit = off
-SET plan_cache_mode = force_generic_plan
-AS $$
-#variable_conflict use_column
-BEGIN
-    RETURN QUERY
-        SELECT t.cases, t.counted_in_several_rows, t.cases_in_several_rows, t.cases_in_no_row
-          FROM sqm.stat_deviation_units_total(org, first_day, last_day, NULL, NULL, regime_group) t;
-END
-$$;
-COMMENT ON FUNCTION sqm.stat_deviation_statuses_total(bigint, date, date, text) IS
-  'The total of sqm.stat_deviation_statuses: the reports of the period, each in one status';
+COMMENT ON FUNCTION sqm.stat_deviation_statuses_total(bigint, date, date) IS
+  'The total of sqm.stat_deviation_statuses, for every regime group: the reports of the period, each in one status';
 
 -- The reports of a period, or before it, still open on a day, longest open
 -- first (rank 1).
@@ -444,10 +488,17 @@ $$;
 COMMENT ON FUNCTION sqm.stat_deviation_directions(bigint, date, date, text) IS
   'Collaboration deviations of a period per direction: received from the other organisation or sent to it (sqm.stat_deviation_collaboration)';
 
--- Reports of a period, and how many were escalated to lex Sarah.
-CREATE FUNCTION sqm.stat_deviation_summary_of(org bigint, first_day date, last_day date, regime_group text)
-RETURNS TABLE (reports integer, escalated_to_lex_sarah integer)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+-- Reports of a period, and how many were escalated to lex Sarah, for every
+-- regime group at once (a group without reports has its row, with 0): one
+-- call per period instead of one per regime group, each group's regimes an
+-- index range of deviation_stat_idx (an index-only scan) counted by a plain
+-- aggregate.  Measured on a year of 3 300 reports (issue 15): one pass over
+-- every regime hashed by group cost more than the calls it saved (0.90 ms
+-- against 0.59 for three calls); this, 0.53.  The rows counted, not the
+-- calls, are the cost of the multi-year table.
+CREATE FUNCTION sqm.stat_deviation_summary_of(org bigint, first_day date, last_day date)
+RETURNS TABLE (regime_group text, reports integer, escalated_to_lex_sarah integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 3
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET plan_cache_mode = force_generic_plan
@@ -455,16 +506,21 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-        SELECT pg_catalog.count(*)::integer, pg_catalog.count(d.escalated_on)::integer
-          FROM sqm.deviation d
-         WHERE d.org_id OPERATOR(pg_catalog.=) org
-           AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
-           AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(regime_group))
-           AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[]);
+        SELECT g.code, c.reports::integer, c.escalated::integer
+          FROM sqm.label g
+         CROSS JOIN LATERAL (
+                SELECT pg_catalog.count(*) AS reports, pg_catalog.count(d.escalated_on) AS escalated
+                  FROM sqm.deviation d
+                 WHERE d.org_id OPERATOR(pg_catalog.=) org
+                   AND d.regime OPERATOR(pg_catalog.=) ANY (sqm.deviation_regimes(g.code))
+                   AND d.reported_on OPERATOR(pg_catalog.>=) first_day AND d.reported_on OPERATOR(pg_catalog.<=) last_day
+                   AND d.state OPERATOR(pg_catalog.<>) ALL ('{withdrawn,reclassified}'::text[])
+               ) c
+         WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group';
 END
 $$;
-COMMENT ON FUNCTION sqm.stat_deviation_summary_of(bigint, date, date, text) IS
-  'The reports of a period and how many of them were escalated to lex Sarah (sqm.stat_deviation_summary)';
+COMMENT ON FUNCTION sqm.stat_deviation_summary_of(bigint, date, date) IS
+  'The reports of a period and how many of them were escalated to lex Sarah, for every regime group (sqm.stat_deviation_summary)';
 
 -- ---------------------------------------------------------------------------
 -- The views: every period of sqm.stat_period (the organisation's reporting
@@ -473,13 +529,12 @@ COMMENT ON FUNCTION sqm.stat_deviation_summary_of(bigint, date, date, text) IS
 
 CREATE VIEW sqm.stat_deviation_summary WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
+       x.regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        x.reports, x.escalated_to_lex_sarah
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN LATERAL sqm.stat_deviation_summary_of(p.org_id, p.first_day, p.last_day, g.code) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ CROSS JOIN LATERAL sqm.stat_deviation_summary_of(p.org_id, p.first_day, p.last_day) x
+  JOIN sqm.label g ON g.kind OPERATOR(pg_catalog.=) 'regime_group' AND g.code OPERATOR(pg_catalog.=) x.regime_group
  ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord;
 
 CREATE VIEW sqm.stat_deviation_per_unit WITH (security_invoker = true) AS
@@ -533,25 +588,23 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_deviation_per_type WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
+       x.regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        x.type_code, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN LATERAL sqm.stat_deviation_types(p.org_id, p.first_day, p.last_day, g.code, p.label_language) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ CROSS JOIN LATERAL sqm.stat_deviation_types(p.org_id, p.first_day, p.last_day, p.label_language) x
+  JOIN sqm.label g ON g.kind OPERATOR(pg_catalog.=) 'regime_group' AND g.code OPERATOR(pg_catalog.=) x.regime_group
  ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord, x.cases DESC, x.label;
 
 CREATE VIEW sqm.stat_deviation_per_type_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
+       x.regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN LATERAL sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day, g.code) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ CROSS JOIN LATERAL sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day) x
+  JOIN sqm.label g ON g.kind OPERATOR(pg_catalog.=) 'regime_group' AND g.code OPERATOR(pg_catalog.=) x.regime_group
  ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord;
 
 CREATE VIEW sqm.stat_deviation_per_type_per_unit WITH (security_invoker = true) AS
@@ -583,13 +636,13 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row
   FROM sqm.stat_period p
  CROSS JOIN LATERAL (
-        -- the total does not depend on the attribution: once per regime group, as
-        -- in sqm.stat_deviation_per_unit_total
+        -- the total does not depend on the attribution: once per period for
+        -- every regime group, as in sqm.stat_deviation_per_unit_total
         WITH t AS MATERIALIZED (
-            SELECT g.code, g.ord, g.label_sv, g.label_en, x.*
-              FROM sqm.label g
-             CROSS JOIN LATERAL sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day, g.code) x
-             WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+            SELECT g.code, g.ord, g.label_sv, g.label_en,
+                   x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
+              FROM sqm.stat_deviation_types_total(p.org_id, p.first_day, p.last_day) x
+              JOIN sqm.label g ON g.kind OPERATOR(pg_catalog.=) 'regime_group' AND g.code OPERATOR(pg_catalog.=) x.regime_group
         )
         SELECT t.code AS regime_group, t.ord AS regime_group_ord, t.label_sv AS regime_group_label_sv, t.label_en AS regime_group_label_en,
                a.code AS attribution, a.ord AS attribution_ord, a.label_sv AS attribution_label_sv,
@@ -602,29 +655,27 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 
 CREATE VIEW sqm.stat_deviation_status WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
+       x.regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
        x.status, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN LATERAL sqm.stat_deviation_statuses(p.org_id, p.first_day, p.last_day, g.code,
+ CROSS JOIN LATERAL sqm.stat_deviation_statuses(p.org_id, p.first_day, p.last_day,
                                                 pg_catalog.date_smaller(p.follow_up_day, p.today), p.label_language) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+  JOIN sqm.label g ON g.kind OPERATOR(pg_catalog.=) 'regime_group' AND g.code OPERATOR(pg_catalog.=) x.regime_group
  ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord,
           (SELECT l.ord FROM sqm.label l WHERE l.kind OPERATOR(pg_catalog.=) 'deviation_status' AND l.code OPERATOR(pg_catalog.=) x.status);
 
 CREATE VIEW sqm.stat_deviation_status_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
-       g.code AS regime_group,
+       x.regime_group,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN g.label_en ELSE g.label_sv END) AS regime_group_label,
        p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
   FROM sqm.stat_period p
- CROSS JOIN sqm.label g
- CROSS JOIN LATERAL sqm.stat_deviation_statuses_total(p.org_id, p.first_day, p.last_day, g.code) x
- WHERE g.kind OPERATOR(pg_catalog.=) 'regime_group'
+ CROSS JOIN LATERAL sqm.stat_deviation_statuses_total(p.org_id, p.first_day, p.last_day) x
+  JOIN sqm.label g ON g.kind OPERATOR(pg_catalog.=) 'regime_group' AND g.code OPERATOR(pg_catalog.=) x.regime_group
  ORDER BY p.org_id, p.first_day, p.last_day DESC, g.ord;
 
 CREATE VIEW sqm.stat_deviation_open_longest WITH (security_invoker = true) AS
@@ -655,7 +706,9 @@ CREATE VIEW sqm.stat_deviation_collaboration_total WITH (security_invoker = true
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
   FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_deviation_statuses_total(p.org_id, p.first_day, p.last_day, 'collaboration') x
+ -- the period's collaboration reports: their own index range (the statuses'
+ -- total reads every regime group's)
+ CROSS JOIN LATERAL sqm.stat_deviation_units_total(p.org_id, p.first_day, p.last_day, NULL, NULL, 'collaboration') x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 -- Comments, classes, grants and titles (sqm.register_stat_view).
@@ -765,7 +818,8 @@ BEGIN
            deviations_per_type.regime_group, sqm.label_of('regime_group', deviations_per_type.regime_group, l),
            x.type_code, x.label, x.label_sv, x.label_en, x.cases
       FROM sqm.stat_period_of(org, deviations_per_type.period) p
-     CROSS JOIN LATERAL sqm.stat_deviation_types(p.org_id, p.first_day, p.last_day, deviations_per_type.regime_group, l) x
+     CROSS JOIN LATERAL sqm.stat_deviation_types(p.org_id, p.first_day, p.last_day, l) x
+     WHERE x.regime_group OPERATOR(pg_catalog.=) deviations_per_type.regime_group
      ORDER BY x.cases DESC, x.label;
 END
 $$;
@@ -795,8 +849,8 @@ BEGIN
            deviation_status_at.regime_group, sqm.label_of('regime_group', deviation_status_at.regime_group, l),
            follow_up, follow_up, x.status, x.label, x.label_sv, x.label_en, x.cases
       FROM sqm.stat_period_of(org, deviation_status_at.period) p
-     CROSS JOIN LATERAL sqm.stat_deviation_statuses(p.org_id, p.first_day, p.last_day, deviation_status_at.regime_group,
-                                                    follow_up, l) x
+     CROSS JOIN LATERAL sqm.stat_deviation_statuses(p.org_id, p.first_day, p.last_day, follow_up, l) x
+     WHERE x.regime_group OPERATOR(pg_catalog.=) deviation_status_at.regime_group
      ORDER BY (SELECT l.ord FROM sqm.label l WHERE l.kind OPERATOR(pg_catalog.=) 'deviation_status' AND l.code OPERATOR(pg_catalog.=) x.status);
 END
 $$;
@@ -841,14 +895,14 @@ REVOKE ALL ON FUNCTION
     sqm.deviation_check_regime_group(text),
     sqm.stat_deviation_units(bigint, date, date, date, date, date, text),
     sqm.stat_deviation_units_total(bigint, date, date, date, date, text),
-    sqm.stat_deviation_types(bigint, date, date, text, text),
-    sqm.stat_deviation_types_total(bigint, date, date, text),
+    sqm.stat_deviation_types(bigint, date, date, text),
+    sqm.stat_deviation_types_total(bigint, date, date),
     sqm.stat_deviation_unit_types(bigint, date, date, date, text),
-    sqm.stat_deviation_statuses(bigint, date, date, text, date, text),
-    sqm.stat_deviation_statuses_total(bigint, date, date, text),
+    sqm.stat_deviation_statuses(bigint, date, date, date, text),
+    sqm.stat_deviation_statuses_total(bigint, date, date),
     sqm.stat_deviation_open(bigint, date, date, text, text),
     sqm.stat_deviation_directions(bigint, date, date, text),
-    sqm.stat_deviation_summary_of(bigint, date, date, text),
+    sqm.stat_deviation_summary_of(bigint, date, date),
     sqm.deviations_per_unit(bigint, sqm.period, text, text, text),
     sqm.deviations_per_type(bigint, sqm.period, text, text),
     sqm.deviation_status_at(bigint, sqm.period, date, text, text),
@@ -859,14 +913,14 @@ SELECT sqm.grant_privilege('deviation', 'EXECUTE ON FUNCTION
     sqm.deviation_check_regime_group(text),
     sqm.stat_deviation_units(bigint, date, date, date, date, date, text),
     sqm.stat_deviation_units_total(bigint, date, date, date, date, text),
-    sqm.stat_deviation_types(bigint, date, date, text, text),
-    sqm.stat_deviation_types_total(bigint, date, date, text),
+    sqm.stat_deviation_types(bigint, date, date, text),
+    sqm.stat_deviation_types_total(bigint, date, date),
     sqm.stat_deviation_unit_types(bigint, date, date, date, text),
-    sqm.stat_deviation_statuses(bigint, date, date, text, date, text),
-    sqm.stat_deviation_statuses_total(bigint, date, date, text),
+    sqm.stat_deviation_statuses(bigint, date, date, date, text),
+    sqm.stat_deviation_statuses_total(bigint, date, date),
     sqm.stat_deviation_open(bigint, date, date, text, text),
     sqm.stat_deviation_directions(bigint, date, date, text),
-    sqm.stat_deviation_summary_of(bigint, date, date, text),
+    sqm.stat_deviation_summary_of(bigint, date, date),
     sqm.deviations_per_unit(bigint, sqm.period, text, text, text),
     sqm.deviations_per_type(bigint, sqm.period, text, text),
     sqm.deviation_status_at(bigint, sqm.period, date, text, text),
