@@ -164,24 +164,19 @@ op_load(void)
 }
 
 /*
- * sqm.obligations_period(org bigint, started_from timestamptz,
- *                        started_before timestamptz)
- * RETURNS TABLE (org_id, kind, object_id, unit_id, rule, legal, basis,
- *                started_at, due_at, stopped_at, status)
- * STRICT: a missing argument gives no rows.
+ * Run the kept period query (counts: the counts over it) with its
+ * parameters and return its rows as the calling function's: no rows when no
+ * rule applies.  The query's columns are the function's (obligations_sql
+ * writes them), which is checked.
  */
-Datum
-sqm_obligations_period(PG_FUNCTION_ARGS)
+static Datum
+op_run(FunctionCallInfo fcinfo, bool counts, Datum *values, const char *nulls)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Datum		values[4];
-	char		nulls[4] = {' ', 'n', ' ', ' '};
+	const char *what = counts ? "obligation counts" : "obligations";
 	TupleDesc	got;
 	uint64		row;
-	int			i;
 	int			rc;
-
-	InitMaterializedSRF(fcinfo, 0);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "unexpected failure of SPI_connect");
@@ -193,23 +188,17 @@ sqm_obligations_period(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	}
 
-	values[0] = PG_GETARG_DATUM(0);
-	values[1] = (Datum) 0;
-	values[2] = PG_GETARG_DATUM(1);
-	values[3] = PG_GETARG_DATUM(2);
-	rc = SPI_execute_plan(op_plan, values, nulls, true, 0);
+	rc = SPI_execute_plan(counts ? op_counts_plan : op_plan, values, nulls, true, 0);
 	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "unexpected: the obligations of a period returned %d", rc);
-
-	/* the query's columns are the function's (obligations_sql writes them) */
+		elog(ERROR, "unexpected: the %s of a period returned %d", what, rc);
 	got = SPI_tuptable->tupdesc;
 	if (got->natts != rsinfo->setDesc->natts)
-		elog(ERROR, "unexpected: the obligations query has %d columns, not %d",
-			 got->natts, rsinfo->setDesc->natts);
-	for (i = 0; i < got->natts; i++)
+		elog(ERROR, "unexpected: the %s query has %d columns, not %d",
+			 what, got->natts, rsinfo->setDesc->natts);
+	for (int i = 0; i < got->natts; i++)
 		if (TupleDescAttr(got, i)->atttypid != TupleDescAttr(rsinfo->setDesc, i)->atttypid)
-			elog(ERROR, "unexpected: column %d of the obligations query is of type %s, not %s",
-				 i + 1, format_type_be(TupleDescAttr(got, i)->atttypid),
+			elog(ERROR, "unexpected: column %d of the %s query is of type %s, not %s",
+				 i + 1, what, format_type_be(TupleDescAttr(got, i)->atttypid),
 				 format_type_be(TupleDescAttr(rsinfo->setDesc, i)->atttypid));
 
 	for (row = 0; row < SPI_processed; row++)
@@ -217,6 +206,27 @@ sqm_obligations_period(PG_FUNCTION_ARGS)
 
 	SPI_finish();
 	return (Datum) 0;
+}
+
+/*
+ * sqm.obligations_period(org bigint, started_from timestamptz,
+ *                        started_before timestamptz)
+ * RETURNS TABLE (org_id, kind, object_id, unit_id, rule, legal, basis,
+ *                started_at, due_at, stopped_at, status)
+ * STRICT: a missing argument gives no rows.
+ */
+Datum
+sqm_obligations_period(PG_FUNCTION_ARGS)
+{
+	Datum		values[4];
+	char		nulls[4] = {' ', 'n', ' ', ' '};
+
+	InitMaterializedSRF(fcinfo, 0);
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = (Datum) 0;
+	values[2] = PG_GETARG_DATUM(1);
+	values[3] = PG_GETARG_DATUM(2);
+	return op_run(fcinfo, false, values, nulls);
 }
 
 /*
@@ -231,27 +241,13 @@ sqm_obligations_period(PG_FUNCTION_ARGS)
 Datum
 sqm_obligation_counts_period(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		values[6];
 	char		nulls[6] = {' ', 'n', ' ', ' ', ' ', ' '};
-	uint64		row;
-	int			rc;
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (int i = 0; i < 4; i++)
 		if (PG_ARGISNULL(i))
 			return (Datum) 0;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "unexpected failure of SPI_connect");
-	if (!op_valid || !op_loaded)
-		op_load();
-	if (op_no_rules)
-	{
-		SPI_finish();
-		return (Datum) 0;
-	}
-
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = (Datum) 0;
 	values[2] = PG_GETARG_DATUM(1);
@@ -259,15 +255,5 @@ sqm_obligation_counts_period(PG_FUNCTION_ARGS)
 	values[4] = PG_GETARG_DATUM(3);
 	values[5] = PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4);
 	nulls[5] = PG_ARGISNULL(4) ? 'n' : ' ';
-	rc = SPI_execute_plan(op_counts_plan, values, nulls, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "unexpected: the obligation counts of a period returned %d", rc);
-	if (SPI_tuptable->tupdesc->natts != rsinfo->setDesc->natts)
-		elog(ERROR, "unexpected: the obligation counts query has %d columns, not %d",
-			 SPI_tuptable->tupdesc->natts, rsinfo->setDesc->natts);
-	for (row = 0; row < SPI_processed; row++)
-		tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[row]);
-
-	SPI_finish();
-	return (Datum) 0;
+	return op_run(fcinfo, true, values, nulls);
 }
