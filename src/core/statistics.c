@@ -93,7 +93,6 @@ static const char *const stat_kind_name[STAT_KINDS] = {"year", "quarter", "month
 
 typedef struct StatPeriod
 {
-	Datum		period;			/* sqm.period */
 	StatPeriodKind kind;
 	DateADT		first_day;
 	DateADT		last_day;
@@ -209,7 +208,6 @@ stat_calendar_build(int32 quality_year_start, DateADT since, DateADT today)
 			if (first_day != month_first && m != first_month)
 				continue;
 			prev = DirectFunctionCall1(sqm_period_prev, p);
-			periods[n].period = p;
 			periods[n].kind = (StatPeriodKind) k;
 			periods[n].first_day = first_day;
 			periods[n].last_day = DatumGetDateADT(DirectFunctionCall1(sqm_period_last_day, p));
