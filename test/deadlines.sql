@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(139);
+SELECT plan(150);
 
 SET LOCAL sqm.frozen_now = '2025-04-17 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -299,6 +299,15 @@ SELECT is(pg_temp.value_as('tdl_coordinator', 'SELECT count(*) FROM sqm.obligati
           (SELECT count(*)::text FROM sqm.obligations(:org)), 'A''s coordinator sees every obligation of A');
 SELECT is(pg_temp.value_as('tdl_manager', format('SELECT count(DISTINCT kind) FROM sqm.obligations(%s)', :org)), '4',
           'the unit manager sees obligations of every kind of the unit');
+-- the open obligations come from a plan kept per backend, made above as
+-- the superuser: each role still sees only its own
+SELECT cmp_ok((SELECT count(*) FROM sqm.obligations(:orgb, open_only => true)), '>', 0::bigint, 'B has open obligations');
+SELECT is(pg_temp.value_as('tdl_coordinator', format('SELECT count(*) FROM sqm.obligations(%s, open_only => true)', :orgb)), '0',
+          'A''s coordinator sees none of B''s open obligations');
+SELECT is(pg_temp.value_as('tdl_coordinator', 'SELECT string_agg(DISTINCT org_id::text, '','') FROM sqm.obligations(open_only => true)'),
+          :org::text, 'and, asking for every organisation, only A''s');
+SELECT is(pg_temp.value_as('tdl_coordinator_b', format('SELECT count(*) FROM sqm.obligations(%s, open_only => true)', :orgb)),
+          (SELECT count(*)::text FROM sqm.obligations(:orgb, open_only => true)), 'B''s coordinator sees every open obligation of B');
 SELECT is(pg_temp.state_as('tdl_reader', format('SELECT count(*) FROM sqm.obligation WHERE org_id = %s', :org)),
           '42501', 'a report reader does not read the obligations (their times are exact times)');
 SELECT is(pg_temp.state_as('tdl_reader', 'SELECT count(*) FROM sqm.outbox'), '42501', 'a report reader does not read the outbox');
@@ -318,6 +327,10 @@ SELECT is(pg_temp.value_as('tdl_manager', format('SELECT count(*) FROM sqm.outbo
           'not the event of the administration above their unit');
 SELECT is(pg_temp.value_as('tdl_coordinator', format('SELECT count(*) FROM sqm.outbox WHERE object_id = %s', :dadm)), '1',
           'which the quality coordinator sees');
+SELECT cmp_ok((SELECT count(*) FROM sqm.obligations(:org, open_only => true) WHERE unit_id <> :ua), '>', 0::bigint,
+              'A has open obligations outside the unit manager''s unit');
+SELECT is(pg_temp.value_as('tdl_manager', 'SELECT string_agg(DISTINCT unit_id::text, '','') FROM sqm.obligations(open_only => true)'),
+          :ua::text, 'the unit manager sees the open obligations of their own unit only');
 SELECT is(pg_temp.state_as('tdl_reporter', 'SELECT count(*) FROM sqm.obligation'), '42501', 'a reporter does not read obligations');
 
 -- ------------------------------------------------------------ lapsed clocks; the open obligations
@@ -360,12 +373,21 @@ SELECT is((SELECT string_agg(rule, ', ' ORDER BY rule) FROM sqm.obligations(:org
           'a report not yet assigned: every clock is open, waiting for an investigation');
 
 -- the open obligations are exactly the obligations neither met nor lapsed
-SELECT set_eq('SELECT * FROM sqm.obligations(open_only => true)',
+SELECT bag_eq('SELECT * FROM sqm.obligations(open_only => true)',
               $$SELECT * FROM sqm.obligations() WHERE status IN ('due', 'due_soon', 'overdue')$$,
               'open_only gives the obligations of the full computation that are due, due soon or overdue');
-SELECT set_eq(format('SELECT * FROM sqm.obligations(%s, %s, open_only => true)', :org, :ua),
+SELECT bag_eq(format('SELECT * FROM sqm.obligations(%s, %s, open_only => true)', :org, :ua),
               format($$SELECT * FROM sqm.obligations(%s, %s) WHERE status IN ('due', 'due_soon', 'overdue')$$, :org, :ua),
               'for one organisation and unit too');
+SELECT bag_eq($$SELECT * FROM sqm.obligations(kind => 'lex_sarah_report', open_only => true)$$,
+              $$SELECT * FROM sqm.obligations(kind => 'lex_sarah_report') WHERE status IN ('due', 'due_soon', 'overdue')$$,
+              'for one kind');
+SELECT bag_eq($$SELECT * FROM sqm.obligations(rule => 'lex_sarah_routed', open_only => true)$$,
+              $$SELECT * FROM sqm.obligations(rule => 'lex_sarah_routed') WHERE status IN ('due', 'due_soon', 'overdue')$$,
+              'for one rule');
+SELECT bag_eq(format('SELECT * FROM sqm.obligations(%s, open_only => true)', :orgb),
+              format($$SELECT * FROM sqm.obligations(%s) WHERE status IN ('due', 'due_soon', 'overdue')$$, :orgb),
+              'for another organisation');
 SELECT is((SELECT string_agg(rule, ', ' ORDER BY rule) FROM sqm.obligations() WHERE status = 'lapsed'),
           'deviation_triage, lex_sarah_protective_action, measure_done, measure_followed_up, test_legal',
           'five clocks lapsed: the withdrawn deviation''s two (triage and the test''s legal rule), the cancelled measure''s two, the protective action');
@@ -446,6 +468,12 @@ SELECT is((SELECT cases FROM sqm.stat_obligations(:org, :'st_first', :'st_last',
           'a rule added after the query was kept is counted');
 SELECT cmp_ok((SELECT cases FROM sqm.stat_obligations(:org, :'st_first', :'st_last', :'st_last', 'sv') WHERE rule = 'test_kept'),
               '>', 0, 'and it has obligations in the period');
+-- and so is the query of the open obligations
+SELECT cmp_ok((SELECT count(*) FROM sqm.obligations(rule => 'test_kept') WHERE status IN ('due', 'due_soon', 'overdue')), '>', 0::bigint,
+              'the added rule has open obligations');
+SELECT bag_eq($$SELECT * FROM sqm.obligations(rule => 'test_kept', open_only => true)$$,
+              $$SELECT * FROM sqm.obligations(rule => 'test_kept') WHERE status IN ('due', 'due_soon', 'overdue')$$,
+              'the open obligations of a rule added after the query was kept are found');
 
 SELECT * FROM finish();
 ROLLBACK;
