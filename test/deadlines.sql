@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(150);
+SELECT plan(153);
 
 SET LOCAL sqm.frozen_now = '2025-04-17 10:00+02';
 SELECT sqm.create_roles() \g /dev/null
@@ -440,6 +440,17 @@ SELECT is((SELECT sum(cases) FROM sqm.stat_obligations(:org, :'st_first', :'st_l
             WHERE (started_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN :'st_first' AND :'st_last'
               AND started_at < (:'st_last'::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm'),
           'sqm.stat_obligations counts the obligations of the full computation that started in the period');
+-- the total (sqm.stat_obligation_total) counts what the rows count, also
+-- when the status day ends before the period: nothing started after it
+SELECT cmp_ok((SELECT count(*) FROM sqm.obligations(:org)
+                WHERE started_at >= '2025-05-20 00:00 Europe/Stockholm' AND started_at < '2026-01-01 00:00 Europe/Stockholm'),
+              '>', 0::bigint, 'obligations start after 2025-05-19');
+SELECT is((SELECT cases FROM sqm.stat_obligation_cases(:org, '2025-01-01', '2025-12-31', '2025-05-19')),
+          (SELECT sum(cases)::integer FROM sqm.stat_obligations(:org, '2025-01-01', '2025-12-31', '2025-05-19', 'sv')),
+          'the total of 2025 with the status of 2025-05-19 is the sum of its rows');
+SELECT is((SELECT cases FROM sqm.stat_obligation_cases(:org, :'st_first', :'st_last', :'st_last')),
+          (SELECT sum(cases)::integer FROM sqm.stat_obligations(:org, :'st_first', :'st_last', :'st_last', 'sv')),
+          'and so is the total of a period in the middle of the obligations');
 
 -- the period form, planned once per backend (sqm.obligations_period): the
 -- same obligations, and a measure's stored due day only narrows the range

@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(114);
+SELECT plan(115);
 
 SET LOCAL sqm.frozen_now = '2026-02-15 12:00+01';
 SET LOCAL TimeZone = 'Europe/Stockholm';
@@ -215,6 +215,11 @@ SELECT is((SELECT cases || ' ' || met_in_time || ' ' || met_late || ' ' || overd
 SELECT is(pg_temp.val_as('tst_rep_um', format($$SELECT cases FROM sqm.stat_obligation WHERE org_id = %s AND period = '2025'
                                                   AND rule = 'deviation_triage'$$, :org)), '2',
           'a unit''s manager counts the obligations of the unit''s cases only (its two, not three)');
+SELECT is(pg_temp.val_as('tst_rep_um', format($$SELECT (SELECT cases FROM sqm.stat_obligation_total WHERE org_id = %1$s AND period = '2025')
+                                                         || ' ' || (SELECT sum(cases) FROM sqm.stat_obligation WHERE org_id = %1$s AND period = '2025')$$, :org)),
+          (SELECT (SELECT sum(cases) FROM sqm.stat_obligation WHERE org_id = :org AND period = '2025') - 1 || ' '
+                  || (SELECT sum(cases) FROM sqm.stat_obligation WHERE org_id = :org AND period = '2025') - 1),
+          'and so does the total of the deadlines: one obligation fewer than the whole organisation''s, the sum of the manager''s rows');
 SELECT is(sqm.report_markdown(:org, '2025') ~ E'\\| Alfa \\| 2 \\| 1 \\|\n\\| Beta \\| 0 \\| 2 \\|\n\\| Gamma \\| 1 \\| – \\|', true,
           'the Markdown shows the same rows');
 SELECT is(sqm.report_html(:org, '2025') ~ '<th class="a-left" scope="row">Gamma</th><td class="a-right">1</td><td class="a-right na">–</td>', true,

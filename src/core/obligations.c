@@ -18,6 +18,10 @@
  *	  units): the same obligations counted per rule as they stood at ends
  *	  (met in time, met late, overdue, not yet due), of some units or all --
  *	  what the deadline statistics show (sqm.stat_obligations);
+ *	- sqm.obligation_cases_period(org, started_from, started_before, units):
+ *	  only how many they are -- the total of the deadline statistics, which
+ *	  then neither computes a due time nor looks up a stop event (the
+ *	  planner drops the unused columns of the query);
  *	- sqm.obligations_open(org, unit): the open obligations of one
  *	  organisation or all, of one unit or all -- sqm.obligations(open_only)
  *	  and what sqm.sweep() announces.  Planned per call, its ten branches
@@ -57,6 +61,7 @@
 
 PG_FUNCTION_INFO_V1(sqm_obligations_period);
 PG_FUNCTION_INFO_V1(sqm_obligation_counts_period);
+PG_FUNCTION_INFO_V1(sqm_obligation_cases_period);
 PG_FUNCTION_INFO_V1(sqm_obligations_open);
 
 /*
@@ -78,6 +83,11 @@ PG_FUNCTION_INFO_V1(sqm_obligations_open);
 	"         WHERE $6 IS NULL OR o.unit_id OPERATOR(pg_catalog.=) ANY ($6)) s" \
 	" GROUP BY s.rule"
 
+/* How many obligations of the period query (%s) the units $5 (NULL: all) have. */
+#define OBLIGATION_CASES_SQL \
+	"SELECT pg_catalog.count(*) FROM (%s) o" \
+	" WHERE $5 IS NULL OR o.unit_id OPERATOR(pg_catalog.=) ANY ($5)"
+
 /* The tables sqm.obligations_sql writes the query from. */
 static const char *const op_sources[] = {
 	"deadline_rule", "deadline_event", "lifecycle_state", "lifecycle_kind"
@@ -93,12 +103,14 @@ typedef enum OpQuery
 {
 	OP_PERIOD,					/* sqm.obligations_period */
 	OP_COUNTS,					/* sqm.obligation_counts_period */
+	OP_CASES,					/* sqm.obligation_cases_period */
 	OP_OPEN,					/* sqm.obligations_open */
 	OP_NQUERIES
 } OpQuery;
 
 static const char *const op_what[OP_NQUERIES] = {
-	"obligations of a period", "obligation counts of a period", "open obligations"
+	"obligations of a period", "obligation counts of a period", "obligation cases of a period",
+	"open obligations"
 };
 static SPIPlanPtr op_plans[OP_NQUERIES];
 
@@ -163,6 +175,8 @@ op_load(void)
 	Oid			nsp = get_namespace_oid("sqm", false);
 	Oid			argtypes[6] = {INT8OID, INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID,
 	TIMESTAMPTZOID, INT8ARRAYOID};
+	Oid			cases_argtypes[5] = {INT8OID, INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID,
+	INT8ARRAYOID};
 	char	   *period;
 	char	   *open;
 	int			i;
@@ -188,6 +202,8 @@ op_load(void)
 		op_plans[OP_PERIOD] = sqm_prepare_kept_options(period, 4, argtypes, CURSOR_OPT_GENERIC_PLAN);
 		op_plans[OP_COUNTS] = sqm_prepare_kept_options(psprintf(OBLIGATION_COUNTS_SQL, period), 6,
 													   argtypes, CURSOR_OPT_GENERIC_PLAN);
+		op_plans[OP_CASES] = sqm_prepare_kept_options(psprintf(OBLIGATION_CASES_SQL, period), 5,
+													  cases_argtypes, CURSOR_OPT_GENERIC_PLAN);
 		op_plans[OP_OPEN] = sqm_prepare_kept_options(open, 4, argtypes, CURSOR_OPT_GENERIC_PLAN);
 	}
 	else if (period != NULL || open != NULL)
@@ -287,6 +303,51 @@ sqm_obligation_counts_period(PG_FUNCTION_ARGS)
 	values[5] = PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4);
 	nulls[5] = PG_ARGISNULL(4) ? 'n' : ' ';
 	return op_run(fcinfo, OP_COUNTS, values, nulls);
+}
+
+/*
+ * sqm.obligation_cases_period(org bigint, started_from timestamptz,
+ *                             started_before timestamptz, units bigint[])
+ * RETURNS bigint
+ * How many obligations sqm.obligations_period(org, started_from,
+ * started_before) has, of the units given (NULL: every unit); NULL when no
+ * rule applies.  Not STRICT in units only.
+ */
+Datum
+sqm_obligation_cases_period(PG_FUNCTION_ARGS)
+{
+	Datum		values[5];
+	char		nulls[5] = {' ', 'n', ' ', ' ', ' '};
+	bool		isnull;
+	int64		cases;
+	int			rc;
+
+	for (int i = 0; i < 3; i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_NULL();
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = (Datum) 0;
+	values[2] = PG_GETARG_DATUM(1);
+	values[3] = PG_GETARG_DATUM(2);
+	values[4] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
+	nulls[4] = PG_ARGISNULL(3) ? 'n' : ' ';
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+	if (!op_valid || !op_loaded)
+		op_load();
+	if (op_no_rules)
+	{
+		SPI_finish();
+		PG_RETURN_NULL();
+	}
+	rc = SPI_execute_plan(op_plans[OP_CASES], values, nulls, true, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "unexpected: the query of the %s returned %d with %llu rows",
+			 op_what[OP_CASES], rc, (unsigned long long) SPI_processed);
+	cases = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	PG_RETURN_INT64(cases);
 }
 
 /*

@@ -591,6 +591,15 @@ RETURNS TABLE (rule text, cases bigint, met_in_time bigint, met_late bigint, ove
 COMMENT ON FUNCTION sqm.obligation_counts_period(bigint, timestamptz, timestamptz, timestamptz, bigint[]) IS
   'Internal: the obligations of sqm.obligations_period(org, started_from, started_before) of the units given (NULL: every unit), counted per rule as they stood at ends: met in time, met late (stopped by ends), overdue, not yet due (not stopped by ends); SECURITY INVOKER';
 
+-- Only how many they are (the statistics' total): no due time computed.
+CREATE FUNCTION sqm.obligation_cases_period(org bigint, started_from timestamptz, started_before timestamptz,
+                                            units bigint[])
+RETURNS bigint
+  AS 'MODULE_PATHNAME', 'sqm_obligation_cases_period'
+  LANGUAGE C STABLE;
+COMMENT ON FUNCTION sqm.obligation_cases_period(bigint, timestamptz, timestamptz, bigint[]) IS
+  'Internal: how many obligations sqm.obligations_period(org, started_from, started_before) has, of the units given (NULL: every unit); NULL when no rule applies; SECURITY INVOKER';
+
 CREATE FUNCTION sqm.obligations(org bigint DEFAULT NULL, unit bigint DEFAULT NULL, kind text DEFAULT NULL,
                                 rule text DEFAULT NULL, open_only boolean DEFAULT false)
 RETURNS TABLE (org_id bigint, kind text, object_id bigint, unit_id bigint, rule text, legal boolean, basis text,
@@ -615,6 +624,7 @@ REVOKE ALL ON FUNCTION sqm.deadline_check_sql(text, text, text, text), sqm.deadl
                        sqm.obligations_period(bigint, timestamptz, timestamptz),
                        sqm.obligations_open(bigint, bigint),
                        sqm.obligation_counts_period(bigint, timestamptz, timestamptz, timestamptz, bigint[]),
+                       sqm.obligation_cases_period(bigint, timestamptz, timestamptz, bigint[]),
                        sqm.obligations(bigint, bigint, text, text, boolean)
     FROM PUBLIC;
 REVOKE ALL ON sqm.obligation FROM PUBLIC;

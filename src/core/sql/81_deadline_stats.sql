@@ -6,6 +6,7 @@
 -- (80_deadlines.sql); this file counts them and shows no exact time.
 --
 --   sqm.stat_obligations        a period's counts per rule, for the caller
+--   sqm.stat_obligation_cases   a period's count of obligations, for the caller
 --   sqm.stat_obligation(_total) the view (+ total), per period of sqm.stat_period
 --
 -- An obligation counts in the period its clock started (the start event's
@@ -22,6 +23,20 @@
 -- obligations of the units whose cases the caller may see — the policy of
 -- the case rows (sqm.may_see), asked once per unit rather than per row.
 
+-- The units whose obligations the caller may count in the organisation,
+-- NULL: every unit (an organisation-wide role).  Called from the SECURITY
+-- DEFINER functions below, as their caller's policy.
+CREATE FUNCTION sqm.stat_obligation_units(org bigint) RETURNS bigint[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT CASE WHEN NOT (sqm.may(org, NULL, 'read_statistics') OR sqm.may(org, NULL, 'read_cases'))
+                THEN (SELECT coalesce(pg_catalog.array_agg(u.unit_id), '{}')
+                        FROM sqm.unit u WHERE u.org_id = org AND sqm.may_see(org, u.unit_id, NULL)) END;
+END;
+COMMENT ON FUNCTION sqm.stat_obligation_units(bigint) IS
+  'Internal: the units whose obligations the caller may count (sqm.may_see), NULL for every unit (read_statistics or read_cases in the whole organisation)';
+
 CREATE FUNCTION sqm.stat_obligations(org bigint, first_day date, last_day date, status_on date, lang text)
 RETURNS TABLE (rule text, kind text, kind_label text, legal boolean, label text, label_sv text, label_en text,
                cases integer, met_in_time integer, met_late integer, overdue integer, not_yet_due integer)
@@ -32,7 +47,6 @@ AS $$
 #variable_conflict use_column
 DECLARE
     tz      text;
-    whole   boolean;
     units   bigint[];
     ends    timestamptz;
 BEGIN
@@ -41,11 +55,7 @@ BEGIN
         RETURN;
     END IF;
     -- which obligations the caller may count (the policy of the case rows)
-    whole := sqm.may(org, NULL, 'read_statistics') OR sqm.may(org, NULL, 'read_cases');
-    IF NOT whole THEN
-        SELECT coalesce(array_agg(u.unit_id), '{}') INTO units
-          FROM sqm.unit u WHERE u.org_id = org AND sqm.may_see(org, u.unit_id, NULL);
-    END IF;
+    units := sqm.stat_obligation_units(org);
     -- the end of the status day: the moment the status is taken at
     ends := (status_on + 1)::timestamp AT TIME ZONE tz;
     RETURN QUERY
@@ -58,7 +68,7 @@ BEGIN
             SELECT c.rule, c.cases, c.met_in_time, c.met_late, c.overdue, c.not_yet_due
               FROM sqm.obligation_counts_period(org, first_day::timestamp AT TIME ZONE tz,
                                                 pg_catalog.timestamptz_smaller((last_day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE tz, ends),
-                                                ends, CASE WHEN NOT whole THEN units END) c
+                                                ends, units) c
         ), rules AS (
             -- a rule's labels: those of its basis in force last
             SELECT DISTINCT ON (r.rule) r.rule, r.kind, r.legal, r.label_sv, r.label_en
@@ -80,6 +90,37 @@ $$;
 COMMENT ON FUNCTION sqm.stat_obligations(bigint, date, date, date, text) IS
   'Deadline obligations whose clock started in a period (first_day … last_day, by the start event''s day in the organisation''s time zone), per rule, as they stood at the end of status_on: met in time, met late, overdue, not yet due (sqm.stat_obligation). SECURITY DEFINER: counts the obligations of the units whose cases the caller may see (sqm.may_see), without showing a moment';
 
+-- The total of a period: how many obligations started in it, as
+-- sqm.stat_obligations would sum them -- without computing when each was due
+-- or whether it stopped (half the time of the counts).  No row where
+-- sqm.stat_obligations has none: an organisation not found, a day missing,
+-- no rule.
+CREATE FUNCTION sqm.stat_obligation_cases(org bigint, first_day date, last_day date, status_on date)
+RETURNS TABLE (cases integer)
+LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 1
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+    tz      text;
+    ends    timestamptz;
+BEGIN
+    SELECT o.time_zone INTO tz FROM sqm.organisation o WHERE o.org_id = org;
+    IF tz IS NULL OR first_day IS NULL OR last_day IS NULL OR status_on IS NULL
+       OR NOT EXISTS (SELECT FROM sqm.deadline_rule) THEN
+        RETURN;
+    END IF;
+    ends := (status_on + 1)::timestamp AT TIME ZONE tz;
+    RETURN QUERY
+        SELECT coalesce(sqm.obligation_cases_period(org, first_day::timestamp AT TIME ZONE tz,
+                                                    pg_catalog.timestamptz_smaller((last_day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE tz, ends),
+                                                    sqm.stat_obligation_units(org))::integer, 0);
+END
+$$;
+COMMENT ON FUNCTION sqm.stat_obligation_cases(bigint, date, date, date) IS
+  'How many deadline obligations started in a period (first_day … last_day, and not after status_on): the sum of sqm.stat_obligations'' cases, without computing their due times (sqm.stat_obligation_total). SECURITY DEFINER: counts the obligations of the units whose cases the caller may see (sqm.may_see); no row where sqm.stat_obligations has none';
+
 CREATE VIEW sqm.stat_obligation WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
@@ -94,12 +135,10 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
 CREATE VIEW sqm.stat_obligation_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
-       pg_catalog.sum(x.cases)::integer AS cases, 0 AS counted_in_several_rows, 0 AS cases_in_several_rows,
-       0 AS cases_in_no_row
+       x.cases, 0 AS counted_in_several_rows, 0 AS cases_in_several_rows, 0 AS cases_in_no_row
   FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_obligations(p.org_id, p.first_day, p.last_day,
-                                         pg_catalog.date_smaller(p.follow_up_day, p.today), p.label_language) x
- GROUP BY p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period, p.follow_up_day, p.today
+ CROSS JOIN LATERAL sqm.stat_obligation_cases(p.org_id, p.first_day, p.last_day,
+                                              pg_catalog.date_smaller(p.follow_up_day, p.today)) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 SELECT sqm.register_stat_view('sqm.stat_obligation_total', NULL,
@@ -119,6 +158,8 @@ SELECT sqm.register_stat_view('sqm.stat_obligation', NULL,
                "overdue": "Of those, not met by the end of status_on and due by then",
                "not_yet_due": "Of those, not met by the end of status_on and not yet due"}');
 
-REVOKE ALL ON FUNCTION sqm.stat_obligations(bigint, date, date, date, text) FROM PUBLIC;
--- the views call it as their reader (security_invoker): the readers may
-SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.stat_obligations(bigint, date, date, date, text)', '{readers}');
+REVOKE ALL ON FUNCTION sqm.stat_obligation_units(bigint), sqm.stat_obligations(bigint, date, date, date, text),
+                       sqm.stat_obligation_cases(bigint, date, date, date) FROM PUBLIC;
+-- the views call them as their reader (security_invoker): the readers may
+SELECT sqm.grant_privilege('core', 'EXECUTE ON FUNCTION sqm.stat_obligations(bigint, date, date, date, text),
+    sqm.stat_obligation_cases(bigint, date, date, date)', '{readers}');
