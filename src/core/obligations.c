@@ -50,8 +50,10 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "executor/tstoreReceiver.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "nodes/params.h"
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -213,16 +215,20 @@ op_load(void)
 
 /*
  * Run a kept query with its parameters and return its rows as the calling
- * function's: no rows when no rule applies.  The query's columns are the
- * function's (obligations_sql writes them), which is checked.
+ * function's: no rows when no rule applies.  The executor writes them
+ * straight into the function's tuplestore (no copy in SPI_tuptable:
+ * thousands of open obligations at national scale), converted to the
+ * function's columns -- which obligations_sql writes, so a mismatch is a
+ * bug, reported as one.
  */
 static Datum
 op_run(FunctionCallInfo fcinfo, OpQuery which, Datum *values, const char *nulls)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	const char *what = op_what[which];
-	TupleDesc	got;
-	uint64		row;
+	int			nparams;
+	SPIExecuteOptions options = {0};
+	DestReceiver *dest;
+	ParamListInfo params;
 	int			rc;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -235,21 +241,28 @@ op_run(FunctionCallInfo fcinfo, OpQuery which, Datum *values, const char *nulls)
 		return (Datum) 0;
 	}
 
-	rc = SPI_execute_plan(op_plans[which], values, nulls, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "unexpected: the query of the %s returned %d", what, rc);
-	got = SPI_tuptable->tupdesc;
-	if (got->natts != rsinfo->setDesc->natts)
-		elog(ERROR, "unexpected: the %s query has %d columns, not %d",
-			 what, got->natts, rsinfo->setDesc->natts);
-	for (int i = 0; i < got->natts; i++)
-		if (TupleDescAttr(got, i)->atttypid != TupleDescAttr(rsinfo->setDesc, i)->atttypid)
-			elog(ERROR, "unexpected: column %d of the %s query is of type %s, not %s",
-				 i + 1, what, format_type_be(TupleDescAttr(got, i)->atttypid),
-				 format_type_be(TupleDescAttr(rsinfo->setDesc, i)->atttypid));
+	nparams = SPI_getargcount(op_plans[which]);
+	params = makeParamList(nparams);
+	for (int i = 0; i < nparams; i++)
+	{
+		params->params[i].value = values[i];
+		params->params[i].isnull = (nulls[i] == 'n');
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = SPI_getargtypeid(op_plans[which], i);
+	}
+	dest = CreateDestReceiver(DestTuplestore);
+	SetTuplestoreDestReceiverParams(dest, rsinfo->setResult, rsinfo->econtext->ecxt_per_query_memory,
+									false, rsinfo->setDesc,
+									psprintf("the query of the %s does not return the function's columns",
+											 op_what[which]));
+	options.params = params;
+	options.read_only = true;
+	options.dest = dest;
 
-	for (row = 0; row < SPI_processed; row++)
-		tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[row]);
+	rc = SPI_execute_plan_extended(op_plans[which], &options);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "unexpected: the query of the %s returned %d", op_what[which], rc);
+	dest->rDestroy(dest);
 
 	SPI_finish();
 	return (Datum) 0;

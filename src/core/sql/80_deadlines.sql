@@ -739,7 +739,12 @@ BEGIN
         SELECT o.org_id, h.seq, clock_timestamp()
           FROM sqm.organisation o
          CROSS JOIN LATERAL (SELECT max(x.seq) AS seq FROM sqm.outbox x WHERE x.org_id = o.org_id) h
-         WHERE h.seq IS NOT NULL
+          -- the marks that have not moved are left alone before the insert:
+          -- a conflict that updates nothing still locks and checks its row,
+          -- once per organisation and run (marks only grow, so what this
+          -- snapshot leaves out a later one would leave unchanged too)
+          LEFT JOIN sqm.outbox_dispatch m ON m.org_id = o.org_id
+         WHERE h.seq IS NOT NULL AND (m.seq IS NULL OR m.seq < h.seq)
          ORDER BY o.org_id
         ON CONFLICT (org_id) DO UPDATE SET seq = excluded.seq, dispatched_at = excluded.dispatched_at
          WHERE d.seq < excluded.seq
