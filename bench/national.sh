@@ -13,7 +13,8 @@
 #   one organisation's whole report   ≤ 50 ms, and ≤ 1.2 × its time in the smaller database
 #   sqm.obligations(open_only)        ≤ 50 ms over every organisation
 #   sqm.sweep()                       ≤ 50 ms over every organisation (steady state:
-#                                     the untimed first run announces the backlog)
+#                                     a sweep announced the backlog as the database
+#                                     was built, and VACUUM covered its events)
 #
 # and prints the plan of the slowest statement.
 #
