@@ -277,8 +277,8 @@ CREATE VIEW sqm.stat_period WITH (security_invoker = true) AS
 SELECT o.org_id, x.period, x.period_kind, x.period_kind_label COLLATE sqm.swedish AS period_kind_label, x.first_day, x.last_day,
        x.previous_period, x.previous_first_day, x.previous_last_day, x.follow_up_day,
        x.today, x.complete, x.label_language
-  FROM sqm.organisation o
- CROSS JOIN LATERAL sqm.stat_periods(o.org_id) x
+  FROM sqm.organisation o,
+       LATERAL sqm.stat_periods(o.org_id) x
  ORDER BY o.org_id, x.first_day, x.last_day DESC;
 
 SELECT sqm.register_stat_view('sqm.stat_period', NULL, 'Perioder', 'Periods',

@@ -127,18 +127,18 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.rule, x.kind, x.kind_label COLLATE sqm.swedish AS kind_label, x.legal, x.label COLLATE sqm.swedish AS label,
        x.label_sv COLLATE sqm.swedish AS label_sv, x.label_en COLLATE sqm.swedish AS label_en,
        x.cases, x.met_in_time, x.met_late, x.overdue, x.not_yet_due
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_obligations(p.org_id, p.first_day, p.last_day,
-                                         pg_catalog.date_smaller(p.follow_up_day, p.today), p.label_language) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_obligations(p.org_id, p.first_day, p.last_day,
+                                    pg_catalog.date_smaller(p.follow_up_day, p.today), p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC, x.kind, x.label;
 
 CREATE VIEW sqm.stat_obligation_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
        x.cases, 0 AS counted_in_several_rows, 0 AS cases_in_several_rows, 0 AS cases_in_no_row
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_obligation_cases(p.org_id, p.first_day, p.last_day,
-                                              pg_catalog.date_smaller(p.follow_up_day, p.today)) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_obligation_cases(p.org_id, p.first_day, p.last_day,
+                                         pg_catalog.date_smaller(p.follow_up_day, p.today)) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 SELECT sqm.register_stat_view('sqm.stat_obligation_total', NULL,

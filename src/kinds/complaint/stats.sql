@@ -338,10 +338,10 @@ CREATE VIEW sqm.stat_complaint_summary WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        f.follow_up_day, pg_catalog.date_smaller(f.follow_up_day, p.today) AS status_on,
        x.matters, x.complaints, x.feedback, x.praise, x.improvement_proposals, x.answered, x.not_answered
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL (SELECT sqm.complaint_follow_up_of(p.org_id, p.period, p.follow_up_day) AS follow_up_day) f
- CROSS JOIN LATERAL sqm.stat_complaint_summary_of(p.org_id, p.first_day, p.last_day,
-                                                  pg_catalog.date_smaller(f.follow_up_day, p.today)) x
+  FROM sqm.stat_period p,
+       LATERAL (SELECT sqm.complaint_follow_up_of(p.org_id, p.period, p.follow_up_day) AS follow_up_day) f,
+       LATERAL sqm.stat_complaint_summary_of(p.org_id, p.first_day, p.last_day,
+                                             pg_catalog.date_smaller(f.follow_up_day, p.today)) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 CREATE VIEW sqm.stat_complaint_per_kind WITH (security_invoker = true) AS
@@ -349,10 +349,10 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        f.follow_up_day, pg_catalog.date_smaller(f.follow_up_day, p.today) AS status_on,
        x.complaint_kind, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases, x.answered, x.not_answered
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL (SELECT sqm.complaint_follow_up_of(p.org_id, p.period, p.follow_up_day) AS follow_up_day) f
- CROSS JOIN LATERAL sqm.stat_complaint_kinds(p.org_id, p.first_day, p.last_day, pg_catalog.date_smaller(f.follow_up_day, p.today),
-                                             p.label_language) x
+  FROM sqm.stat_period p,
+       LATERAL (SELECT sqm.complaint_follow_up_of(p.org_id, p.period, p.follow_up_day) AS follow_up_day) f,
+       LATERAL sqm.stat_complaint_kinds(p.org_id, p.first_day, p.last_day, pg_catalog.date_smaller(f.follow_up_day, p.today),
+                                        p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC,
           (SELECT l.ord FROM sqm.label l WHERE l.kind OPERATOR(pg_catalog.=) 'complaint_kind' AND l.code OPERATOR(pg_catalog.=) x.complaint_kind);
 
@@ -360,9 +360,9 @@ CREATE VIEW sqm.stat_complaint_per_kind_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        f.follow_up_day, pg_catalog.date_smaller(f.follow_up_day, p.today) AS status_on,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL (SELECT sqm.complaint_follow_up_of(p.org_id, p.period, p.follow_up_day) AS follow_up_day) f
- CROSS JOIN LATERAL sqm.stat_complaint_kinds_total(p.org_id, p.first_day, p.last_day) x
+  FROM sqm.stat_period p,
+       LATERAL (SELECT sqm.complaint_follow_up_of(p.org_id, p.period, p.follow_up_day) AS follow_up_day) f,
+       LATERAL sqm.stat_complaint_kinds_total(p.org_id, p.first_day, p.last_day) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 CREATE VIEW sqm.stat_complaint_per_unit WITH (security_invoker = true) AS
@@ -376,11 +376,13 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.parent_name COLLATE sqm.swedish AS parent_name,
        x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_complaint_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                             p.today, p.label_language) x
-  JOIN sqm.label k ON k.kind OPERATOR(pg_catalog.=) 'complaint_kind' AND k.code OPERATOR(pg_catalog.=) x.complaint_kind
-  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_complaint_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
+                                        p.today, p.label_language) x,
+       sqm.label k,
+       sqm.label a
+ WHERE k.kind OPERATOR(pg_catalog.=) 'complaint_kind' AND k.code OPERATOR(pg_catalog.=) x.complaint_kind
+   AND a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, k.ord, a.ord,
           x.unit_id IS NULL, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 
@@ -392,8 +394,8 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
        y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row,
        y.previous_cases, y.previous_counted_in_several_rows
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL (
+  FROM sqm.stat_period p,
+       LATERAL (
         -- the total does not depend on the attribution: once per kind (a
         -- materialized CTE is computed once per period, however the planner
         -- orders the joins; the attributions only repeat its rows; issue 15)
@@ -421,22 +423,22 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.subject_code, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en,
        x.cases, x.previous_cases, x.cases_2_before, x.cases_3_before, x.cases_4_periods
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL (SELECT sqm.prev(sqm.prev(p.period::sqm.period)) AS p2,
-                            sqm.prev(sqm.prev(sqm.prev(p.period::sqm.period))) AS p3) r
- CROSS JOIN LATERAL (SELECT r.p2::text AS period_2_before, r.p3::text AS period_3_before) q
- CROSS JOIN LATERAL sqm.stat_complaint_subjects(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                                sqm.first_day(r.p2), sqm.last_day(r.p2), sqm.first_day(r.p3), sqm.last_day(r.p3),
-                                                p.label_language) x
+  FROM sqm.stat_period p,
+       LATERAL (SELECT sqm.prev(sqm.prev(p.period::sqm.period)) AS p2,
+                       sqm.prev(sqm.prev(sqm.prev(p.period::sqm.period))) AS p3) r,
+       LATERAL (SELECT r.p2::text AS period_2_before, r.p3::text AS period_3_before) q,
+       LATERAL sqm.stat_complaint_subjects(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
+                                           sqm.first_day(r.p2), sqm.last_day(r.p2), sqm.first_day(r.p3), sqm.last_day(r.p3),
+                                           p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC, x.cases DESC, x.cases_4_periods DESC, x.label;
 
 CREATE VIEW sqm.stat_complaint_per_subject_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
        x.previous_cases, x.previous_counted_in_several_rows
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_complaint_subjects_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                      p.previous_last_day) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_complaint_subjects_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                                 p.previous_last_day) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 -- Comments, classes, grants and titles (sqm.register_stat_view).

@@ -225,9 +225,9 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        p.follow_up_day, pg_catalog.date_smaller(p.follow_up_day, p.today) AS status_on,
        x.incidents, x.assessed_unlikely, x.assessed_risk, x.assessed_high, x.notified_to_imy, x.notified_in_time,
        x.notified_late, x.people_informed, x.informing_exceptions, x.action_plans
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_data_incident_summary_of(p.org_id, p.first_day, p.last_day,
-                                                      pg_catalog.date_smaller(p.follow_up_day, p.today)) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_data_incident_summary_of(p.org_id, p.first_day, p.last_day,
+                                                 pg_catalog.date_smaller(p.follow_up_day, p.today)) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 CREATE VIEW sqm.stat_data_incident_per_unit WITH (security_invoker = true) AS
@@ -239,10 +239,11 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.parent_name COLLATE sqm.swedish AS parent_name,
        x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_data_incident_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                                 p.today, p.label_language) x
-  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_data_incident_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
+                                            p.today, p.label_language) x,
+       sqm.label a
+ WHERE a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 
 CREATE VIEW sqm.stat_data_incident_per_unit_total WITH (security_invoker = true) AS
@@ -251,8 +252,8 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN y.attribution_label_en ELSE y.attribution_label_sv END) AS attribution_label,
        y.cases, y.counted_in_several_rows, y.cases_in_several_rows, y.cases_in_no_row,
        y.previous_cases, y.previous_counted_in_several_rows
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL (
+  FROM sqm.stat_period p,
+       LATERAL (
         -- the total does not depend on the attribution: once per period (a
         -- materialized CTE, however the planner orders the joins; the
         -- attributions only repeat its row; issue 15)
@@ -273,26 +274,26 @@ CREATE VIEW sqm.stat_data_incident_per_type WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.incident_type, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases, x.previous_cases
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_data_incident_types(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                                 p.label_language) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_data_incident_types(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
+                                            p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC, x.cases DESC, x.label;
 
 CREATE VIEW sqm.stat_data_incident_per_type_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
        x.previous_cases, x.previous_counted_in_several_rows
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_data_incident_total(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_data_incident_total(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 CREATE VIEW sqm.stat_data_incident_per_cause WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.cause, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases, x.previous_cases
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_data_incident_causes(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                                  p.label_language) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_data_incident_causes(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
+                                             p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC,
           (SELECT l.ord FROM sqm.label l WHERE l.kind OPERATOR(pg_catalog.=) 'incident_cause' AND l.code OPERATOR(pg_catalog.=) x.cause);
 
@@ -300,8 +301,8 @@ CREATE VIEW sqm.stat_data_incident_per_cause_total WITH (security_invoker = true
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
        x.previous_cases, x.previous_counted_in_several_rows
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_data_incident_total(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_data_incident_total(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 SELECT sqm.register_stat_view('sqm.stat_data_incident_summary', 'data_incident',

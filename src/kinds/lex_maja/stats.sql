@@ -33,8 +33,8 @@ COMMENT ON FUNCTION sqm.stat_lex_maja_summary_of(bigint, date, date) IS
 CREATE VIEW sqm.stat_lex_maja_summary WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.reports, x.sent_to_county_board, x.sent_to_police, x.not_sent
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_maja_summary_of(p.org_id, p.first_day, p.last_day) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_maja_summary_of(p.org_id, p.first_day, p.last_day) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 SELECT sqm.register_stat_view('sqm.stat_lex_maja_summary', 'lex_maja',

@@ -491,8 +491,8 @@ COMMENT ON FUNCTION sqm.stat_lex_sarah_summary_of(bigint, date, date) IS
 CREATE VIEW sqm.stat_lex_sarah_summary WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.reports_received, x.investigations_started, x.investigations_completed, x.notified_to_ivo
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_sarah_summary_of(p.org_id, p.first_day, p.last_day) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_sarah_summary_of(p.org_id, p.first_day, p.last_day) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 CREATE VIEW sqm.stat_lex_sarah_per_unit WITH (security_invoker = true) AS
@@ -504,10 +504,11 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.parent_name COLLATE sqm.swedish AS parent_name,
        x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.unit_existed, x.cases, x.unit_existed_previous, x.previous_cases
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_sarah_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
-                                             p.today, p.label_language) x
-  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_sarah_units(p.org_id, p.first_day, p.last_day, p.previous_first_day, p.previous_last_day,
+                                        p.today, p.label_language) x,
+       sqm.label a
+ WHERE a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label;
 
 CREATE VIEW sqm.stat_lex_sarah_per_unit_total WITH (security_invoker = true) AS
@@ -516,25 +517,26 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row,
        x.previous_cases, x.previous_counted_in_several_rows
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_sarah_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
-                                                   p.previous_last_day, p.today) x
-  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_sarah_units_total(p.org_id, p.first_day, p.last_day, p.previous_first_day,
+                                              p.previous_last_day, p.today) x,
+       sqm.label a
+ WHERE a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord;
 
 CREATE VIEW sqm.stat_lex_sarah_outcome WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.outcome, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases, x.notified_to_ivo
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_sarah_outcomes(p.org_id, p.first_day, p.last_day, p.label_language) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_sarah_outcomes(p.org_id, p.first_day, p.last_day, p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC, x.outcome::sqm.lex_sarah_outcome;
 
 CREATE VIEW sqm.stat_lex_sarah_outcome_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_sarah_outcomes_total(p.org_id, p.first_day, p.last_day) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_sarah_outcomes_total(p.org_id, p.first_day, p.last_day) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 CREATE VIEW sqm.stat_lex_sarah_outcome_per_unit WITH (security_invoker = true) AS
@@ -547,9 +549,10 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.department_id, x.department_name COLLATE sqm.swedish AS department_name, x.unit_valid_from, x.unit_valid_until,
        x.outcome, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_sarah_unit_outcomes(p.org_id, p.first_day, p.last_day, p.today, p.label_language) x
-  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_sarah_unit_outcomes(p.org_id, p.first_day, p.last_day, p.today, p.label_language) x,
+       sqm.label a
+ WHERE a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord, sqm.unit_kind_rank(x.unit_kind) DESC, x.unit_label,
           x.outcome::sqm.lex_sarah_outcome;
 
@@ -558,40 +561,41 @@ SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_pe
        x.attribution,
        (CASE WHEN p.label_language OPERATOR(pg_catalog.=) 'en' THEN a.label_en ELSE a.label_sv END) AS attribution_label,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_sarah_unit_outcomes_total(p.org_id, p.first_day, p.last_day, p.today) x
-  JOIN sqm.label a ON a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_sarah_unit_outcomes_total(p.org_id, p.first_day, p.last_day, p.today) x,
+       sqm.label a
+ WHERE a.kind OPERATOR(pg_catalog.=) 'attribution' AND a.code OPERATOR(pg_catalog.=) x.attribution
  ORDER BY p.org_id, p.first_day, p.last_day DESC, a.ord;
 
 CREATE VIEW sqm.stat_lex_sarah_theme WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.theme, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_sarah_themes(p.org_id, p.first_day, p.last_day, p.label_language) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_sarah_themes(p.org_id, p.first_day, p.last_day, p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC, x.cases DESC, x.label;
 
 CREATE VIEW sqm.stat_lex_sarah_theme_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_lex_sarah_themes_total(p.org_id, p.first_day, p.last_day) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_lex_sarah_themes_total(p.org_id, p.first_day, p.last_day) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 CREATE VIEW sqm.stat_ivo_answer WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.answer, x.label COLLATE sqm.swedish AS label, x.label_sv COLLATE sqm.swedish AS label_sv,
        x.label_en COLLATE sqm.swedish AS label_en, x.cases
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_ivo_answers(p.org_id, p.first_day, p.last_day, p.label_language) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_ivo_answers(p.org_id, p.first_day, p.last_day, p.label_language) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC,
           (SELECT l.ord FROM sqm.label l WHERE l.kind OPERATOR(pg_catalog.=) 'ivo_answer' AND l.code OPERATOR(pg_catalog.=) x.answer);
 
 CREATE VIEW sqm.stat_ivo_answer_total WITH (security_invoker = true) AS
 SELECT p.org_id, p.period, p.period_kind, p.first_day, p.last_day, p.previous_period,
        x.cases, x.counted_in_several_rows, x.cases_in_several_rows, x.cases_in_no_row
-  FROM sqm.stat_period p
- CROSS JOIN LATERAL sqm.stat_ivo_answers_total(p.org_id, p.first_day, p.last_day) x
+  FROM sqm.stat_period p,
+       LATERAL sqm.stat_ivo_answers_total(p.org_id, p.first_day, p.last_day) x
  ORDER BY p.org_id, p.first_day, p.last_day DESC;
 
 SELECT sqm.register_stat_view('sqm.stat_lex_sarah_summary', 'lex_sarah_investigation',
