@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(128);
+SELECT plan(135);
 
 SET LOCAL sqm.frozen_now = '2025-03-01 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -453,6 +453,32 @@ SELECT is((SELECT string_agg(DISTINCT c.collname, ' ') FROM sqm.stat_view v
              JOIN pg_attribute a ON a.attrelid = v.view_name AND a.attname IN ('label', 'label_sv', 'unit_label', 'unit_name')
              JOIN pg_collation c ON c.oid = a.attcollation), 'swedish',
           'and so do the views'' labels and unit names');
+
+-- ------------------------------------------------------------ the periods' rows, kept per backend
+-- sqm.stat_periods keeps the rows it formed last while what they are made of
+-- is the same: each of those changing alone is seen by the next read.
+SET LOCAL sqm.frozen_now = '2026-02-15 12:00+01';
+SELECT is((SELECT period_kind_label FROM sqm.stat_period WHERE org_id = :a AND period = '2025'), 'år',
+          'the period kind''s label');
+UPDATE sqm.label SET label_sv = 'verksamhetsår' WHERE kind = 'period_kind' AND code = 'year';
+SELECT is((SELECT period_kind_label FROM sqm.stat_period WHERE org_id = :a AND period = '2025'), 'verksamhetsår',
+          'a changed label of a period kind is read at once');
+-- the labels the same in both languages: only the language itself changes
+UPDATE sqm.label SET label_en = label_sv WHERE kind = 'period_kind';
+SELECT is((SELECT label_language FROM sqm.stat_period WHERE org_id = :a AND period = '2025'), 'sv', 'the label language');
+UPDATE sqm.organisation SET label_language = 'en' WHERE org_id = :a;
+SELECT is((SELECT label_language || ' ' || period_kind_label FROM sqm.stat_period WHERE org_id = :a AND period = '2025'),
+          'en verksamhetsår', 'a changed language is read at once');
+-- an organisation with the same calendar, language and labels as A
+UPDATE sqm.organisation SET label_language = 'sv' WHERE org_id = :a;
+SELECT sqm.create_organisation('Statistik C', 'SC') AS c \gset
+SELECT sqm.create_unit(:c, 'C1', 'unit', '2023-01-01') AS c1 \gset
+SELECT is((SELECT count(*) || ' ' || min(org_id) FROM sqm.stat_periods(:a)), '55 ' || :a, 'A''s periods');
+SELECT is((SELECT count(*) || ' ' || min(org_id) || ' ' || max(org_id) FROM sqm.stat_periods(:c)), '55 ' || :c || ' ' || :c,
+          'the same periods of another organisation are its own');
+SET LOCAL sqm.frozen_now = '2026-03-15 12:00+01';
+SELECT is((SELECT count(*) FILTER (WHERE period_kind = 'month') || ' ' || max(today) FROM sqm.stat_period WHERE org_id = :c),
+          '39 2026-03-15', 'a month later: one month more, and today is the new day');
 
 SELECT * FROM finish();
 ROLLBACK;

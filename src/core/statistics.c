@@ -34,8 +34,12 @@
  * row-level security applies), with kept generic plans, on every call: only
  * the calendar of periods, pure arithmetic of the reporting year's start
  * month, the first unit's day and today, is kept between calls (one per
- * backend).  The calendar is the period type's (src/types/period.c), called
- * through its SQL-callable functions.
+ * backend), and with it the last organisation's rows of periods, a function
+ * of the calendar and the values read (organisation, label language, the
+ * period kinds' labels), reused while a call reads the same values: a
+ * report asks for one organisation's periods in every view, and forming
+ * its 190 rows was a quarter of each call.  The calendar is the period
+ * type's (src/types/period.c), called through its SQL-callable functions.
  *
  *-------------------------------------------------------------------------
  */
@@ -50,6 +54,7 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/datum.h"
 #include "utils/memutils.h"
 
 #include "sqm.h"
@@ -100,6 +105,7 @@ typedef struct StatPeriod
 	Datum		previous_text;	/* the period before, as text */
 	DateADT		previous_first_day;
 	DateADT		previous_last_day;
+	DateADT		follow_up_day;	/* the last day of the month after it */
 } StatPeriod;
 
 /*
@@ -116,10 +122,28 @@ typedef struct StatCalendar
 	DateADT		today;
 	int			nperiods;
 	StatPeriod *periods;
+	Datum		kind_text[STAT_KINDS];	/* stat_kind_name as text */
 } StatCalendar;
 
 static MemoryContext calendar_context = NULL;
 static StatCalendar *calendar = NULL;
+
+/*
+ * The rows of sqm.stat_periods last returned: the calendar's periods of one
+ * organisation with the values read for it (in rows_context, emptied when
+ * the calendar is built again).
+ */
+typedef struct StatPeriodRows
+{
+	int64		org;
+	Datum		label_language;
+	Datum		kind_label[STAT_KINDS];
+	bool		kind_label_null[STAT_KINDS];
+	HeapTuple  *tuples;			/* calendar->nperiods of them */
+} StatPeriodRows;
+
+static MemoryContext rows_context = NULL;
+static StatPeriodRows *period_rows = NULL;
 
 static SPIPlanPtr organisation_plan = NULL;
 
@@ -188,10 +212,15 @@ stat_calendar_build(int32 quality_year_start, DateADT since, DateADT today)
 	int			n = 0;
 
 	if (calendar_context == NULL)
+	{
 		calendar_context = AllocSetContextCreate(TopMemoryContext, "sqm statistics calendar",
 												 ALLOCSET_SMALL_SIZES);
+		rows_context = AllocSetContextCreate(calendar_context, "sqm statistics periods",
+											 ALLOCSET_DEFAULT_SIZES);
+	}
 	calendar = NULL;
-	MemoryContextReset(calendar_context);
+	period_rows = NULL;
+	MemoryContextReset(rows_context);
 	old = MemoryContextSwitchTo(calendar_context);
 
 	periods = palloc(sizeof(StatPeriod) * STAT_KINDS * Max(last_month - first_month + 1, 1));
@@ -215,6 +244,7 @@ stat_calendar_build(int32 quality_year_start, DateADT since, DateADT today)
 			periods[n].previous_text = period_text(prev);
 			periods[n].previous_first_day = DatumGetDateADT(DirectFunctionCall1(sqm_period_first_day, prev));
 			periods[n].previous_last_day = DatumGetDateADT(DirectFunctionCall1(sqm_period_last_day, prev));
+			periods[n].follow_up_day = month_start(month_number(periods[n].last_day) + 2) - 1;
 			n++;
 		}
 	}
@@ -226,7 +256,76 @@ stat_calendar_build(int32 quality_year_start, DateADT since, DateADT today)
 	calendar->today = today;
 	calendar->nperiods = n;
 	calendar->periods = periods;
+	for (int k = 0; k < STAT_KINDS; k++)
+		calendar->kind_text[k] = CStringGetTextDatum(stat_kind_name[k]);
 	MemoryContextSwitchTo(old);
+}
+
+/* Whether two values read are the same (text, or NULL on both sides). */
+static bool
+same_text(Datum a, bool a_null, Datum b, bool b_null)
+{
+	if (a_null || b_null)
+		return a_null == b_null;
+	return datumIsEqual(a, b, false, -1);
+}
+
+/*
+ * The rows of an organisation's periods, from the calendar and the values
+ * read for it: those last formed if formed from the same, else formed now
+ * (in rows_context) and kept.
+ */
+static HeapTuple *
+stat_period_rows(TupleDesc desc, int64 org, Datum label_language, Datum *kind_label, bool *kind_label_null)
+{
+	MemoryContext old;
+	StatPeriodRows *rows;
+	bool		same = (period_rows != NULL && period_rows->org == org &&
+						same_text(period_rows->label_language, false, label_language, false));
+
+	for (int k = 0; same && k < STAT_KINDS; k++)
+		same = same_text(period_rows->kind_label[k], period_rows->kind_label_null[k],
+						 kind_label[k], kind_label_null[k]);
+	if (same)
+		return period_rows->tuples;
+
+	period_rows = NULL;
+	MemoryContextReset(rows_context);
+	old = MemoryContextSwitchTo(rows_context);
+	rows = palloc(sizeof(StatPeriodRows));
+	rows->org = org;
+	rows->label_language = datumCopy(label_language, false, -1);
+	for (int k = 0; k < STAT_KINDS; k++)
+	{
+		rows->kind_label_null[k] = kind_label_null[k];
+		rows->kind_label[k] = kind_label_null[k] ? (Datum) 0 : datumCopy(kind_label[k], false, -1);
+	}
+	rows->tuples = palloc(sizeof(HeapTuple) * Max(calendar->nperiods, 1));
+	for (int i = 0; i < calendar->nperiods; i++)
+	{
+		StatPeriod *sp = &calendar->periods[i];
+		Datum		values[STAT_PERIOD_COLUMNS];
+		bool		nulls[STAT_PERIOD_COLUMNS] = {0};
+
+		values[0] = Int64GetDatum(org);
+		values[1] = sp->text;
+		values[2] = calendar->kind_text[sp->kind];
+		values[3] = rows->kind_label[sp->kind];
+		nulls[3] = rows->kind_label_null[sp->kind];
+		values[4] = DateADTGetDatum(sp->first_day);
+		values[5] = DateADTGetDatum(sp->last_day);
+		values[6] = sp->previous_text;
+		values[7] = DateADTGetDatum(sp->previous_first_day);
+		values[8] = DateADTGetDatum(sp->previous_last_day);
+		values[9] = DateADTGetDatum(sp->follow_up_day);
+		values[10] = DateADTGetDatum(calendar->today);
+		values[11] = BoolGetDatum(sp->last_day < calendar->today);
+		values[12] = rows->label_language;
+		rows->tuples[i] = heap_form_tuple(desc, values, nulls);
+	}
+	MemoryContextSwitchTo(old);
+	period_rows = rows;
+	return rows->tuples;
 }
 
 Datum
@@ -242,6 +341,7 @@ sqm_stat_periods(PG_FUNCTION_ARGS)
 	DateADT		since;
 	Datum		kind_label[STAT_KINDS];
 	bool		kind_label_null[STAT_KINDS];
+	HeapTuple  *rows;
 
 	InitMaterializedSRF(fcinfo, 0);
 
@@ -280,29 +380,9 @@ sqm_stat_periods(PG_FUNCTION_ARGS)
 		calendar->since != since || calendar->today != today)
 		stat_calendar_build(quality_year_start, since, today);
 
+	rows = stat_period_rows(rsinfo->setDesc, org, label_language, kind_label, kind_label_null);
 	for (int i = 0; i < calendar->nperiods; i++)
-	{
-		StatPeriod *sp = &calendar->periods[i];
-		Datum		values[STAT_PERIOD_COLUMNS];
-		bool		nulls[STAT_PERIOD_COLUMNS] = {0};
-
-		values[0] = Int64GetDatum(org);
-		values[1] = sp->text;
-		values[2] = CStringGetTextDatum(stat_kind_name[sp->kind]);
-		values[3] = kind_label[sp->kind];
-		nulls[3] = kind_label_null[sp->kind];
-		values[4] = DateADTGetDatum(sp->first_day);
-		values[5] = DateADTGetDatum(sp->last_day);
-		values[6] = sp->previous_text;
-		values[7] = DateADTGetDatum(sp->previous_first_day);
-		values[8] = DateADTGetDatum(sp->previous_last_day);
-		/* the follow-up day: the last day of the month after the period */
-		values[9] = DateADTGetDatum(month_start(month_number(sp->last_day) + 2) - 1);
-		values[10] = DateADTGetDatum(today);
-		values[11] = BoolGetDatum(sp->last_day < today);
-		values[12] = label_language;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+		tuplestore_puttuple(rsinfo->setResult, rows[i]);
 
 	SPI_finish();
 	return (Datum) 0;
