@@ -124,9 +124,12 @@ SELECT sqm.classify('sqm.unit_succession', '{"internal": ["org_id"],
 -- Rules, enforced for every writer.
 
 -- Rank of a unit kind: a parent's rank is never below its child's.
+-- No SET search_path: the per-unit views sort every row by it, and a SQL
+-- function with a SET clause is never inlined -- it was a call per row,
+-- about 3 µs each (design.md §3b).  Its body is parsed when it is created
+-- (a SQL-standard body), so the caller's search_path cannot reach it.
 CREATE FUNCTION sqm.unit_kind_rank(kind text) RETURNS integer
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 RETURN CASE kind WHEN 'administration' THEN 3 WHEN 'department' THEN 2 WHEN 'unit' THEN 1 END;
 COMMENT ON FUNCTION sqm.unit_kind_rank(text) IS
   'Rank of a unit kind (administration 3, department 2, unit 1); a parent never ranks below its child';
