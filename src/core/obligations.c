@@ -214,6 +214,25 @@ op_load(void)
 }
 
 /*
+ * Connect to SPI with the kept queries current: false, and SPI finished,
+ * when no rule applies.
+ */
+static bool
+op_connect(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "unexpected failure of SPI_connect");
+	if (!op_valid || !op_loaded)
+		op_load();
+	if (op_no_rules)
+	{
+		SPI_finish();
+		return false;
+	}
+	return true;
+}
+
+/*
  * Run a kept query with its parameters and return its rows as the calling
  * function's: no rows when no rule applies.  The executor writes them
  * straight into the function's tuplestore (no copy in SPI_tuptable:
@@ -231,15 +250,8 @@ op_run(FunctionCallInfo fcinfo, OpQuery which, Datum *values, const char *nulls)
 	ParamListInfo params;
 	int			rc;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "unexpected failure of SPI_connect");
-	if (!op_valid || !op_loaded)
-		op_load();
-	if (op_no_rules)
-	{
-		SPI_finish();
+	if (!op_connect())
 		return (Datum) 0;
-	}
 
 	nparams = SPI_getargcount(op_plans[which]);
 	params = makeParamList(nparams);
@@ -345,15 +357,8 @@ sqm_obligation_cases_period(PG_FUNCTION_ARGS)
 	values[4] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
 	nulls[4] = PG_ARGISNULL(3) ? 'n' : ' ';
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "unexpected failure of SPI_connect");
-	if (!op_valid || !op_loaded)
-		op_load();
-	if (op_no_rules)
-	{
-		SPI_finish();
+	if (!op_connect())
 		PG_RETURN_NULL();
-	}
 	rc = SPI_execute_plan(op_plans[OP_CASES], values, nulls, true, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "unexpected: the query of the %s returned %d with %llu rows",
