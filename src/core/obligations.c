@@ -24,8 +24,8 @@
  *	  planner drops the unused columns of the query);
  *	- sqm.obligations_open(org, unit): the open obligations of one
  *	  organisation or all, of one unit or all -- sqm.obligations(open_only)
- *	  and what sqm.sweep() announces.  Planned per call, its ten branches
- *	  took three quarters of the time at any size;
+ *	  and what sqm.sweep() announces.  Planned per call, its branches (one
+ *	  or two per rule) took three quarters of the time at any size;
  *	- the per-backend cache behind them: the text of the query in its period
  *	  form (obligations_sql(..., period => true), where the organisation and
  *	  the range are given, so that one plan fits every value) and in its open
