@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(135);
+SELECT plan(136);
 
 SET LOCAL sqm.frozen_now = '2025-03-01 10:00+01';
 SELECT sqm.create_roles() \g /dev/null
@@ -479,6 +479,13 @@ SELECT is((SELECT count(*) || ' ' || min(org_id) || ' ' || max(org_id) FROM sqm.
 SET LOCAL sqm.frozen_now = '2026-03-15 12:00+01';
 SELECT is((SELECT count(*) FILTER (WHERE period_kind = 'month') || ' ' || max(today) FROM sqm.stat_period WHERE org_id = :c),
           '39 2026-03-15', 'a month later: one month more, and today is the new day');
+-- a calendar built again replaces the one before: reading two organisations
+-- with different calendars in turn keeps the memory of one
+SELECT count(*) FROM sqm.stat_periods(:a) pa, sqm.stat_periods(:b) pb \g /dev/null
+SELECT total_bytes AS calendar_bytes FROM pg_backend_memory_contexts WHERE name = 'sqm statistics calendar' \gset
+SELECT count(*) FROM generate_series(1, 200) i, LATERAL (SELECT count(*) FROM sqm.stat_periods(CASE WHEN i % 2 = 0 THEN :a ELSE :b END)) x \g /dev/null
+SELECT cmp_ok((SELECT total_bytes FROM pg_backend_memory_contexts WHERE name = 'sqm statistics calendar'), '<=', :calendar_bytes * 2::bigint,
+              'two hundred calendars built in turn take no more memory than a couple');
 
 SELECT * FROM finish();
 ROLLBACK;

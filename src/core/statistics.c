@@ -131,7 +131,7 @@ static StatCalendar *calendar = NULL;
 /*
  * The rows of sqm.stat_periods last returned: the calendar's periods of one
  * organisation with the values read for it (in rows_context, emptied when
- * the calendar is built again).
+ * other values are read and when the calendar is built again).
  */
 typedef struct StatPeriodRows
 {
@@ -215,11 +215,13 @@ stat_calendar_build(int32 quality_year_start, DateADT since, DateADT today)
 	{
 		calendar_context = AllocSetContextCreate(TopMemoryContext, "sqm statistics calendar",
 												 ALLOCSET_SMALL_SIZES);
-		rows_context = AllocSetContextCreate(calendar_context, "sqm statistics periods",
+		rows_context = AllocSetContextCreate(TopMemoryContext, "sqm statistics periods",
 											 ALLOCSET_DEFAULT_SIZES);
 	}
+	/* the rows were formed from the calendar: both go */
 	calendar = NULL;
 	period_rows = NULL;
+	MemoryContextReset(calendar_context);
 	MemoryContextReset(rows_context);
 	old = MemoryContextSwitchTo(calendar_context);
 
